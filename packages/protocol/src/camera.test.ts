@@ -1,0 +1,43 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CreateCameraSchema, UpdateCameraSchema, redactRtspUrl } from './camera.ts';
+import { MaskwatchError, parseOrThrow } from './errors.ts';
+
+test('an RTSP camera needs an rtsp:// URL with a host', () => {
+  assert.ok(CreateCameraSchema.safeParse({ kind: 'rtsp', name: 'Gate', rtspUrl: 'rtsp://10.0.0.5:554/live' }).success);
+  for (const rtspUrl of ['http://x/y', 'rtsp://', 'not a url', '']) {
+    assert.equal(CreateCameraSchema.safeParse({ kind: 'rtsp', name: 'Gate', rtspUrl }).success, false, rtspUrl);
+  }
+  assert.equal(CreateCameraSchema.safeParse({ kind: 'rtsp', name: 'Gate' }).success, false);
+});
+
+test('camera names are trimmed, bounded and free of control characters', () => {
+  const parsed = CreateCameraSchema.parse({ kind: 'browser', name: '  Lab 2  ' });
+  assert.equal(parsed.name, 'Lab 2');
+  assert.equal(CreateCameraSchema.safeParse({ kind: 'browser', name: '   ' }).success, false);
+  assert.equal(CreateCameraSchema.safeParse({ kind: 'browser', name: 'x'.repeat(65) }).success, false);
+  assert.equal(CreateCameraSchema.safeParse({ kind: 'browser', name: 'a\u0000b' }).success, false);
+});
+
+test('unknown keys and empty updates are refused', () => {
+  assert.equal(CreateCameraSchema.safeParse({ kind: 'browser', name: 'A', admin: true }).success, false);
+  assert.equal(UpdateCameraSchema.safeParse({}).success, false);
+  assert.equal(UpdateCameraSchema.safeParse({ enabled: 'yes' }).success, false);
+  assert.ok(UpdateCameraSchema.safeParse({ enabled: false }).success);
+});
+
+test('parseOrThrow names the wrong field', () => {
+  assert.throws(
+    () => parseOrThrow(CreateCameraSchema, { kind: 'rtsp', name: 'A', rtspUrl: 'ftp://h/x' }, 'camera'),
+    (error: unknown) =>
+      error instanceof MaskwatchError &&
+      error.code === 'bad_request' &&
+      error.issues?.some((issue) => issue.path === 'rtspUrl') === true,
+  );
+});
+
+test('credentials in RTSP URLs are redacted', () => {
+  assert.equal(redactRtspUrl('rtsp://admin:secret@cam.local/s1'), 'rtsp://***:***@cam.local/s1');
+  assert.equal(redactRtspUrl('rtsp://cam.local/s1'), 'rtsp://cam.local/s1');
+  assert.equal(redactRtspUrl(null), null);
+});

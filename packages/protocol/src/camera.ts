@@ -1,0 +1,82 @@
+import { z } from 'zod';
+
+export const CAMERA_KINDS = ['browser', 'rtsp'] as const;
+export const CameraKindSchema = z.enum(CAMERA_KINDS);
+export type CameraKind = z.infer<typeof CameraKindSchema>;
+
+/** offline: nothing publishing; connecting: a publisher or ffmpeg is starting; live: media flows; error: see detail. */
+export const CAMERA_STATUSES = ['offline', 'connecting', 'live', 'error'] as const;
+export const CameraStatusSchema = z.enum(CAMERA_STATUSES);
+export type CameraStatus = z.infer<typeof CameraStatusSchema>;
+
+export const CameraIdSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only');
+export const CameraNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'name is empty')
+  .max(64, 'name is longer than 64 characters')
+  .regex(/^[^\p{Cc}]+$/u, 'name has control characters');
+export const RtspUrlSchema = z
+  .string()
+  .trim()
+  .max(2048)
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'rtsp:' || url.protocol === 'rtsps:') && url.hostname.length > 0;
+    } catch {
+      return false;
+    }
+  }, 'must be an rtsp:// or rtsps:// URL with a host');
+
+export const CameraSchema = z.object({
+  id: CameraIdSchema,
+  name: CameraNameSchema,
+  kind: CameraKindSchema,
+  /** RTSP source; null for browser cameras. Credentials in it are never sent to viewers (see CameraView). */
+  rtspUrl: z.string().nullable(),
+  enabled: z.boolean(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Camera = z.infer<typeof CameraSchema>;
+
+/** What viewers see of a camera: the record plus its live state. */
+export const CameraViewSchema = CameraSchema.extend({
+  status: CameraStatusSchema,
+  /** Human-readable reason for `error` (e.g. ffmpeg's "Connection refused"), or progress for `connecting`. */
+  statusDetail: z.string().nullable(),
+  /** Whether a video producer exists for it right now (a viewer can consume it). */
+  hasVideo: z.boolean(),
+  /** Faces in view as last reported by the camera page's on-device detector, null if unknown. */
+  facesInView: z.number().int().nonnegative().nullable(),
+});
+export type CameraView = z.infer<typeof CameraViewSchema>;
+
+export const CreateCameraSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('browser'), name: CameraNameSchema, enabled: z.boolean().optional() }).strict(),
+  z.object({ kind: z.literal('rtsp'), name: CameraNameSchema, rtspUrl: RtspUrlSchema, enabled: z.boolean().optional() }).strict(),
+]);
+export type CreateCamera = z.infer<typeof CreateCameraSchema>;
+
+export const UpdateCameraSchema = z
+  .object({ name: CameraNameSchema, enabled: z.boolean(), rtspUrl: RtspUrlSchema })
+  .partial()
+  .strict()
+  .refine((value) => Object.keys(value).length > 0, 'nothing to update');
+export type UpdateCamera = z.infer<typeof UpdateCameraSchema>;
+
+/** Hides user:password in an RTSP URL before it leaves the server. */
+export function redactRtspUrl(url: string | null): string | null {
+  if (url === null) return null;
+  try {
+    const parsed = new URL(url);
+    if (parsed.username || parsed.password) {
+      parsed.username = parsed.username ? '***' : '';
+      parsed.password = parsed.password ? '***' : '';
+    }
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}

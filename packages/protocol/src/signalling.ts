@@ -1,0 +1,116 @@
+/**
+ * socket.io contract: every client request (with its ack) and every server push, as zod schemas.
+ * Clients connect with `auth: HandshakeAuth`; each request is answered through its ack with `Ack<T>`.
+ */
+import { z } from 'zod';
+import { CameraIdSchema, CameraNameSchema, CameraViewSchema } from './camera.ts';
+import { ErrorBodySchema, type ErrorBody } from './errors.ts';
+import { FrameResultSchema } from './faces.ts';
+
+export const HandshakeAuthSchema = z.object({
+  protocolVersion: z.number().int(),
+  role: z.enum(['camera', 'viewer']),
+});
+export type HandshakeAuth = z.infer<typeof HandshakeAuthSchema>;
+
+// mediasoup's own objects are checked in shape here and in depth by mediasoup itself (which throws TypeError).
+const DtlsParametersSchema = z.looseObject({
+  role: z.enum(['auto', 'client', 'server']).optional(),
+  fingerprints: z.array(z.looseObject({ algorithm: z.string(), value: z.string() })).min(1).max(8),
+});
+const RtpCapabilitiesSchema = z.looseObject({
+  codecs: z.array(z.looseObject({ mimeType: z.string(), kind: z.enum(['audio', 'video']) })).max(64).optional(),
+  headerExtensions: z.array(z.looseObject({})).max(64).optional(),
+});
+const RtpParametersSchema = z.looseObject({
+  mid: z.string().optional(),
+  codecs: z.array(z.looseObject({ mimeType: z.string(), payloadType: z.number().int() })).min(1).max(16),
+  headerExtensions: z.array(z.looseObject({})).max(32).optional(),
+  encodings: z.array(z.looseObject({})).max(8).optional(),
+  rtcp: z.looseObject({}).optional(),
+});
+const IdSchema = z.string().min(1).max(128);
+
+export const TransportOptionsSchema = z.object({
+  id: z.string(),
+  iceParameters: z.looseObject({}),
+  iceCandidates: z.array(z.looseObject({})),
+  dtlsParameters: z.looseObject({}),
+});
+
+const Empty = z.object({}).strict();
+
+/** Every request a client may send, with the schema of its payload and of its answer. */
+export const clientRequests = {
+  /** A browser camera announces itself by name (created if new) and gets the router's capabilities. */
+  'camera:join': {
+    request: z.object({ name: CameraNameSchema }).strict(),
+    response: z.object({ cameraId: CameraIdSchema, routerRtpCapabilities: z.looseObject({}) }),
+  },
+  'camera:produce': {
+    request: z
+      .object({ transportId: IdSchema, kind: z.enum(['audio', 'video']), rtpParameters: RtpParametersSchema })
+      .strict(),
+    response: z.object({ producerId: z.string() }),
+  },
+  /** The camera page's on-device detector: how many faces are in view now. */
+  'camera:faces': {
+    request: z.object({ count: z.number().int().min(0).max(100) }).strict(),
+    response: Empty,
+  },
+  'viewer:join': {
+    request: Empty,
+    response: z.object({ routerRtpCapabilities: z.looseObject({}), cameras: z.array(CameraViewSchema) }),
+  },
+  /** Consumers are created paused; the viewer resumes once its track is attached. */
+  'viewer:consume': {
+    request: z.object({ cameraId: CameraIdSchema, transportId: IdSchema, rtpCapabilities: RtpCapabilitiesSchema }).strict(),
+    response: z.object({
+      consumerId: z.string(),
+      producerId: z.string(),
+      kind: z.enum(['audio', 'video']),
+      rtpParameters: z.looseObject({}),
+    }),
+  },
+  'viewer:resume': { request: z.object({ consumerId: IdSchema }).strict(), response: Empty },
+  'viewer:close-consumer': { request: z.object({ consumerId: IdSchema }).strict(), response: Empty },
+  'transport:create': {
+    request: z.object({ direction: z.enum(['send', 'recv']) }).strict(),
+    response: TransportOptionsSchema,
+  },
+  'transport:connect': {
+    request: z.object({ transportId: IdSchema, dtlsParameters: DtlsParametersSchema }).strict(),
+    response: Empty,
+  },
+} as const;
+
+export type ClientRequestName = keyof typeof clientRequests;
+export type RequestOf<N extends ClientRequestName> = z.input<(typeof clientRequests)[N]['request']>;
+export type ParsedRequestOf<N extends ClientRequestName> = z.output<(typeof clientRequests)[N]['request']>;
+export type ResponseOf<N extends ClientRequestName> = z.output<(typeof clientRequests)[N]['response']>;
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
+
+export function isClientRequestName(name: string): name is ClientRequestName {
+  return Object.hasOwn(clientRequests, name);
+}
+
+/** Every push the server sends. */
+export const serverEvents = {
+  /** A camera appeared or changed (record, status, producer, faces in view). */
+  'camera:state': CameraViewSchema,
+  'camera:removed': z.object({ cameraId: CameraIdSchema }),
+  /** Inference results for one frame (boxes to draw over the video). */
+  'results:frame': FrameResultSchema,
+  /** An error not tied to an ack: a message without ack, an unknown event. */
+  'server:error': ErrorBodySchema.extend({ event: z.string().optional() }),
+} as const;
+export type ServerEventName = keyof typeof serverEvents;
+export type ServerEventPayload<N extends ServerEventName> = z.output<(typeof serverEvents)[N]>;
+
+/** socket.io typing, shared by `new Server<...>()` and `io<...>()`. */
+export type ClientToServerEvents = {
+  [N in ClientRequestName]: (payload: RequestOf<N>, ack: (answer: Ack<ResponseOf<N>>) => void) => void;
+};
+export type ServerToClientEvents = {
+  [N in ServerEventName]: (payload: ServerEventPayload<N>) => void;
+};
