@@ -1,0 +1,1 @@
+"""Maskwatch training pipeline: data, nets, training, tracking, export and report."""
