@@ -1,0 +1,51 @@
+import { createRgbFrame, type RgbFrame } from './RgbFrame.ts';
+
+/**
+ * The one resampling kernel of this package. Output pixel (i, j) takes the source point
+ * x = x0 + (j + 0.5) * stepX - 0.5, y = y0 + (i + 0.5) * stepY - 0.5 (pixel centres, as OpenCV's INTER_LINEAR
+ * and PIL's bilinear do), interpolated bilinearly between its four neighbours, with coordinates outside the
+ * source clamped to the edge pixel.
+ */
+export function sampleBilinear(
+  src: RgbFrame,
+  x0: number,
+  y0: number,
+  stepX: number,
+  stepY: number,
+  outWidth: number,
+  outHeight: number,
+): RgbFrame {
+  const out = createRgbFrame(outWidth, outHeight);
+  const { data: s, width: w, height: h } = src;
+  const d = out.data;
+  // Column taps are the same for every row: compute them once.
+  const xa = new Int32Array(outWidth);
+  const xb = new Int32Array(outWidth);
+  const fx = new Float32Array(outWidth);
+  for (let j = 0; j < outWidth; j++) {
+    const x = Math.min(Math.max(x0 + (j + 0.5) * stepX - 0.5, 0), w - 1);
+    const xi = Math.floor(x);
+    xa[j] = xi * 3;
+    xb[j] = Math.min(xi + 1, w - 1) * 3;
+    fx[j] = x - xi;
+  }
+  let o = 0;
+  for (let i = 0; i < outHeight; i++) {
+    const y = Math.min(Math.max(y0 + (i + 0.5) * stepY - 0.5, 0), h - 1);
+    const yi = Math.floor(y);
+    const fy = y - yi;
+    const rowA = yi * w * 3;
+    const rowB = Math.min(yi + 1, h - 1) * w * 3;
+    for (let j = 0; j < outWidth; j++) {
+      const a = xa[j]!;
+      const b = xb[j]!;
+      const f = fx[j]!;
+      for (let c = 0; c < 3; c++) {
+        const top = s[rowA + a + c]! + (s[rowA + b + c]! - s[rowA + a + c]!) * f;
+        const bottom = s[rowB + a + c]! + (s[rowB + b + c]! - s[rowB + a + c]!) * f;
+        d[o++] = Math.round(top + (bottom - top) * fy);
+      }
+    }
+  }
+  return out;
+}
