@@ -1,0 +1,210 @@
+"""Train one classifier on the face crops and record the run.
+
+    python -m maskwatch_models.train --model mobilenetv2 [--epochs 20] [--smoke]
+"""
+from __future__ import annotations
+
+import argparse
+import math
+import random
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from tqdm import tqdm
+
+from . import crops as C
+from . import data as D
+from .metrics import classification_metrics
+from .nets import build, count_params
+from .paths import CACHE, LABELS, RUNS
+from .tracking import Run
+
+DEFAULTS = {
+    "cnn": {"lr": 1e-3, "backbone_lr_mult": 1.0, "weight_decay": 1e-4, "freeze_blocks": 0},
+    # low learning rate for the pretrained features, 10x for the new head; the stem and first two blocks stay
+    # frozen: generic edges at full 64x64 resolution, and they cost most of the backward pass on a CPU
+    "mobilenetv2": {"lr": 1e-3, "backbone_lr_mult": 0.1, "weight_decay": 1e-4, "freeze_blocks": 3},
+}
+
+
+def seed_everything(seed: int) -> torch.Generator:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    torch.use_deterministic_algorithms(True, warn_only=True)
+    return torch.Generator().manual_seed(seed)
+
+
+def smoke_subset(items: list[D.Item], per_class: int, seed: int) -> list[D.Item]:
+    rng = random.Random(seed)
+    out = []
+    for c in range(len(LABELS)):
+        cls = [i for i in items if i.label == c]
+        out += rng.sample(cls, min(per_class, len(cls)))
+    return out
+
+
+def prepare_data(args) -> tuple[list[D.Item], list[D.Item], dict]:
+    items = D.build_index()
+    train, val = D.grouped_split(items, args.val_fraction, args.seed)
+    if args.smoke:
+        train, val = smoke_subset(train, 12, args.seed), smoke_subset(val, 4, args.seed)
+    # crop the whole data set once (cached); a smoke run only needs its few images
+    wanted = train + val if args.smoke else items
+    recs = C.ensure_crops([i.path for i in wanted], Path(args.crops_dir), tool=args.crops_tool)
+    return train, val, recs
+
+
+@torch.no_grad()
+def evaluate(net: torch.nn.Module, x: torch.Tensor, y: torch.Tensor, batch: int = 128) -> tuple[float, np.ndarray]:
+    """Mean plain cross-entropy and the logits over uint8 NCHW crops."""
+    net.eval()
+    logits = torch.cat([net(D.normalize(x[i : i + batch])) for i in range(0, len(x), batch)])
+    return float(F.cross_entropy(logits, y)), logits.numpy()
+
+
+def train(args) -> Path:
+    torch.set_num_threads(args.threads)
+    gen = seed_everything(args.seed)
+    cfg = {**DEFAULTS[args.model], **{k: v for k, v in vars(args).items() if k in DEFAULTS[args.model] and v is not None}}
+    train_items, val_items, recs = prepare_data(args)
+    xtr = D.load_crops(train_items, recs)
+    xva = D.to_nchw(D.load_crops(val_items, recs))
+    ytr = [i.label for i in train_items]
+    yva = torch.tensor([i.label for i in val_items])
+    counts = Counter(ytr)
+    # inverse-frequency class weights (mean 1) against the 2.5:2:0.8 mask/no_mask/incorrect imbalance
+    weights = torch.tensor([len(ytr) / (len(LABELS) * max(1, counts[c])) for c in range(len(LABELS))], dtype=torch.float32)
+
+    net = build(args.model, pretrained=not args.no_pretrained)
+    if args.model == "mobilenetv2":
+        for m in list(net.features)[: cfg["freeze_blocks"]]:
+            m.requires_grad_(False)
+        groups = [
+            {"params": [p for p in net.features.parameters() if p.requires_grad], "lr": cfg["lr"] * cfg["backbone_lr_mult"]},
+            {"params": net.classifier.parameters(), "lr": cfg["lr"]},
+        ]
+    else:
+        groups = [{"params": net.parameters(), "lr": cfg["lr"]}]
+    opt = torch.optim.AdamW(groups, weight_decay=cfg["weight_decay"])
+    steps_per_epoch = math.ceil(len(xtr) / args.batch_size)
+    total = steps_per_epoch * args.epochs
+    warm = min(steps_per_epoch, total // 10 + 1)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / warm) * 0.5 * (1 + math.cos(math.pi * min(1.0, s / total))))
+
+    params = {
+        "model": args.model,
+        "epochs": args.epochs,
+        "batchSize": args.batch_size,
+        "lr": cfg["lr"],
+        "backboneLrMult": cfg["backbone_lr_mult"],
+        "weightDecay": cfg["weight_decay"],
+        "freezeBlocks": cfg["freeze_blocks"],
+        "patience": args.patience,
+        "labelSmoothing": args.label_smoothing,
+        "seed": args.seed,
+        "valFraction": args.val_fraction,
+        "inputSize": [128, 128],
+        "pretrained": args.model == "mobilenetv2" and not args.no_pretrained,
+        "classWeights": [round(float(w), 4) for w in weights],
+        "trainImages": len(xtr),
+        "valImages": len(xva),
+        "trainCounts": {LABELS[c]: counts[c] for c in range(len(LABELS))},
+        "parameters": count_params(net),
+        "threads": args.threads,
+        "smoke": args.smoke,
+        "crops": (Path(args.crops_dir) / "tool.txt").read_text().strip() if (Path(args.crops_dir) / "tool.txt").exists() else None,
+        "facesDetected": sum(recs[i.path]["detected"] for i in train_items + val_items),
+    }
+    with Run(Path(args.runs_dir), args.model, params, wandb=args.wandb) as run:
+        ckpt_dir = run.dir / "checkpoints"
+        ckpt_dir.mkdir()
+        best = ckpt_dir / "best.pt"
+        ds = D.CropDataset(xtr, ytr, train=True, seed=args.seed)
+        loader = torch.utils.data.DataLoader(ds, batch_size=args.batch_size, shuffle=True, generator=gen, num_workers=0, drop_last=len(ds) > args.batch_size)
+        best_loss, bad = float("inf"), 0
+        for epoch in range(1, args.epochs + 1):
+            t0 = time.time()
+            net.train()
+            loss_sum = correct = seen = 0
+            bar = tqdm(loader, desc=f"{args.model} epoch {epoch}/{args.epochs}", file=sys.stderr, leave=False, disable=args.quiet)
+            for xb, yb in bar:
+                xb = D.normalize(D.augment_batch(xb.float(), gen))
+                out = net(xb)
+                loss = F.cross_entropy(out, yb, weight=weights, label_smoothing=args.label_smoothing)
+                opt.zero_grad(set_to_none=True)
+                loss.backward()
+                opt.step()
+                sched.step()
+                loss_sum += loss.item() * len(yb)
+                correct += int((out.argmax(1) == yb).sum())
+                seen += len(yb)
+                bar.set_postfix(loss=f"{loss_sum / seen:.3f}", acc=f"{correct / seen:.3f}")
+            val_loss, logits = evaluate(net, xva, yva)
+            val_acc = float((logits.argmax(1) == yva.numpy()).mean())
+            rec = {
+                "epoch": epoch,
+                "trainLoss": round(loss_sum / seen, 5),
+                "trainAcc": round(correct / seen, 5),
+                "valLoss": round(val_loss, 5),
+                "valAcc": round(val_acc, 5),
+                "lr": float(opt.param_groups[-1]["lr"]),
+                "seconds": round(time.time() - t0, 1),
+            }
+            run.log_epoch(rec)
+            improved = val_loss < best_loss - 1e-4
+            print(f"{args.model} epoch {epoch}: train {rec['trainLoss']:.4f}/{rec['trainAcc']:.4f} val {rec['valLoss']:.4f}/{rec['valAcc']:.4f} {rec['seconds']}s" + (" *" if improved else ""), file=sys.stderr)
+            if improved:
+                best_loss, bad = val_loss, 0
+                torch.save({"model": args.model, "state_dict": net.state_dict(), "epoch": epoch, "labels": LABELS}, best)
+            else:
+                bad += 1
+                if bad >= args.patience:
+                    print(f"early stop: val loss did not improve for {args.patience} epochs", file=sys.stderr)
+                    break
+        net.load_state_dict(torch.load(best, weights_only=True)["state_dict"])
+        _, logits = evaluate(net, xva, yva)
+        final = classification_metrics(yva.numpy(), logits)
+        run.data["params"]["bestEpoch"] = torch.load(best, weights_only=True)["epoch"]
+        run.data["params"]["stoppedEpoch"] = len(run.data["epochs"])
+        run.finish(final, {"checkpoint": str(best.relative_to(run.dir))})
+        print(f"{run.id}: accuracy {final['accuracy']:.4f}, mask vs no_mask {final['maskVsNoMaskAccuracy']:.4f}", file=sys.stderr)
+    return run.dir
+
+
+def parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model", choices=["cnn", "mobilenetv2"], required=True)
+    ap.add_argument("--epochs", type=int, default=20)
+    ap.add_argument("--batch-size", type=int, default=32)
+    ap.add_argument("--lr", type=float, default=None)
+    ap.add_argument("--freeze-blocks", dest="freeze_blocks", type=int, default=None)
+    ap.add_argument("--patience", type=int, default=4, help="early stopping: epochs without a better val loss")
+    ap.add_argument("--label-smoothing", type=float, default=0.05)
+    ap.add_argument("--seed", type=int, default=1234)
+    ap.add_argument("--val-fraction", type=float, default=0.2)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--smoke", action="store_true", help="12 train / 4 val images per class (pipeline check, not a model)")
+    ap.add_argument("--no-pretrained", action="store_true")
+    ap.add_argument("--runs-dir", default=str(RUNS))
+    ap.add_argument("--crops-dir", default=str(CACHE / "crops"))
+    ap.add_argument("--crops-tool", choices=["auto", "ts", "python"], default="auto")
+    ap.add_argument("--wandb", action="store_true", help="also log to Weights & Biases (offline unless WANDB_MODE says otherwise)")
+    ap.add_argument("--quiet", action="store_true", help="no progress bars")
+    return ap
+
+
+def main(argv=None) -> int:
+    args = parser().parse_args(argv)
+    run_dir = train(args)
+    print(run_dir)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
