@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+
+import { cropFace } from '../image/cropFace.ts';
+import { decodeImage } from '../image/decodeImage.ts';
+import { createRgbFrame, type RgbFrame } from '../image/RgbFrame.ts';
+import { FIXTURES_DIR, meanRgbManifest } from '../testing/meanRgbModel.ts';
+import { extractFrames, tempDir } from '../testing/videoFrames.ts';
+import { VisionError } from '../VisionError.ts';
+import { MaskClassifier } from './MaskClassifier.ts';
+import { compareParity, loadParityFixtures } from './parityFixtures.ts';
+import { softmax } from './softmax.ts';
+
+const solid = (r: number, g: number, b: number, size: number = 128): RgbFrame => {
+  const frame = createRgbFrame(size, size);
+  for (let i = 0; i < size * size; i++) frame.data.set([r, g, b], i * 3);
+  return frame;
+};
+/** What mean-rgb must output for a crop: the mean of each channel after x / 127.5 - 1. */
+const channelMeans = (crop: RgbFrame): number[] =>
+  [0, 1, 2].map((c) => {
+    let sum = 0;
+    for (let i = c; i < crop.data.length; i += 3) sum += crop.data[i]! / 127.5 - 1;
+    return sum / (crop.width * crop.height);
+  });
+const close = (a: number[], b: number[], eps: number = 1e-5): boolean => a.length === b.length && a.every((v, i) => Math.abs(v - b[i]!) <= eps);
+
+describe('softmax', () => {
+  it('sums to 1, keeps order and survives large logits', () => {
+    const p = softmax([1000, 999, 0]);
+    assert.ok(Math.abs(p.reduce((a, b) => a + b) - 1) < 1e-12);
+    assert.ok(p[0]! > p[1]! && p[1]! > p[2]!);
+    assert.ok(Math.abs(softmax([0, 0])[0]! - 0.5) < 1e-12);
+  });
+});
+
+describe('MaskClassifier (real ONNX model with known outputs)', () => {
+  it('classifies a batch in one run: RGB order, x / 127.5 - 1, softmax, labels in model order', async () => {
+    const classifier = await MaskClassifier.create(meanRgbManifest().classifier());
+    try {
+      assert.equal(classifier.batched, true);
+      const results = await classifier.classifyCrops([solid(255, 0, 0), solid(0, 255, 0), solid(0, 0, 255), solid(0, 255, 255)]);
+      assert.deepEqual(
+        results.map((r) => r.label),
+        ['mask', 'no_mask', 'incorrect', 'no_mask'],
+      );
+      assert.ok(close(results[0]!.logits, [1, -1, -1]));
+      assert.ok(Math.abs(results[0]!.score - softmax([1, -1, -1])[0]!) < 1e-6);
+      assert.ok(Math.abs(results[3]!.probabilities[1]! - results[3]!.probabilities[2]!) < 1e-6);
+      assert.deepEqual(await classifier.classifyCrops([]), []);
+    } finally {
+      classifier.close();
+    }
+  });
+
+  it('crops every face of a real frame with the shared crop function', async () => {
+    const classifier = await MaskClassifier.create(meanRgbManifest().classifier());
+    try {
+      const [path] = extractFrames('diazoniclabs_mask.mp4', 1);
+      const frame = await decodeImage(path!);
+      const boxes: Array<[number, number, number, number]> = [
+        [546, 199, 626, 308],
+        [223, 156, 304, 263],
+        [693, 225, 787, 344],
+      ];
+      const results = await classifier.classify(frame, boxes);
+      assert.equal(results.length, 3);
+      boxes.forEach((box, i) => assert.ok(close(results[i]!.logits, channelMeans(cropFace(frame, box, 128))), `face ${i}`));
+    } finally {
+      classifier.close();
+    }
+  });
+
+  it('follows the manifest label order', async () => {
+    const classifier = await MaskClassifier.create(meanRgbManifest({ labels: ['incorrect', 'mask', 'no_mask'] }).classifier());
+    try {
+      assert.equal((await classifier.classifyCrops([solid(255, 0, 0)]))[0]!.label, 'incorrect');
+    } finally {
+      classifier.close();
+    }
+  });
+
+  it('refuses crops of the wrong size and a manifest size the model does not take', async () => {
+    const classifier = await MaskClassifier.create(meanRgbManifest().classifier());
+    await assert.rejects(classifier.classifyCrops([solid(0, 0, 0, 64)]), (e: unknown) => e instanceof VisionError && e.code === 'INVALID_ARGUMENT');
+    classifier.close();
+    await assert.rejects(MaskClassifier.create(meanRgbManifest({ size: 64 }).classifier()), (e: unknown) => e instanceof VisionError && e.code === 'MODEL_INCOMPATIBLE');
+    await assert.rejects(MaskClassifier.create(meanRgbManifest().detector()), /needs "classify"/);
+  });
+
+  it('close() is safe twice; classifying afterwards fails with CLOSED', async () => {
+    const classifier = await MaskClassifier.create(meanRgbManifest().classifier());
+    classifier.close();
+    classifier.close();
+    await assert.rejects(classifier.classifyCrops([solid(0, 0, 0)]), (e: unknown) => e instanceof VisionError && e.code === 'CLOSED');
+  });
+});
+
+describe('parity harness (mean-rgb fixtures written by Python onnxruntime + PIL)', () => {
+  const dir = join(FIXTURES_DIR, 'parity');
+
+  it('matches the Python logits', async () => {
+    const fixtures = loadParityFixtures(dir);
+    assert.ok(fixtures !== undefined);
+    const classifier = await MaskClassifier.create(meanRgbManifest().classifier());
+    try {
+      assert.deepEqual(await compareParity(classifier, fixtures), []);
+    } finally {
+      classifier.close();
+    }
+  });
+
+  it('reports a logit off by more than the tolerance, and a model without fixtures', async () => {
+    const copy = tempDir();
+    cpSync(dir, copy, { recursive: true });
+    const expected = JSON.parse(readFileSync(join(copy, 'expected.json'), 'utf8')) as { models: Record<string, Record<string, number[]>> };
+    expected.models['mean-rgb']!['gituatu-mask.png']![1]! += 0.01;
+    writeFileSync(join(copy, 'expected.json'), JSON.stringify(expected));
+    const classifier = await MaskClassifier.create(meanRgbManifest().classifier());
+    try {
+      const mismatches = await compareParity(classifier, loadParityFixtures(copy)!);
+      assert.deepEqual(
+        mismatches.map((m) => m.image),
+        ['gituatu-mask.png'],
+      );
+      await assert.rejects(compareParity(classifier, loadParityFixtures(copy)!, 'other-model'), /no logits for model "other-model"/);
+    } finally {
+      classifier.close();
+    }
+    assert.equal(loadParityFixtures(join(copy, 'nowhere')), undefined);
+  });
+});
