@@ -7,6 +7,11 @@ import { CameraIdSchema, CameraNameSchema, CameraViewSchema } from './camera.ts'
 import { ErrorBodySchema, type ErrorBody } from './errors.ts';
 import { FrameResultSchema } from './faces.ts';
 
+/** A request payload larger than this (as JSON) is answered `payload_too_large` without being parsed. */
+export const MAX_SIGNALLING_PAYLOAD_BYTES = 64 * 1024;
+/** socket.io's transport limit: a frame larger than this closes the connection (socket.io's own behaviour). */
+export const MAX_SOCKET_FRAME_BYTES = 1024 * 1024;
+
 export const HandshakeAuthSchema = z.object({
   protocolVersion: z.number().int(),
   role: z.enum(['camera', 'viewer']),

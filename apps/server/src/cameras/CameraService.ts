@@ -1,0 +1,186 @@
+import type { types } from 'mediasoup';
+import { CameraRepository, type CameraChanges } from '@maskwatch/db/CameraRepository';
+import type { Database } from '@maskwatch/db/Database';
+import { DbError } from '@maskwatch/db/DbError';
+import { redactRtspUrl, type Camera, type CameraStatus, type CameraView, type CreateCamera } from '@maskwatch/protocol/camera';
+import { MaskwatchError } from '@maskwatch/protocol/errors';
+import { EnhancedEmitter } from '../EnhancedEmitter.ts';
+import { createLogger } from '../logger.ts';
+
+const log = createLogger('CameraService');
+
+/** What is known about a camera right now, beside its record. */
+type LiveState = {
+  status: CameraStatus;
+  statusDetail: string | null;
+  facesInView: number | null;
+  producer: types.Producer | undefined;
+  /** Who publishes it (a socket id or `ingest`), so a stale publisher cannot reset a newer one's state. */
+  publisher: string | undefined;
+};
+
+export type CameraServiceEvents = {
+  /** Record or live state changed: push `camera:state`. */
+  state: [view: CameraView];
+  removed: [cameraId: string];
+  /** The record changed (created, updated): the ingest owner reconciles. */
+  changed: [camera: Camera];
+};
+
+function toMaskwatchError(error: unknown): unknown {
+  if (error instanceof DbError) return new MaskwatchError(error.code === 'invalid' ? 'bad_request' : error.code, error.message);
+  return error;
+}
+
+/** Owns the cameras: their records (through the repository) and their live state. Emits; never pushes itself. */
+export class CameraService extends EnhancedEmitter<CameraServiceEvents> {
+  readonly #repo: CameraRepository;
+  readonly #live = new Map<string, LiveState>();
+
+  constructor(db: Database) {
+    super();
+    this.#repo = new CameraRepository(db);
+  }
+
+  list(): Camera[] {
+    return this.#repo.list();
+  }
+
+  get(id: string): Camera | undefined {
+    return this.#repo.get(id);
+  }
+
+  getByName(name: string): Camera | undefined {
+    return this.#repo.getByName(name);
+  }
+
+  views(): CameraView[] {
+    return this.#repo.list().map((camera) => this.view(camera));
+  }
+
+  view(camera: Camera): CameraView {
+    const live = this.#live.get(camera.id);
+    return {
+      ...camera,
+      rtspUrl: redactRtspUrl(camera.rtspUrl),
+      status: live?.status ?? 'offline',
+      statusDetail: live?.statusDetail ?? null,
+      hasVideo: live?.producer !== undefined && !live.producer.closed && live.producer.kind === 'video',
+      facesInView: live?.facesInView ?? null,
+    };
+  }
+
+  viewOf(id: string): CameraView {
+    const camera = this.#repo.get(id);
+    if (!camera) throw new MaskwatchError('not_found', `no camera ${id}`);
+    return this.view(camera);
+  }
+
+  create(input: CreateCamera): Camera {
+    let camera: Camera;
+    try {
+      camera = this.#repo.create({ name: input.name, kind: input.kind, enabled: input.enabled ?? true, rtspUrl: input.kind === 'rtsp' ? input.rtspUrl : null });
+    } catch (error) {
+      throw toMaskwatchError(error);
+    }
+    log.info({ cameraId: camera.id, kind: camera.kind }, 'camera created');
+    this.safeEmit('changed', camera);
+    this.#emitState(camera.id);
+    return camera;
+  }
+
+  update(id: string, changes: CameraChanges): Camera {
+    let camera: Camera;
+    try {
+      camera = this.#repo.update(id, changes);
+    } catch (error) {
+      throw toMaskwatchError(error);
+    }
+    log.info({ cameraId: id, changes: Object.keys(changes) }, 'camera updated');
+    this.safeEmit('changed', camera);
+    this.#emitState(id);
+    return camera;
+  }
+
+  remove(id: string): void {
+    if (!this.#repo.remove(id)) throw new MaskwatchError('not_found', `no camera ${id}`);
+    const live = this.#live.get(id);
+    this.#live.delete(id);
+    live?.producer?.close();
+    log.info({ cameraId: id }, 'camera removed');
+    this.safeEmit('removed', id);
+  }
+
+  producerOf(id: string): types.Producer | undefined {
+    const producer = this.#live.get(id)?.producer;
+    return producer && !producer.closed ? producer : undefined;
+  }
+
+  publisherOf(id: string): string | undefined {
+    return this.#live.get(id)?.publisher;
+  }
+
+  /** `publisher` takes the camera over; a previous publisher's producer is closed by its owner when it notices. */
+  setPublisher(id: string, publisher: string): void {
+    this.#state(id).publisher = publisher;
+  }
+
+  setStatus(id: string, status: CameraStatus, statusDetail: string | null = null, publisher?: string): void {
+    if (!this.#repo.get(id)) return;
+    const live = this.#state(id);
+    if (publisher !== undefined && live.publisher !== publisher) return;
+    if (live.status === status && live.statusDetail === statusDetail) return;
+    live.status = status;
+    live.statusDetail = statusDetail;
+    this.#emitState(id);
+  }
+
+  /** The producer of the camera's video; cleared (and state pushed) when it closes. */
+  setProducer(id: string, producer: types.Producer, publisher: string): void {
+    const live = this.#state(id);
+    live.publisher = publisher;
+    const previous = live.producer;
+    live.producer = producer;
+    if (previous && previous !== producer) previous.close();
+    producer.observer.once('close', () => {
+      const current = this.#live.get(id);
+      if (current?.producer !== producer) return;
+      current.producer = undefined;
+      this.#emitState(id);
+    });
+    this.#emitState(id);
+  }
+
+  /** The publisher left: offline, producer closed, faces unknown. Ignored if someone else publishes now. */
+  release(id: string, publisher: string, status: CameraStatus = 'offline', statusDetail: string | null = null): void {
+    const live = this.#live.get(id);
+    if (!live || live.publisher !== publisher) return;
+    const producer = live.producer;
+    live.producer = undefined;
+    live.publisher = undefined;
+    live.status = status;
+    live.statusDetail = statusDetail;
+    live.facesInView = null;
+    producer?.close();
+    this.#emitState(id);
+  }
+
+  setFaces(id: string, count: number): void {
+    this.#state(id).facesInView = count;
+    this.#emitState(id);
+  }
+
+  #state(id: string): LiveState {
+    let live = this.#live.get(id);
+    if (!live) {
+      live = { status: 'offline', statusDetail: null, facesInView: null, producer: undefined, publisher: undefined };
+      this.#live.set(id, live);
+    }
+    return live;
+  }
+
+  #emitState(id: string): void {
+    const camera = this.#repo.get(id);
+    if (camera) this.safeEmit('state', this.view(camera));
+  }
+}

@@ -1,0 +1,116 @@
+import { availableParallelism } from 'node:os';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+/** The repository root (apps/server/src/config -> ../../../..). */
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
+
+const port = (what: string) =>
+  z.coerce.number({ error: `${what} must be a number` }).int(`${what} must be an integer`).min(0).max(65535);
+const onOffAuto = z.enum(['on', 'off', 'auto']);
+const ipv4 = z.union([z.ipv4(), z.ipv6()]);
+
+/** Every environment variable the server reads, with its default. Values are strings in, typed out. */
+const EnvSchema = z
+  .object({
+    MASKWATCH_HOST: ipv4.default('0.0.0.0'),
+    MASKWATCH_PORT: port('port').default(3000),
+    /** Comma-separated addresses put into ICE candidates, or `auto` (LAN addresses plus 127.0.0.1). */
+    MASKWATCH_ANNOUNCED_IPS: z
+      .string()
+      .default('auto')
+      .transform((value) => (value.trim() === 'auto' ? 'auto' : value.split(',').map((s) => s.trim()).filter(Boolean)))
+      .pipe(z.union([z.literal('auto'), z.array(ipv4).min(1, 'give at least one address or "auto"')])),
+    MASKWATCH_RTC_MIN_PORT: port('rtc min port').min(1024).default(40000),
+    MASKWATCH_RTC_MAX_PORT: port('rtc max port').min(1024).default(49999),
+    MASKWATCH_WORKERS: z.coerce.number().int().min(1).max(64).default(availableParallelism()),
+    /** auto: on unless listening on loopback only (browsers allow getUserMedia on http://localhost only). */
+    MASKWATCH_TLS: onOffAuto.default('auto'),
+    MASKWATCH_TLS_CERT: z.string().min(1).optional(),
+    MASKWATCH_TLS_KEY: z.string().min(1).optional(),
+    MASKWATCH_DATA_DIR: z.string().min(1).default(join(REPO_ROOT, 'data')),
+    /** Defaults to `<data dir>/maskwatch.db`; the db package's import-runs CLI reads the same variable. */
+    MASKWATCH_DB: z.string().min(1).optional(),
+    MASKWATCH_WEB_DIR: z.string().min(1).default(join(REPO_ROOT, 'apps/web')),
+    /** auto: serve the pages when the web app has been built (`<web dir>/.next/BUILD_ID` exists). */
+    MASKWATCH_SERVE_WEB: onOffAuto.default('auto'),
+    /** RTSP ingest: copy H.264 when possible and transcode otherwise (auto), or force one. */
+    MASKWATCH_RTSP_MODE: z.enum(['auto', 'copy', 'transcode']).default('auto'),
+    MASKWATCH_FFMPEG: z.string().min(1).default('ffmpeg'),
+    MASKWATCH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    MASKWATCH_LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+  })
+  .refine((env) => env.MASKWATCH_RTC_MIN_PORT < env.MASKWATCH_RTC_MAX_PORT, {
+    path: ['MASKWATCH_RTC_MAX_PORT'],
+    message: 'must be greater than MASKWATCH_RTC_MIN_PORT',
+  })
+  .refine((env) => (env.MASKWATCH_TLS_CERT === undefined) === (env.MASKWATCH_TLS_KEY === undefined), {
+    path: ['MASKWATCH_TLS_KEY'],
+    message: 'MASKWATCH_TLS_CERT and MASKWATCH_TLS_KEY go together',
+  });
+
+export type Config = {
+  host: string;
+  port: number;
+  announcedIps: 'auto' | string[];
+  rtcMinPort: number;
+  rtcMaxPort: number;
+  workers: number;
+  tls: 'on' | 'off' | 'auto';
+  tlsCert: string | undefined;
+  tlsKey: string | undefined;
+  dataDir: string;
+  dbPath: string;
+  webDir: string;
+  serveWeb: 'on' | 'off' | 'auto';
+  rtspMode: 'auto' | 'copy' | 'transcode';
+  ffmpegPath: string;
+};
+
+/** Thrown when the environment is wrong; the message names each bad variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const KNOWN = new Set(Object.keys(EnvSchema.shape));
+
+/** Reads the configuration from `env` (process.env by default). Throws ConfigError naming the bad variables. */
+export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): Config {
+  const picked = Object.fromEntries(
+    Object.entries(env).filter(([key, value]) => KNOWN.has(key) && value !== undefined && value !== ''),
+  );
+  const result = EnvSchema.safeParse(picked);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? '(environment)');
+      return `${name}=${JSON.stringify(env[name] ?? '')}: ${issue.message}`;
+    });
+    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const e = result.data;
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(cwd, p));
+  const dataDir = abs(e.MASKWATCH_DATA_DIR);
+  return {
+    host: e.MASKWATCH_HOST,
+    port: e.MASKWATCH_PORT,
+    announcedIps: e.MASKWATCH_ANNOUNCED_IPS,
+    rtcMinPort: e.MASKWATCH_RTC_MIN_PORT,
+    rtcMaxPort: e.MASKWATCH_RTC_MAX_PORT,
+    workers: e.MASKWATCH_WORKERS,
+    tls: e.MASKWATCH_TLS,
+    tlsCert: e.MASKWATCH_TLS_CERT && abs(e.MASKWATCH_TLS_CERT),
+    tlsKey: e.MASKWATCH_TLS_KEY && abs(e.MASKWATCH_TLS_KEY),
+    dataDir,
+    dbPath: e.MASKWATCH_DB ? abs(e.MASKWATCH_DB) : join(dataDir, 'maskwatch.db'),
+    webDir: abs(e.MASKWATCH_WEB_DIR),
+    serveWeb: e.MASKWATCH_SERVE_WEB,
+    rtspMode: e.MASKWATCH_RTSP_MODE,
+    ffmpegPath: e.MASKWATCH_FFMPEG,
+  };
+}
+
+/** Unknown MASKWATCH_* variables are likely typos: the caller logs them. */
+export function unknownVariables(env: Record<string, string | undefined> = process.env): string[] {
+  return Object.keys(env).filter((key) => key.startsWith('MASKWATCH_') && !KNOWN.has(key));
+}

@@ -1,0 +1,152 @@
+import { existsSync } from 'node:fs';
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { Database } from '@maskwatch/db/Database';
+import { ApiServer } from '../api/ApiServer.ts';
+import { CameraService } from '../cameras/CameraService.ts';
+import type { Config } from '../config/Config.ts';
+import { IngestManager } from '../ingest/IngestManager.ts';
+import { createLogger } from '../logger.ts';
+import { MediaService } from '../media/MediaService.ts';
+import { resolveAnnouncedIps } from '../media/network.ts';
+import { SignallingServer } from '../signalling/SignallingServer.ts';
+import { ensureCertificate } from '../tls/ensureCertificate.ts';
+
+const log = createLogger('createServer');
+
+type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+
+export type RunningServer = {
+  /** Base URL, e.g. `http://127.0.0.1:3000` (the bound port when config.port is 0). */
+  url: string;
+  /** Whether the Next.js pages are served from this origin. */
+  servesWeb: boolean;
+  /** Certificate in use when TLS is on. */
+  certPath: string | undefined;
+  /** Whether that certificate is our self-signed one (main prints how to trust it). */
+  selfSigned: boolean;
+  /** The parts, for tests and diagnostics. Not a public API. */
+  internals: { db: Database; media: MediaService; cameras: CameraService; ingest: IngestManager; signalling: SignallingServer };
+  /** Closes everything this server opened; safe to call twice. */
+  close(): Promise<void>;
+};
+
+function tlsEnabled(config: Config): boolean {
+  if (config.tls !== 'auto') return config.tls === 'on';
+  return !(config.host === '127.0.0.1' || config.host === '::1' || config.host === 'localhost');
+}
+
+async function loadNextHandler(webDir: string): Promise<{ handler: RequestHandler; close: () => Promise<void> }> {
+  // next is CommonJS: at run time the default import is module.exports, the factory itself.
+  type NextFactory = (options: { dev: boolean; dir: string }) => {
+    prepare(): Promise<void>;
+    getRequestHandler(): (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+    close?(): Promise<void>;
+  };
+  const next = (await import('next')).default as unknown as NextFactory;
+  const app = next({ dev: false, dir: webDir });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  return { handler: (req, res) => handle(req, res), close: async () => app.close?.() };
+}
+
+/**
+ * Starts Maskwatch: opens the database, the mediasoup workers, socket.io signalling, the REST API, RTSP ingest,
+ * and (when built and configured) the Next.js pages, all on one origin. Everything it opens, `close()` closes.
+ */
+export async function createServer(config: Config): Promise<RunningServer> {
+  const closers: (() => Promise<void> | void)[] = [];
+  const closeAll = async () => {
+    for (const close of closers.splice(0).reverse()) {
+      try {
+        await close();
+      } catch (error) {
+        log.error({ err: error }, 'error while closing');
+      }
+    }
+  };
+  try {
+    const db = new Database({ path: config.dbPath });
+    closers.push(() => db.close());
+    const cameras = new CameraService(db);
+    const announcedIps = resolveAnnouncedIps(config.announcedIps);
+    const media = await MediaService.create({ workers: config.workers, announcedIps, rtcMinPort: config.rtcMinPort, rtcMaxPort: config.rtcMaxPort });
+    closers.push(() => media.close());
+
+    const webBuilt = existsSync(join(config.webDir, '.next', 'BUILD_ID'));
+    if (config.serveWeb === 'on' && !webBuilt) {
+      throw new Error(`MASKWATCH_SERVE_WEB=on but ${config.webDir}/.next is not built: run npm run build -w @maskwatch/web`);
+    }
+    let pages: RequestHandler | undefined;
+    if (config.serveWeb !== 'off' && webBuilt) {
+      const nextApp = await loadNextHandler(config.webDir);
+      pages = nextApp.handler;
+      closers.push(nextApp.close);
+    }
+
+    const api = new ApiServer(cameras, media.pool);
+    const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+      const pathname = (req.url ?? '/').split('?')[0] ?? '/';
+      const handler: RequestHandler = ApiServer.matches(pathname)
+        ? (rq, rs) => api.handle(rq, rs)
+        : (pages ?? ((_rq, rs) => {
+            rs.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+            rs.end('The web app is not built here (npm run build -w @maskwatch/web). The API is under /api.\n');
+          }));
+      Promise.resolve(handler(req, res)).catch((error: unknown) => {
+        log.error({ err: error, url: req.url }, 'request handler failed');
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+    };
+
+    const tls = tlsEnabled(config);
+    const certificate = tls
+      ? await ensureCertificate(config.dataDir, config.tlsCert && config.tlsKey ? { cert: config.tlsCert, key: config.tlsKey } : undefined)
+      : undefined;
+    const httpServer = certificate ? createHttpsServer({ cert: certificate.cert, key: certificate.key }, onRequest) : createHttpServer(onRequest);
+    // Slow or idle clients must not hold sockets forever.
+    httpServer.requestTimeout = 30_000;
+    httpServer.headersTimeout = 15_000;
+    const signalling = new SignallingServer(httpServer, cameras, media);
+    closers.push(() => signalling.close());
+    closers.push(
+      () =>
+        new Promise<void>((resolve) => {
+          httpServer.close(() => resolve());
+          httpServer.closeAllConnections();
+        }),
+    );
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(config.port, config.host, () => {
+        httpServer.off('error', reject);
+        resolve();
+      });
+    });
+
+    const ingest = new IngestManager({ cameras, media, ffmpegPath: config.ffmpegPath, mode: config.rtspMode });
+    // Ingest closes before the media service (closers run in reverse).
+    closers.push(() => ingest.close());
+    ingest.start();
+
+    const { port } = httpServer.address() as AddressInfo;
+    const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+    const url = `${certificate ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    log.info({ url, workers: config.workers, announcedIps, tls, servesWeb: pages !== undefined, db: config.dbPath }, 'listening');
+
+    let closing: Promise<void> | undefined;
+    return {
+      url,
+      servesWeb: pages !== undefined,
+      certPath: certificate?.certPath,
+      selfSigned: certificate !== undefined && !(config.tlsCert && config.tlsKey),
+      internals: { db, media, cameras, ingest, signalling },
+      close: () => (closing ??= closeAll()),
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}

@@ -1,0 +1,50 @@
+import { ConfigError, loadConfig, unknownVariables } from './config/Config.ts';
+import { createServer } from './http/createServer.ts';
+import { createLogger } from './logger.ts';
+import { lanAddresses } from './media/network.ts';
+import { trustInstructions } from './tls/ensureCertificate.ts';
+
+const log = createLogger('main');
+
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(2);
+  }
+  throw error;
+}
+for (const name of unknownVariables()) log.warn({ variable: name }, 'unknown MASKWATCH_ variable (typo?)');
+
+const server = await createServer(config);
+const { protocol, port } = new URL(server.url);
+const hosts = config.host === '0.0.0.0' ? [...lanAddresses(), '127.0.0.1'] : [config.host];
+const lines = ['', 'Maskwatch is running. Open:'];
+for (const host of hosts) {
+  const base = `${protocol}//${host}:${port}`;
+  lines.push(`  ${host === '127.0.0.1' ? 'this machine' : 'LAN'}:  console ${base}/console   camera ${base}/camera   admin ${base}/admin`);
+}
+lines.push(`  API: ${server.url}/api/health${server.servesWeb ? '' : '   (pages not served: build apps/web first)'}`, '');
+if (server.certPath && server.selfSigned) lines.push(trustInstructions(server.certPath), '');
+process.stdout.write(`${lines.join('\n')}\n`);
+
+let stopping = false;
+const stop = (signal: string) => {
+  if (stopping) {
+    log.warn({ signal }, 'second signal: exiting now');
+    process.exit(1);
+  }
+  stopping = true;
+  log.info({ signal }, 'shutting down');
+  server.close().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      log.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    },
+  );
+};
+process.on('SIGINT', () => stop('SIGINT'));
+process.on('SIGTERM', () => stop('SIGTERM'));

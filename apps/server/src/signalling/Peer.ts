@@ -1,0 +1,71 @@
+import type { types } from 'mediasoup';
+import type { Room } from '../media/Room.ts';
+import { createLogger, type Logger } from '../logger.ts';
+
+export type PeerRole = 'camera' | 'viewer';
+export type TransportDirection = 'send' | 'recv';
+
+/** Caps per peer, so one socket cannot exhaust a worker. */
+export const PEER_LIMITS = { transports: 4, producers: 2, consumers: 64 } as const;
+
+/** One socket.io connection and the mediasoup objects it created (it owns and closes them). */
+export class Peer {
+  readonly id: string;
+  readonly role: PeerRole;
+  readonly log: Logger;
+  room: Room | undefined;
+  /** For a camera peer after `camera:join`. */
+  cameraId: string | undefined;
+  readonly transports = new Map<string, { transport: types.WebRtcTransport; direction: TransportDirection }>();
+  readonly producers = new Map<string, types.Producer>();
+  readonly consumers = new Map<string, types.Consumer>();
+  #closed = false;
+
+  constructor(id: string, role: PeerRole) {
+    this.id = id;
+    this.role = role;
+    this.log = createLogger('Peer', { peerId: id, role });
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Joins `room`; media created in another (or a closed) room is dropped first. */
+  setRoom(room: Room): void {
+    if (this.room !== room) this.closeMedia();
+    this.room = room;
+  }
+
+  addTransport(transport: types.WebRtcTransport, direction: TransportDirection): void {
+    this.transports.set(transport.id, { transport, direction });
+    transport.observer.once('close', () => this.transports.delete(transport.id));
+  }
+
+  addProducer(producer: types.Producer): void {
+    this.producers.set(producer.id, producer);
+    producer.observer.once('close', () => this.producers.delete(producer.id));
+  }
+
+  addConsumer(consumer: types.Consumer): void {
+    this.consumers.set(consumer.id, consumer);
+    consumer.observer.once('close', () => this.consumers.delete(consumer.id));
+    // The consumer closes itself when its producer goes; the viewer learns it from camera:state (hasVideo false).
+    consumer.on('producerclose', () => consumer.close());
+  }
+
+  /** Closes transports (and with them producers and consumers). */
+  closeMedia(): void {
+    for (const { transport } of [...this.transports.values()]) transport.close();
+    this.transports.clear();
+    this.producers.clear();
+    this.consumers.clear();
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.closeMedia();
+    this.room = undefined;
+  }
+}

@@ -1,0 +1,21 @@
+import type { Server, Socket } from 'socket.io';
+import type { ClientToServerEvents, ServerToClientEvents } from '@maskwatch/protocol/signalling';
+import type { CameraService } from '../cameras/CameraService.ts';
+import type { MediaService } from '../media/MediaService.ts';
+import type { Peer } from './Peer.ts';
+
+export type IoServer = Server<ClientToServerEvents, ServerToClientEvents>;
+export type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
+
+/** What a handler may touch: its own socket and peer, and the services it asks for changes. */
+export type HandlerContext = {
+  io: IoServer;
+  socket: IoSocket;
+  peer: Peer;
+  peers: Map<string, Peer>;
+  cameras: CameraService;
+  media: MediaService;
+};
+
+/** socket.io room that every joined viewer is in. */
+export const VIEWERS_ROOM = 'viewers';

@@ -1,0 +1,69 @@
+import type { types } from 'mediasoup';
+import { MaskwatchError } from '@maskwatch/protocol/errors';
+import type { HandlerContext } from './context.ts';
+import { onRequest } from './onRequest.ts';
+import { PEER_LIMITS } from './Peer.ts';
+import { requireRoom } from './requireJoined.ts';
+
+/** camera:join / camera:produce / camera:faces: a browser camera publishing its video. */
+export function registerCameraHandlers(ctx: HandlerContext): void {
+  onRequest(ctx, 'camera:join', async ({ peer, peers, cameras, media }, { name }) => {
+    if (peer.role !== 'camera') throw new MaskwatchError('bad_request', 'only a camera connection may send camera:join');
+    const camera = cameras.getByName(name) ?? cameras.create({ kind: 'browser', name });
+    if (camera.kind !== 'browser') throw new MaskwatchError('conflict', `"${name}" is an ${camera.kind} camera`);
+    if (!camera.enabled) throw new MaskwatchError('unavailable', `camera "${name}" is disabled`);
+    const room = await media.getRoom();
+    if (peer.closed) throw new MaskwatchError('conflict', 'connection closed');
+    // Re-joining under another name releases the old camera; the newest publisher of a camera takes it over
+    // (a reloaded page must not wait for its old socket's ping timeout).
+    if (peer.cameraId && peer.cameraId !== camera.id) cameras.release(peer.cameraId, peer.id);
+    const previous = cameras.publisherOf(camera.id);
+    if (previous && previous !== peer.id) {
+      const other = peers.get(previous);
+      if (other) {
+        other.log.info({ cameraId: camera.id }, 'camera taken over by a newer connection');
+        other.closeMedia();
+        other.cameraId = undefined;
+      }
+    }
+    peer.setRoom(room);
+    peer.cameraId = camera.id;
+    peer.log.info({ cameraId: camera.id }, 'camera joined');
+    cameras.setPublisher(camera.id, peer.id);
+    cameras.setStatus(camera.id, 'connecting', 'waiting for video', peer.id);
+    return { cameraId: camera.id, routerRtpCapabilities: room.rtpCapabilities as unknown as Record<string, unknown> };
+  });
+
+  onRequest(ctx, 'camera:produce', async ({ peer, cameras }, { transportId, kind, rtpParameters }) => {
+    const room = requireRoom(peer, 'camera');
+    const cameraId = peer.cameraId;
+    if (!cameraId) throw new MaskwatchError('bad_request', 'send camera:join first');
+    const entry = peer.transports.get(transportId);
+    if (!entry || entry.direction !== 'send') throw new MaskwatchError('not_found', `no send transport ${transportId} on this connection`);
+    if (peer.producers.size >= PEER_LIMITS.producers) throw new MaskwatchError('conflict', 'one audio and one video producer at most');
+    if ([...peer.producers.values()].some((p) => p.kind === kind)) throw new MaskwatchError('conflict', `a ${kind} producer exists already`);
+    const producer = await entry.transport.produce({
+      kind,
+      rtpParameters: rtpParameters as unknown as types.RtpParameters,
+      appData: { cameraId, group: room.group },
+    });
+    if (peer.closed || peer.cameraId !== cameraId) {
+      producer.close();
+      throw new MaskwatchError('conflict', 'the camera left while producing');
+    }
+    peer.addProducer(producer);
+    if (kind === 'video') {
+      cameras.setProducer(cameraId, producer, peer.id);
+      cameras.setStatus(cameraId, 'live', null, peer.id);
+      producer.observer.once('close', () => cameras.setStatus(cameraId, 'connecting', 'video stopped', peer.id));
+    }
+    peer.log.info({ cameraId, producerId: producer.id, kind }, 'producing');
+    return { producerId: producer.id };
+  });
+
+  onRequest(ctx, 'camera:faces', ({ peer, cameras }, { count }) => {
+    if (peer.role !== 'camera' || !peer.cameraId) throw new MaskwatchError('bad_request', 'send camera:join first');
+    cameras.setFaces(peer.cameraId, count);
+    return {};
+  });
+}

@@ -1,0 +1,95 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { call, connect, nextEvent, request, type ClientSocket } from './support/client.ts';
+import { startTestServer, type TestServer } from './support/server.ts';
+
+/** A VP8 stream as a browser would describe it (mediasoup checks it in depth). */
+const VP8_RTP_PARAMETERS = {
+  mid: '0',
+  codecs: [{ mimeType: 'video/VP8', payloadType: 96, clockRate: 90000, rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }] }],
+  headerExtensions: [],
+  encodings: [{ ssrc: 11111111 }],
+  rtcp: { cname: 'test', reducedSize: true },
+};
+
+describe('signalling round trip (socket.io-client + mediasoup)', () => {
+  let server: TestServer;
+  const sockets: ClientSocket[] = [];
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(async () => {
+    for (const socket of sockets) socket.close();
+    await server.close();
+  });
+
+  test('a camera joins and publishes; a viewer sees its state, consumes and resumes; disconnect goes offline', async () => {
+    const camera = await connect(server.url, 'camera');
+    sockets.push(camera);
+    const joined = await call(camera, 'camera:join', { name: 'Front door' });
+    assert.match(joined.cameraId, /^cam_/);
+    assert.ok(Array.isArray((joined.routerRtpCapabilities as { codecs?: unknown[] }).codecs));
+
+    const sendTransport = await call(camera, 'transport:create', { direction: 'send' });
+    assert.ok(sendTransport.id);
+    assert.ok(sendTransport.iceCandidates.some((c) => c.address === '127.0.0.1' && c.protocol === 'udp'));
+    assert.ok(sendTransport.iceCandidates.some((c) => c.protocol === 'tcp'));
+
+    const viewer = await connect(server.url, 'viewer');
+    sockets.push(viewer);
+    const view = await call(viewer, 'viewer:join', {});
+    const listed = view.cameras.find((c) => c.id === joined.cameraId);
+    assert.equal(listed?.status, 'connecting');
+    assert.equal(listed?.hasVideo, false);
+
+    const facesPushed = nextEvent(viewer, 'camera:state', (s) => s.id === joined.cameraId && s.facesInView === 2);
+    await call(camera, 'camera:faces', { count: 2 });
+    await facesPushed;
+
+    const livePushed = nextEvent(viewer, 'camera:state', (s) => s.id === joined.cameraId && s.status === 'live' && s.hasVideo);
+    const { producerId } = await call(camera, 'camera:produce', { transportId: sendTransport.id, kind: 'video', rtpParameters: VP8_RTP_PARAMETERS });
+    await livePushed;
+
+    const recvTransport = await call(viewer, 'transport:create', { direction: 'recv' });
+    const consumed = await call(viewer, 'viewer:consume', {
+      cameraId: joined.cameraId,
+      transportId: recvTransport.id,
+      rtpCapabilities: view.routerRtpCapabilities,
+    });
+    assert.equal(consumed.producerId, producerId);
+    assert.equal(consumed.kind, 'video');
+    await call(viewer, 'viewer:resume', { consumerId: consumed.consumerId });
+    const closedAgain = await request(viewer, 'viewer:resume', { consumerId: 'nope' });
+    assert.equal(closedAgain.ok, false);
+
+    const offline = nextEvent(viewer, 'camera:state', (s) => s.id === joined.cameraId && s.status === 'offline' && !s.hasVideo);
+    camera.close();
+    await offline;
+    const again = await call(viewer, 'viewer:join', {});
+    assert.equal(again.cameras.find((c) => c.id === joined.cameraId)?.status, 'offline');
+  });
+
+  test('the same name joins the same camera; a camera record created over socket.io persists', async () => {
+    const a = await connect(server.url, 'camera');
+    sockets.push(a);
+    const first = await call(a, 'camera:join', { name: 'Lobby' });
+    a.close();
+    const b = await connect(server.url, 'camera');
+    sockets.push(b);
+    const second = await call(b, 'camera:join', { name: 'Lobby' });
+    assert.equal(second.cameraId, first.cameraId);
+    const res = await fetch(`${server.url}/api/cameras/${first.cameraId}`);
+    assert.equal(res.status, 200);
+  });
+
+  test('a wrong protocol version or role is refused at the handshake', async () => {
+    await assert.rejects(connect(server.url, 'viewer', { protocolVersion: 999 }), (error: Error & { data?: { code?: string } }) => {
+      assert.equal(error.data?.code, 'unsupported_version');
+      return true;
+    });
+    await assert.rejects(connect(server.url, 'viewer', { role: 'admin' }), (error: Error & { data?: { code?: string } }) => {
+      assert.equal(error.data?.code, 'bad_request');
+      return true;
+    });
+  });
+});
