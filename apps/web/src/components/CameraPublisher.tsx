@@ -1,0 +1,190 @@
+'use client';
+/** /camera: turns a phone or laptop into a Maskwatch camera. */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { CameraNameSchema, type CameraView } from '@maskwatch/protocol/camera';
+import { listCameras } from '../lib/api';
+import { Publisher, type PublisherState } from '../lib/publisher';
+import { describeError } from '../lib/signalling';
+import { useFaceGuide } from './useFaceGuide';
+import { StatusBadge } from './StatusBadge';
+import styles from './CameraPublisher.module.css';
+
+type Facing = 'user' | 'environment';
+const NAME_KEY = 'maskwatch.camera.name';
+
+async function openCamera(facing: Facing): Promise<MediaStream> {
+  return navigator.mediaDevices.getUserMedia({
+    audio: false,
+    video: { facingMode: { ideal: facing }, width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 25, max: 30 } },
+  });
+}
+
+export function CameraPublisher() {
+  const [cameras, setCameras] = useState<CameraView[]>([]);
+  const [name, setName] = useState('');
+  const [nameError, setNameError] = useState<string | null>(null);
+  const [facing, setFacing] = useState<Facing>('user');
+  const [running, setRunning] = useState(false);
+  const [state, setState] = useState<PublisherState | null>(null);
+  const [mediaError, setMediaError] = useState<string | null>(null);
+  const videoRef = useRef<HTMLVideoElement>(null);
+  const streamRef = useRef<MediaStream | null>(null);
+  const publisherRef = useRef<Publisher | null>(null);
+
+  useEffect(() => {
+    const fromUrl = new URLSearchParams(window.location.search).get('name');
+    setName(fromUrl ?? window.localStorage.getItem(NAME_KEY) ?? '');
+    listCameras()
+      .then((all) => setCameras(all.filter((camera) => camera.kind === 'browser')))
+      .catch(() => setCameras([]));
+  }, []);
+
+  const report = useCallback((count: number) => publisherRef.current?.reportFaces(count), []);
+  const guide = useFaceGuide(running ? videoRef : null, report);
+
+  const stopMedia = (): void => {
+    streamRef.current?.getTracks().forEach((track) => track.stop());
+    streamRef.current = null;
+  };
+
+  const start = async (): Promise<void> => {
+    const parsed = CameraNameSchema.safeParse(name);
+    if (!parsed.success) {
+      setNameError(parsed.error.issues[0]?.message ?? 'invalid name');
+      return;
+    }
+    setNameError(null);
+    setMediaError(null);
+    window.localStorage.setItem(NAME_KEY, parsed.data);
+    try {
+      const stream = await openCamera(facing);
+      streamRef.current = stream;
+      const track = stream.getVideoTracks()[0];
+      if (!track) throw new Error('the camera gave no video track');
+      if (videoRef.current) videoRef.current.srcObject = stream;
+      setRunning(true);
+      publisherRef.current?.close();
+      publisherRef.current = new Publisher(parsed.data, track, setState);
+    } catch (error) {
+      stopMedia();
+      setMediaError(`Camera unavailable: ${describeError(error)}`);
+    }
+  };
+
+  const stop = (): void => {
+    publisherRef.current?.close();
+    publisherRef.current = null;
+    stopMedia();
+    setRunning(false);
+    setState(null);
+  };
+
+  const switchCamera = async (): Promise<void> => {
+    const next: Facing = facing === 'user' ? 'environment' : 'user';
+    try {
+      // Release the old camera first: many phones cannot open front and back at once.
+      stopMedia();
+      const stream = await openCamera(next);
+      const track = stream.getVideoTracks()[0];
+      if (!track) throw new Error('the camera gave no video track');
+      streamRef.current = stream;
+      if (videoRef.current) videoRef.current.srcObject = stream;
+      await publisherRef.current?.replaceTrack(track);
+      setFacing(next);
+    } catch (error) {
+      setMediaError(`Cannot switch camera: ${describeError(error)}`);
+    }
+  };
+
+  useEffect(() => () => {
+    publisherRef.current?.close();
+    streamRef.current?.getTracks().forEach((track) => track.stop());
+  }, []);
+
+  const status = mediaError ? 'error' : state?.status === 'closed' ? 'offline' : state?.status ?? 'offline';
+  const detail = mediaError ?? (state && 'detail' in state ? state.detail : null);
+
+  return (
+    <main className={styles.page} data-status={status} data-faces={guide.count ?? ''} data-camera-id={state?.status === 'live' ? state.cameraId : ''}>
+      <div className={styles.stage}>
+        <video ref={videoRef} className={`${styles.video} ${facing === 'user' ? styles.mirror : ''}`} autoPlay muted playsInline />
+        {!running && (
+          <div className={styles.setup}>
+            <h1 className={styles.title}>Maskwatch camera</h1>
+            <p className={styles.lead}>Stream this device&apos;s camera to the control room.</p>
+            <form
+              className={styles.form}
+              onSubmit={(event) => {
+                event.preventDefault();
+                void start();
+              }}
+            >
+              <label className={styles.label} htmlFor="camera-name">
+                Camera name
+              </label>
+              <input
+                id="camera-name"
+                name="name"
+                list="known-cameras"
+                placeholder="e.g. Front door"
+                autoComplete="off"
+                value={name}
+                onChange={(event) => setName(event.target.value)}
+                aria-invalid={nameError ? true : undefined}
+              />
+              <datalist id="known-cameras">
+                {cameras.map((camera) => (
+                  <option key={camera.id} value={camera.name} />
+                ))}
+              </datalist>
+              {cameras.length > 0 && (
+                <div className={styles.chips} aria-label="Existing cameras">
+                  {cameras.map((camera) => (
+                    <button type="button" key={camera.id} className={camera.name === name ? styles.chipOn : styles.chip} onClick={() => setName(camera.name)}>
+                      {camera.name}
+                    </button>
+                  ))}
+                </div>
+              )}
+              {nameError && <p className={styles.fieldError}>{nameError}</p>}
+              {mediaError && <p className={styles.fieldError}>{mediaError}</p>}
+              <button type="submit" className={styles.start}>
+                Start camera
+              </button>
+            </form>
+          </div>
+        )}
+        {running && (
+          <>
+            <div className={styles.top}>
+              <span className={styles.name}>{name}</span>
+              <StatusBadge status={status} detail={detail} />
+            </div>
+            <div className={`${styles.guide} ${styles[guide.tone]}`} data-guide={guide.tone} role="status">
+              {guide.text}
+              {guide.count !== null && <span className={styles.count}>{guide.count} in view</span>}
+            </div>
+            {(status === 'error' || status === 'reconnecting' || status === 'connecting') && detail && (
+              <div className={status === 'error' ? styles.errorBox : styles.infoBox}>
+                <span>{detail}</span>
+                {status === 'error' && (
+                  <button type="button" onClick={() => (mediaError ? void start() : publisherRef.current?.retry())}>
+                    Retry
+                  </button>
+                )}
+              </div>
+            )}
+            <div className={styles.controls}>
+              <button type="button" onClick={() => void switchCamera()} aria-label="Switch front/back camera">
+                ⟲ Switch camera
+              </button>
+              <button type="button" className={styles.stop} onClick={stop}>
+                Stop
+              </button>
+            </div>
+          </>
+        )}
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,133 @@
+/**
+ * Publishes one camera track to the SFU: `camera:join` -> `transport:create` (send) -> `transport:connect` ->
+ * `camera:produce`. Owns its socket, transport and producer; the page owns the MediaStream and hands the track in.
+ * Reconnects by itself when the socket drops (the server forgets a publisher whose socket went away).
+ */
+import { Device, type types } from 'mediasoup-client';
+import { connectSignalling, describeError, request, type SignallingSocket } from './signalling';
+
+export type PublisherState =
+  | { status: 'connecting'; detail: string }
+  | { status: 'live'; cameraId: string; producerId: string }
+  | { status: 'reconnecting'; detail: string }
+  | { status: 'error'; detail: string }
+  | { status: 'closed' };
+
+export class Publisher {
+  readonly #name: string;
+  readonly #onState: (state: PublisherState) => void;
+  readonly #socket: SignallingSocket;
+  #track: MediaStreamTrack;
+  #transport: types.Transport | null = null;
+  #producer: types.Producer | null = null;
+  #cameraId: string | null = null;
+  #closed = false;
+  #attempt = 0;
+
+  constructor(name: string, track: MediaStreamTrack, onState: (state: PublisherState) => void) {
+    this.#name = name;
+    this.#track = track;
+    this.#onState = onState;
+    this.#socket = connectSignalling('camera');
+    this.#onState({ status: 'connecting', detail: 'connecting to the server' });
+    this.#socket.on('connect', () => void this.#publish());
+    this.#socket.on('disconnect', (reason) => {
+      this.#dropTransport();
+      if (!this.#closed) this.#onState({ status: 'reconnecting', detail: `connection lost (${reason})` });
+      // A disconnect the server chose is not retried by socket.io itself.
+      if (reason === 'io server disconnect' && !this.#closed) this.#socket.connect();
+    });
+    this.#socket.on('connect_error', (error) => {
+      if (!this.#closed) this.#onState({ status: 'reconnecting', detail: `cannot reach the server: ${error.message}` });
+    });
+  }
+
+  get cameraId(): string | null {
+    return this.#cameraId;
+  }
+
+  /** Reports the on-device detector's face count; dropped while not live. */
+  reportFaces(count: number): void {
+    if (!this.#producer || !this.#socket.connected) return;
+    request(this.#socket, 'camera:faces', { count }).catch(() => undefined);
+  }
+
+  /** Swaps the published track (front/back camera) without renegotiating. */
+  async replaceTrack(track: MediaStreamTrack): Promise<void> {
+    this.#track = track;
+    if (this.#producer && !this.#producer.closed) await this.#producer.replaceTrack({ track });
+  }
+
+  /** Tears down and publishes again on the same socket (the retry button). */
+  retry(): void {
+    this.#dropTransport();
+    if (this.#socket.connected) void this.#publish();
+    else this.#socket.connect();
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#dropTransport();
+    this.#socket.close();
+    this.#onState({ status: 'closed' });
+  }
+
+  async #publish(): Promise<void> {
+    const attempt = ++this.#attempt;
+    const stale = (): boolean => this.#closed || attempt !== this.#attempt;
+    try {
+      this.#onState({ status: 'connecting', detail: 'joining' });
+      const joined = await request(this.#socket, 'camera:join', { name: this.#name });
+      if (stale()) return;
+      this.#cameraId = joined.cameraId;
+      const device = new Device();
+      await device.load({ routerRtpCapabilities: joined.routerRtpCapabilities as types.RtpCapabilities });
+      if (!device.canProduce('video')) throw new Error('this browser cannot send video to the server (no common codec)');
+      this.#onState({ status: 'connecting', detail: 'opening media transport' });
+      const options = await request(this.#socket, 'transport:create', { direction: 'send' });
+      if (stale()) return;
+      const transport = device.createSendTransport({
+        id: options.id,
+        iceParameters: options.iceParameters as types.IceParameters,
+        iceCandidates: options.iceCandidates as types.IceCandidate[],
+        dtlsParameters: options.dtlsParameters as types.DtlsParameters,
+      });
+      this.#transport = transport;
+      transport.on('connect', ({ dtlsParameters }, callback, errback) => {
+        request(this.#socket, 'transport:connect', { transportId: transport.id, dtlsParameters }).then(() => callback(), errback);
+      });
+      transport.on('produce', ({ kind, rtpParameters }, callback, errback) => {
+        request(this.#socket, 'camera:produce', { transportId: transport.id, kind, rtpParameters })
+          .then(({ producerId }) => callback({ id: producerId }), errback);
+      });
+      transport.on('connectionstatechange', (state) => {
+        if (stale() || transport.closed) return;
+        if (state === 'failed') this.#onState({ status: 'error', detail: 'media connection failed (network or firewall)' });
+        else if (state === 'disconnected') this.#onState({ status: 'reconnecting', detail: 'media connection interrupted' });
+        else if (state === 'connected' && this.#producer && this.#cameraId)
+          this.#onState({ status: 'live', cameraId: this.#cameraId, producerId: this.#producer.id });
+      });
+      this.#onState({ status: 'connecting', detail: 'starting video' });
+      const producer = await transport.produce({ track: this.#track, stopTracks: false });
+      if (stale()) {
+        producer.close();
+        return;
+      }
+      this.#producer = producer;
+      this.#onState({ status: 'live', cameraId: joined.cameraId, producerId: producer.id });
+    } catch (error) {
+      if (stale()) return;
+      this.#dropTransport();
+      this.#onState({ status: 'error', detail: describeError(error) });
+    }
+  }
+
+  #dropTransport(): void {
+    this.#attempt++;
+    this.#producer?.close();
+    this.#producer = null;
+    this.#transport?.close();
+    this.#transport = null;
+  }
+}

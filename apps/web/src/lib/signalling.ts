@@ -1,0 +1,92 @@
+/**
+ * Typed request helper over socket.io-client. Every ack and every push is parsed with the contract's schema:
+ * the server is trusted no more than the browser is trusted by the server.
+ */
+import { io, type Socket } from 'socket.io-client';
+import { ErrorBodySchema, type ErrorCode } from '@maskwatch/protocol/errors';
+import {
+  clientRequests,
+  serverEvents,
+  type ClientRequestName,
+  type ClientToServerEvents,
+  type HandshakeAuth,
+  type RequestOf,
+  type ResponseOf,
+  type ServerEventName,
+  type ServerEventPayload,
+  type ServerToClientEvents,
+} from '@maskwatch/protocol/signalling';
+import { PROTOCOL_VERSION } from '@maskwatch/protocol/version';
+
+export type SignallingSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+const REQUEST_TIMEOUT_MS = 10_000;
+
+/** A request that the server refused (its ack carried an error) or that never got an answer. */
+export class SignallingError extends Error {
+  override readonly name = 'SignallingError';
+  constructor(
+    readonly code: ErrorCode | 'timeout' | 'bad_response',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Opens a socket to this page's own origin (pages, REST and socket.io share one server). */
+export function connectSignalling(role: HandshakeAuth['role']): SignallingSocket {
+  const auth: HandshakeAuth = { protocolVersion: PROTOCOL_VERSION, role };
+  return io({ auth, transports: ['websocket'], reconnectionDelayMax: 4000 });
+}
+
+// socket.io's typed emit cannot follow a generic event name; this is the untyped shape it has at run time.
+type RawEmitter = {
+  timeout(ms: number): { emit(event: string, payload: unknown, ack: (err: Error | null, answer: unknown) => void): void };
+};
+
+/** Sends one request and resolves with its parsed answer, or rejects with a SignallingError. */
+export function request<N extends ClientRequestName>(
+  socket: SignallingSocket,
+  name: N,
+  payload: RequestOf<N>,
+  timeoutMs = REQUEST_TIMEOUT_MS,
+): Promise<ResponseOf<N>> {
+  return new Promise((resolve, reject) => {
+    (socket as unknown as RawEmitter).timeout(timeoutMs).emit(name, payload, (err, answer) => {
+      if (err) {
+        reject(new SignallingError('timeout', `${name}: no answer within ${timeoutMs} ms`));
+        return;
+      }
+      const ack = answer as { ok?: unknown; data?: unknown; error?: unknown } | null;
+      if (ack && ack.ok === true) {
+        const parsed = clientRequests[name].response.safeParse(ack.data);
+        if (parsed.success) resolve(parsed.data as ResponseOf<N>);
+        else reject(new SignallingError('bad_response', `${name}: malformed answer (${parsed.error.issues[0]?.message ?? 'invalid'})`));
+        return;
+      }
+      const error = ErrorBodySchema.safeParse(ack?.error);
+      if (error.success) reject(new SignallingError(error.data.code, error.data.message));
+      else reject(new SignallingError('bad_response', `${name}: malformed error answer`));
+    });
+  });
+}
+
+/** Subscribes to one server push; malformed payloads are dropped. Returns the unsubscribe function. */
+export function onPush<N extends ServerEventName>(
+  socket: SignallingSocket,
+  name: N,
+  listener: (payload: ServerEventPayload<N>) => void,
+): () => void {
+  const raw = socket as unknown as { on(e: string, l: (p: unknown) => void): void; off(e: string, l: (p: unknown) => void): void };
+  const handler = (payload: unknown): void => {
+    const parsed = serverEvents[name].safeParse(payload);
+    if (parsed.success) listener(parsed.data as ServerEventPayload<N>);
+  };
+  raw.on(name, handler);
+  return () => raw.off(name, handler);
+}
+
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
