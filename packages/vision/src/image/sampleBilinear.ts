@@ -40,11 +40,26 @@ export function sampleBilinear(
       const a = xa[j]!;
       const b = xb[j]!;
       const f = fx[j]!;
-      for (let c = 0; c < 3; c++) {
-        const top = s[rowA + a + c]! + (s[rowA + b + c]! - s[rowA + a + c]!) * f;
-        const bottom = s[rowB + a + c]! + (s[rowB + b + c]! - s[rowB + a + c]!) * f;
-        d[o++] = Math.round(top + (bottom - top) * fy);
-      }
+      // Unrolled over R, G, B; values are >= 0, so (v + 0.5) | 0 equals Math.round(v).
+      const a0 = rowA + a;
+      const b0 = rowA + b;
+      const a1 = rowB + a;
+      const b1 = rowB + b;
+      let p = s[a0]!;
+      let top = p + (s[b0]! - p) * f;
+      p = s[a1]!;
+      let bottom = p + (s[b1]! - p) * f;
+      d[o++] = (top + (bottom - top) * fy + 0.5) | 0;
+      p = s[a0 + 1]!;
+      top = p + (s[b0 + 1]! - p) * f;
+      p = s[a1 + 1]!;
+      bottom = p + (s[b1 + 1]! - p) * f;
+      d[o++] = (top + (bottom - top) * fy + 0.5) | 0;
+      p = s[a0 + 2]!;
+      top = p + (s[b0 + 2]! - p) * f;
+      p = s[a1 + 2]!;
+      bottom = p + (s[b1 + 2]! - p) * f;
+      d[o++] = (top + (bottom - top) * fy + 0.5) | 0;
     }
   }
   return out;

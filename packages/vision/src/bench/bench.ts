@@ -1,0 +1,140 @@
+// npm run bench:vision — prints throughput numbers, asserts nothing.
+// Frames: every clip of /work/shared/videos (MASKWATCH_VIDEOS_DIR), ffmpeg-extracted at BENCH_FPS (default 2).
+// Seed stack: packages/vision/bench/seed_stack.py run with MASKWATCH_SEED_PYTHON or models/.venv/bin/python.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { MaskClassifier } from '../classify/MaskClassifier.ts';
+import { FaceDetector } from '../detect/FaceDetector.ts';
+import { cropFace } from '../image/cropFace.ts';
+import { decodeImage } from '../image/decodeImage.ts';
+import type { RgbFrame } from '../image/RgbFrame.ts';
+import { findRepoRoot } from '../manifest/findRepoRoot.ts';
+import { ModelManifest } from '../manifest/ModelManifest.ts';
+import type { Box } from '@maskwatch/protocol/faces';
+
+const out = (line: string = ''): void => {
+  process.stdout.write(`${line}\n`);
+};
+const f1 = (v: number): string => v.toFixed(1);
+const f2 = (v: number): string => v.toFixed(2);
+
+const root = findRepoRoot();
+const videosDir = process.env.MASKWATCH_VIDEOS_DIR ?? join(root, '..', 'shared', 'videos');
+const fps = Number(process.env.BENCH_FPS ?? '2');
+
+function extractAll(dir: string): string[] {
+  const videos = readdirSync(videosDir).filter((f) => f.endsWith('.mp4')).sort();
+  for (const video of videos) {
+    const r = spawnSync('ffmpeg', ['-loglevel', 'error', '-nostdin', '-i', join(videosDir, video), '-vf', `fps=${fps}`, join(dir, `${video.replace(/\.mp4$/, '')}-%03d.png`)], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`ffmpeg failed on ${video}: ${r.stderr}`);
+  }
+  return readdirSync(dir).filter((f) => f.endsWith('.png')).sort().map((f) => join(dir, f));
+}
+
+async function time<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const t0 = performance.now();
+  const value = await fn();
+  return [value, performance.now() - t0];
+}
+
+type SeedResult = { ok: true; frames: number; faces: number; detectImagesPerSec: number; imagesPerSec: number; msPerFrame: number; versions: Record<string, string> } | { ok: false; error: string };
+
+function runSeed(framesDir: string, yunetPath: string): SeedResult {
+  const python = process.env.MASKWATCH_SEED_PYTHON ?? join(root, 'models', '.venv', 'bin', 'python');
+  if (!existsSync(python)) return { ok: false, error: `${python} does not exist (the models venv is made by models/setup.sh)` };
+  const script = join(root, 'packages', 'vision', 'bench', 'seed_stack.py');
+  const r = spawnSync(python, [script, '--frames', framesDir, '--yunet', yunetPath], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const last = r.stdout.trim().split('\n').pop() ?? '';
+  try {
+    return JSON.parse(last) as SeedResult;
+  } catch {
+    return { ok: false, error: `seed_stack.py exited ${r.status}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}` };
+  }
+}
+
+async function main(): Promise<void> {
+  const manifest = ModelManifest.load();
+  const dir = mkdtempSync(join(tmpdir(), 'maskwatch-bench-'));
+  try {
+    const paths = extractAll(dir);
+    const frames: RgbFrame[] = [];
+    const [, decodeMs] = await time(async () => {
+      for (const p of paths) frames.push(await decodeImage(p));
+    });
+    out(`vision bench: ${frames.length} frames (${fps} fps from ${videosDir}), decode ${f1(decodeMs / frames.length)} ms/frame (sharp, PNG)`);
+    out(`cpu: ${(await import('node:os')).cpus().length} cores; onnxruntime-node default threads`);
+    out();
+
+    const detector = await FaceDetector.create(manifest.detector());
+    for (const f of frames.slice(0, 3)) await detector.detect(f);
+    const boxesPerFrame: Box[][] = [];
+    const [, detectMs] = await time(async () => {
+      for (const f of frames) boxesPerFrame.push((await detector.detect(f)).map((d) => d.box));
+    });
+    const nFaces = boxesPerFrame.reduce((a, b) => a + b.length, 0);
+    out(`detector ${detector.model.name}: ${f1((1000 * frames.length) / detectMs)} images/s, ${f1(detectMs / frames.length)} ms/frame, ${nFaces} faces`);
+
+    const classifiers = manifest.names('classify');
+    let bestPipeline: { name: string; imagesPerSec: number } | undefined;
+    if (classifiers.length === 0) out(`classifiers: none in ${manifest.path} yet: only the detector was measured`);
+    for (const name of classifiers) {
+      const classifier = await MaskClassifier.create(manifest.classifier(name));
+      try {
+        const crops = frames.flatMap((f, i) => boxesPerFrame[i]!.map((b) => cropFace(f, b, classifier.size)));
+        while (crops.length > 0 && crops.length < 64) crops.push(...crops.slice(0, 64 - crops.length));
+        out();
+        out(`classifier ${name} (${classifier.batched ? 'dynamic batch' : 'batch fixed at 1'}, ${classifier.size}px):`);
+        for (const bs of [1, 8, 32]) {
+          await classifier.logits(crops.slice(0, bs));
+          const batches: RgbFrame[][] = [];
+          for (let i = 0; i + bs <= crops.length; i += bs) batches.push(crops.slice(i, i + bs));
+          const [, ms] = await time(async () => {
+            for (const b of batches) await classifier.logits(b);
+          });
+          const n = batches.length * bs;
+          out(`  batch ${String(bs).padStart(2)}: ${f2(ms / n)} ms/face, ${f1((1000 * n) / ms)} faces/s`);
+        }
+        for (const [i, f] of frames.slice(0, 3).entries()) await classifier.classify(f, boxesPerFrame[i]!);
+        let classifyMs = 0;
+        const [, totalMs] = await time(async () => {
+          for (const f of frames) {
+            const boxes = (await detector.detect(f)).map((d) => d.box);
+            const t0 = performance.now();
+            await classifier.classify(f, boxes);
+            classifyMs += performance.now() - t0;
+          }
+        });
+        const ips = (1000 * frames.length) / totalMs;
+        out(`  detect+classify: ${f1(ips)} images/s, ${f1(totalMs / frames.length)} ms/frame, classify ${f2(classifyMs / Math.max(1, nFaces))} ms/face (crop + one batch per frame)`);
+        if (bestPipeline === undefined || ips > bestPipeline.imagesPerSec) bestPipeline = { name, imagesPerSec: ips };
+      } finally {
+        classifier.close();
+      }
+    }
+    detector.close();
+
+    out();
+    out('seed stack (OpenCV FaceDetectorYN + Keras MobileNetV2 224x224, one predict per frame), same frames:');
+    const seed = runSeed(dir, manifest.detector().path);
+    if (!seed.ok) {
+      out(`  not measured: ${seed.error}`);
+      return;
+    }
+    out(`  detector alone: ${f1(seed.detectImagesPerSec)} images/s; detect+classify: ${f1(seed.imagesPerSec)} images/s, ${f1(seed.msPerFrame)} ms/frame, ${seed.faces} faces (${Object.entries(seed.versions).map(([k, v]) => `${k} ${v}`).join(', ')})`);
+    if (bestPipeline !== undefined) {
+      out(`  ratio: ${bestPipeline.name} detect+classify is ${f1(bestPipeline.imagesPerSec / seed.imagesPerSec)}x the seed stack's images/s`);
+    } else {
+      out(`  ratio: no classifier here yet; detector alone is ${f1((1000 * frames.length) / detectMs / seed.detectImagesPerSec)}x OpenCV's on the same YuNet file`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exitCode = 1;
+});
