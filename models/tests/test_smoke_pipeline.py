@@ -1,0 +1,45 @@
+"""One epoch on a few images through the real pipeline: crops, training, tracking, export, parity, report."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+MODELS = Path(__file__).resolve().parents[1]
+
+
+def _py(*args, cwd=MODELS):
+    r = subprocess.run([sys.executable, "-m", *args], cwd=cwd, capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, f"{args} failed:\n{r.stderr[-3000:]}"
+    return r.stdout
+
+
+def test_smoke_pipeline(tmp_path):
+    crops = tmp_path / "crops"
+    run_dirs = {}
+    for kind in ("cnn", "mobilenetv2"):
+        out = _py("maskwatch_models.train", "--model", kind, "--smoke", "--epochs", "1", "--quiet",
+                  "--runs-dir", str(tmp_path / "runs"), "--crops-dir", str(crops))
+        run_dirs[kind] = Path(out.strip().splitlines()[-1])
+        run = json.loads((run_dirs[kind] / "run.json").read_text())
+        assert run["status"] == "completed" and run["model"] == kind
+        assert len(run["epochs"]) == 1 and {"trainLoss", "valLoss", "valAcc", "lr", "seconds"} <= set(run["epochs"][0])
+        assert run["final"]["labels"] == ["mask", "no_mask", "incorrect"]
+        assert len(run["final"]["confusion"]) == 3 and set(run["final"]["perClass"]) == {"mask", "no_mask", "incorrect"}
+        assert run["finishedAt"] and run["system"]["samples"] >= 0
+        for art in ("curves", "confusion", "system", "checkpoint"):
+            assert (run_dirs[kind] / run["artifacts"][art]).is_file(), art
+        assert (run_dirs[kind] / "system.jsonl").exists()
+    _py("maskwatch_models.export", "--cnn-run", str(run_dirs["cnn"]), "--mobilenetv2-run", str(run_dirs["mobilenetv2"]),
+        "--out", str(tmp_path), "--crops-dir", str(crops))
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert set(manifest["models"]) == {"cnn-fp32", "cnn-int8", "mobilenetv2-fp32", "mobilenetv2-int8", "yunet"}
+    for name, m in manifest["models"].items():
+        f = (MODELS.parent / m["file"]).resolve()
+        assert f.is_file(), name
+        if m["task"] == "classify":
+            assert m["metrics"]["parity"]["ok"], name
+            assert m["input"]["normalize"] == {"scale": 1 / 127.5, "offset": -1.0}
+    expected = json.loads((tmp_path / "fixtures" / "parity" / "expected.json").read_text())
+    assert len(expected["images"]) == 8 and set(expected["logits"]) == {"cnn-fp32", "cnn-int8", "mobilenetv2-fp32", "mobilenetv2-int8"}
+    _py("maskwatch_models.report", "--out", str(tmp_path), "--latency-runs", "2")
+    assert (tmp_path / "report.md").is_file() and (tmp_path / "report" / "comparison.png").is_file()
