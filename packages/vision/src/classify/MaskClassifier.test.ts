@@ -112,18 +112,27 @@ describe('parity harness (mean-rgb fixtures written by Python onnxruntime + PIL)
     }
   });
 
-  it('reports a logit off by more than the tolerance, and a model without fixtures', async () => {
+  it('reports a logit off by more than the tolerance, an argmax that differs from PyTorch, and a model without fixtures', async () => {
     const copy = tempDir();
     cpSync(dir, copy, { recursive: true });
-    const expected = JSON.parse(readFileSync(join(copy, 'expected.json'), 'utf8')) as { models: Record<string, Record<string, number[]>> };
-    expected.models['mean-rgb']!['gituatu-mask.png']![1]! += 0.01;
-    writeFileSync(join(copy, 'expected.json'), JSON.stringify(expected));
+    type Expected = { logits: Record<string, number[][]>; onnxruntimeLogits: Record<string, number[][]> };
+    const original = JSON.parse(readFileSync(join(copy, 'expected.json'), 'utf8')) as Expected;
+    const write = (e: Expected): void => writeFileSync(join(copy, 'expected.json'), JSON.stringify(e));
     const classifier = await MaskClassifier.create(meanRgbManifest().classifier());
     try {
-      const mismatches = await compareParity(classifier, loadParityFixtures(copy)!);
+      const shifted = structuredClone(original);
+      shifted.onnxruntimeLogits['mean-rgb']![1]![1]! += 0.01;
+      write(shifted);
       assert.deepEqual(
-        mismatches.map((m) => m.image),
-        ['gituatu-mask.png'],
+        (await compareParity(classifier, loadParityFixtures(copy)!)).map((m) => [m.image, m.argmaxDiffers]),
+        [['gituatu-mask.png', false]],
+      );
+      const flipped = structuredClone(original);
+      flipped.logits['mean-rgb']![0]![2]! = 5;
+      write(flipped);
+      assert.deepEqual(
+        (await compareParity(classifier, loadParityFixtures(copy)!)).map((m) => [m.image, m.argmaxDiffers]),
+        [['diazoniclabs.png', true]],
       );
       await assert.rejects(compareParity(classifier, loadParityFixtures(copy)!, 'other-model'), /no logits for model "other-model"/);
     } finally {

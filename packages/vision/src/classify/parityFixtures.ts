@@ -7,29 +7,36 @@ import { decodeImage } from '../image/decodeImage.ts';
 import { VisionError } from '../VisionError.ts';
 import type { MaskClassifier } from './MaskClassifier.ts';
 
-// models/fixtures/parity/expected.json, written by the Python export: the logits its onnxruntime gave for each
-// PNG crop (size x size, RGB) of the folder. Two shapes are accepted:
-//   {"tolerance"?: 0.001, "models": {"<model>": {"<file.png>": [logit, ...]}}}
-//   {"tolerance"?: 0.001, "images": ["<file.png>", ...], "logits": {"<model>": [[logit, ...], ...]}}
-const Logits = z.array(z.number().finite()).min(1);
-const ByFile = z.object({ tolerance: z.number().positive().optional(), models: z.record(z.string(), z.record(z.string(), Logits)) });
-const ByIndex = z.object({
-  tolerance: z.number().positive().optional(),
-  images: z.array(z.string().min(1)).min(1),
-  logits: z.record(z.string(), z.array(Logits)),
+// models/fixtures/parity/expected.json, written by the Python export (models/maskwatch_models/export.py):
+//   {"images": [{"file": "00_mask.png", "label": "mask", ...}],          (or plain file names)
+//    "logits": {"<model>": [[...], ...]},                                (PyTorch float logits, one row per image)
+//    "onnxruntimeLogits"?: {"<model>": [[...], ...]},                    (Python onnxruntime on the same file)
+//    "tolerance"?: 0.001 | {"fp32MaxAbsDiff": 0.001, ...}}
+// Node's logits must match the Python onnxruntime ones (same kernels, int8 included) within the tolerance, and
+// their argmax must agree with the PyTorch logits. Without onnxruntimeLogits the PyTorch logits are the reference.
+const Rows = z.array(z.array(z.number().finite()).min(1));
+const ExpectedSchema = z.object({
+  images: z.array(z.union([z.string().min(1), z.object({ file: z.string().min(1) })])).min(1),
+  logits: z.record(z.string(), Rows),
+  onnxruntimeLogits: z.record(z.string(), Rows).optional(),
+  tolerance: z.union([z.number().positive(), z.object({ fp32MaxAbsDiff: z.number().positive().optional() })]).optional(),
 });
-const ExpectedSchema = z.union([ByFile, ByIndex]);
 
 export const DEFAULT_PARITY_TOLERANCE = 1e-3;
 
 export type ParityFixtures = {
   dir: string;
   tolerance: number;
-  /** model name -> png file name -> logits */
-  models: Map<string, Map<string, number[]>>;
+  images: string[];
+  /** Reference logits per model (Python onnxruntime where given, else PyTorch). */
+  reference: Map<string, number[][]>;
+  /** PyTorch logits per model, for the argmax check. */
+  source: Map<string, number[][]>;
 };
 
-export type ParityMismatch = { model: string; image: string; expected: number[]; actual: number[]; maxAbsDiff: number };
+export type ParityMismatch = { model: string; image: string; expected: number[]; actual: number[]; maxAbsDiff: number; argmaxDiffers: boolean };
+
+const argmax = (row: readonly number[]): number => row.reduce((best, v, i) => (v > row[best]! ? i : best), 0);
 
 /** Reads `<dir>/expected.json`; undefined when the file does not exist. */
 export function loadParityFixtures(dir: string): ParityFixtures | undefined {
@@ -46,35 +53,35 @@ export function loadParityFixtures(dir: string): ParityFixtures | undefined {
     throw new VisionError('MANIFEST_INVALID', `${path}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }
   const data = parsed.data;
-  const models = new Map<string, Map<string, number[]>>();
-  if ('models' in data) {
-    for (const [model, files] of Object.entries(data.models)) models.set(model, new Map(Object.entries(files)));
-  } else {
-    for (const [model, rows] of Object.entries(data.logits)) {
-      if (rows.length !== data.images.length) {
-        throw new VisionError('MANIFEST_INVALID', `${path}: logits.${model} has ${rows.length} rows for ${data.images.length} images`);
-      }
-      models.set(model, new Map(data.images.map((image, i) => [image, rows[i]!])));
+  const images = data.images.map((image) => (typeof image === 'string' ? image : image.file));
+  const check = (key: string, rows: Record<string, number[][]>): Map<string, number[][]> => {
+    for (const [model, r] of Object.entries(rows)) {
+      if (r.length !== images.length) throw new VisionError('MANIFEST_INVALID', `${path}: ${key}.${model} has ${r.length} rows for ${images.length} images`);
     }
-  }
-  return { dir, tolerance: data.tolerance ?? DEFAULT_PARITY_TOLERANCE, models };
+    return new Map(Object.entries(rows));
+  };
+  const source = check('logits', data.logits);
+  const reference = data.onnxruntimeLogits !== undefined ? new Map([...source, ...check('onnxruntimeLogits', data.onnxruntimeLogits)]) : source;
+  const tolerance = typeof data.tolerance === 'number' ? data.tolerance : (data.tolerance?.fp32MaxAbsDiff ?? DEFAULT_PARITY_TOLERANCE);
+  return { dir, tolerance, images, reference, source };
 }
 
-/** Runs `classifier` on every fixture PNG of `model` in one batch and lists the logits that differ by more than the tolerance. */
+/** Runs `classifier` on every fixture PNG in one batch; lists the crops whose logits differ beyond the tolerance or whose argmax differs. */
 export async function compareParity(classifier: MaskClassifier, fixtures: ParityFixtures, model: string = classifier.model.name): Promise<ParityMismatch[]> {
-  const expected = fixtures.models.get(model);
-  if (expected === undefined || expected.size === 0) {
+  const expected = fixtures.reference.get(model);
+  if (expected === undefined) {
     throw new VisionError('MODEL_NOT_FOUND', `${join(fixtures.dir, 'expected.json')} has no logits for model "${model}"`);
   }
-  const images = [...expected.keys()];
-  const crops = await Promise.all(images.map((image) => decodeImage(join(fixtures.dir, image))));
+  const source = fixtures.source.get(model) ?? expected;
+  const crops = await Promise.all(fixtures.images.map((image) => decodeImage(join(fixtures.dir, image))));
   const actual = await classifier.logits(crops);
   const mismatches: ParityMismatch[] = [];
-  images.forEach((image, i) => {
-    const want = expected.get(image)!;
+  fixtures.images.forEach((image, i) => {
+    const want = expected[i]!;
     const got = actual[i]!;
     const maxAbsDiff = want.length !== got.length ? Infinity : Math.max(...want.map((w, k) => Math.abs(w - got[k]!)));
-    if (!(maxAbsDiff <= fixtures.tolerance)) mismatches.push({ model, image, expected: want, actual: got, maxAbsDiff });
+    const argmaxDiffers = argmax(got) !== argmax(source[i]!);
+    if (!(maxAbsDiff <= fixtures.tolerance) || argmaxDiffers) mismatches.push({ model, image, expected: want, actual: got, maxAbsDiff, argmaxDiffers });
   });
   return mismatches;
 }
