@@ -14,10 +14,22 @@ echo "== crops" >&2
 "$py" -m maskwatch_models.crops
 echo "== backbone check" >&2
 "$py" -m maskwatch_models.backbone
-echo "== train cnn" >&2
-cnn_run="$("$py" -m maskwatch_models.train --model cnn --runs-dir "$out/runs" "$@" | tail -n 1)"
-echo "== train mobilenetv2" >&2
-mnv_run="$("$py" -m maskwatch_models.train --model mobilenetv2 --runs-dir "$out/runs" "$@" | tail -n 1)"
+# The two trainings run side by side with one thread each (2 cores in all): on a shared 2-core machine this beats
+# running them one after the other with 2 threads each, and it halves the wall time of the full run.
+echo "== train cnn and mobilenetv2 (in parallel, logs interleave)" >&2
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+"$py" -m maskwatch_models.train --model cnn --runs-dir "$out/runs" --threads 1 "$@" > "$tmp/cnn" &
+cnn_pid=$!
+"$py" -m maskwatch_models.train --model mobilenetv2 --runs-dir "$out/runs" --threads 1 "$@" > "$tmp/mnv" &
+mnv_pid=$!
+trap 'kill $cnn_pid $mnv_pid 2>/dev/null; rm -rf "$tmp"' INT TERM
+status=0
+wait $cnn_pid || status=$?
+wait $mnv_pid || status=$?
+[[ $status -eq 0 ]] || { echo "training failed (exit $status)" >&2; exit $status; }
+cnn_run="$(tail -n 1 "$tmp/cnn")"
+mnv_run="$(tail -n 1 "$tmp/mnv")"
 echo "== export" >&2
 "$py" -m maskwatch_models.export --cnn-run "$cnn_run" --mobilenetv2-run "$mnv_run" --out "$out"
 echo "== report" >&2

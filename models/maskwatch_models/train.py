@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import math
 import random
+import signal
 import sys
 import time
 from collections import Counter
@@ -201,6 +202,8 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     args = parser().parse_args(argv)
+    # a killed run (SIGTERM) unwinds through Run.__exit__ and is recorded as failed instead of staying "running"
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     run_dir = train(args)
     print(run_dir)
     return 0
