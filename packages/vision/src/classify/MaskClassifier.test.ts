@@ -112,7 +112,7 @@ describe('parity harness (mean-rgb fixtures written by Python onnxruntime + PIL)
     }
   });
 
-  it('reports a logit off by more than the tolerance, an argmax that differs from PyTorch, and a model without fixtures', async () => {
+  it('reports a logit off by more than the tolerance, a different label, and a model without fixtures', async () => {
     const copy = tempDir();
     cpSync(dir, copy, { recursive: true });
     type Expected = { logits: Record<string, number[][]>; onnxruntimeLogits: Record<string, number[][]> };
@@ -128,7 +128,7 @@ describe('parity harness (mean-rgb fixtures written by Python onnxruntime + PIL)
         [['gituatu-mask.png', false]],
       );
       const flipped = structuredClone(original);
-      flipped.logits['mean-rgb']![0]![2]! = 5;
+      flipped.onnxruntimeLogits['mean-rgb']![0]![2]! = 5;
       write(flipped);
       assert.deepEqual(
         (await compareParity(classifier, loadParityFixtures(copy)!)).map((m) => [m.image, m.argmaxDiffers]),

@@ -2,17 +2,17 @@
 // expected.json, written by the Python side with its onnxruntime. Once the manifest declares a classifier, missing
 // fixtures are a failure, not a skip.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 
-import { findRepoRoot } from '../manifest/findRepoRoot.ts';
 import { ModelManifest } from '../manifest/ModelManifest.ts';
 import { MaskClassifier } from './MaskClassifier.ts';
 import { compareParity, loadParityFixtures } from './parityFixtures.ts';
 
 const manifest = ModelManifest.load();
 const classifiers = manifest.names('classify');
-const dir = join(findRepoRoot(), 'models', 'fixtures', 'parity');
+// The export writes manifest.json and fixtures/parity/ side by side (models/ in the repository).
+const dir = join(dirname(manifest.path), 'fixtures', 'parity');
 
 describe('classifier parity with the Python export (models/fixtures/parity)', () => {
   if (classifiers.length === 0) {

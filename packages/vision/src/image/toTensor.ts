@@ -7,6 +7,26 @@ export type PixelPacking = {
   normalize: { scale: number; offset: number };
 };
 
+const lutCache = new Map<string, Float32Array>();
+
+/**
+ * The 256 tensor values of a normalisation. Computed as float32 `pixel / (1 / scale) + offset`, one float32
+ * rounding per step, which is what numpy gives for `x / 127.5 - 1` on float32 arrays: the training side's
+ * arithmetic to the last bit. Int8 models quantise the input, and `x * (1 / 127.5)` in double lands one ulp off
+ * on half the pixels, which flips their rounding at quantisation and moves the logits.
+ */
+export function normalizationTable(normalize: { scale: number; offset: number }): Float32Array {
+  const key = `${normalize.scale}/${normalize.offset}`;
+  let lut = lutCache.get(key);
+  if (lut === undefined) {
+    const divisor = 1 / normalize.scale;
+    lut = new Float32Array(256);
+    for (let v = 0; v < 256; v++) lut[v] = Math.fround(Math.fround(v / divisor) + normalize.offset);
+    lutCache.set(key, lut);
+  }
+  return lut;
+}
+
 /**
  * Writes one frame as planar CHW float32 into `target` at element `offset`, in the top-left corner of a
  * planeWidth x planeHeight plane (the rest, padding, gets the value of a black pixel).
@@ -27,7 +47,8 @@ export function writeChw(
   if (offset + 3 * plane > target.length) {
     throw new VisionError('INVALID_ARGUMENT', `tensor of ${target.length} values too small for a 3x${planeHeight}x${planeWidth} plane at ${offset}`);
   }
-  const { scale, offset: bias } = packing.normalize;
+  const lut = normalizationTable(packing.normalize);
+  const bias = lut[0]!;
   // Channel c of the tensor reads byte order[c] of each RGB pixel.
   const [c0, c1, c2] = packing.pixelFormat === 'RGB' ? [0, 1, 2] : [2, 1, 0];
   const p0 = offset;
@@ -38,9 +59,9 @@ export function writeChw(
     let s = y * width * 3;
     let t = y * planeWidth;
     for (let x = 0; x < width; x++, s += 3, t++) {
-      target[p0 + t] = data[s + c0]! * scale + bias;
-      target[p1 + t] = data[s + c1]! * scale + bias;
-      target[p2 + t] = data[s + c2]! * scale + bias;
+      target[p0 + t] = lut[data[s + c0]!]!;
+      target[p1 + t] = lut[data[s + c1]!]!;
+      target[p2 + t] = lut[data[s + c2]!]!;
     }
   }
 }
