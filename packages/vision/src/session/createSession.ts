@@ -21,6 +21,8 @@ export async function createSession(modelPath: string, config: SessionConfig = {
   const { executionProvider, intraOpThreads, interOpThreads } = parsed.data;
   const base: ort.InferenceSession.SessionOptions = {
     graphOptimizationLevel: 'all',
+    // Errors only: the exported models carry unused initializers that ORT would list as warnings on every start.
+    logSeverityLevel: 3,
     executionMode: 'sequential',
     ...(intraOpThreads > 0 ? { intraOpNumThreads: intraOpThreads } : {}),
     ...(interOpThreads > 0 ? { interOpNumThreads: interOpThreads } : {}),
