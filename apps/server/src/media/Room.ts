@@ -74,11 +74,17 @@ export class Room extends EnhancedEmitter<RoomEvents> {
     });
   }
 
-  /** A loopback RTP endpoint for ffmpeg: comedia (the transport learns ffmpeg's address from its first packet). */
+  /**
+   * A loopback RTP endpoint for ffmpeg: comedia (the transport learns ffmpeg's address from its first packet).
+   * RTCP gets its own port: ffmpeg sends RTP and RTCP from two different local ports, and with rtcp-mux the
+   * first packet (often an RTCP SR) would lock the tuple to the RTCP port and every RTP packet would be dropped.
+   */
   async createPlainTransport(appData: types.AppData = {}): Promise<types.PlainTransport> {
+    const portRange = { min: this.#options.rtcMinPort, max: this.#options.rtcMaxPort };
     return this.router.createPlainTransport({
-      listenInfo: { protocol: 'udp', ip: '127.0.0.1', portRange: { min: this.#options.rtcMinPort, max: this.#options.rtcMaxPort } },
-      rtcpMux: true,
+      listenInfo: { protocol: 'udp', ip: '127.0.0.1', portRange },
+      rtcpListenInfo: { protocol: 'udp', ip: '127.0.0.1', portRange },
+      rtcpMux: false,
       comedia: true,
       appData,
     });

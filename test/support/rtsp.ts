@@ -1,0 +1,83 @@
+/**
+ * A real RTSP source for tests: GStreamer's RTSP server (rtsp_server.py, apt gir1.2-gst-rtsp-server-1.0) fed by
+ * ffmpeg looping a clip from ../shared/videos as MPEG-TS over loopback UDP.
+ *
+ *   const source = await startRtspSource();   // source.url = rtsp://127.0.0.1:<port>/cam
+ *   await source.stop();                      // kills server and feeder (the URL now refuses connections)
+ *   await source.start();                     // same URL again
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+export const REPO_ROOT = resolve(HERE, '../..');
+/** shared/ sits beside the repository (CI clones it there too). */
+export const SHARED_DIR = resolve(REPO_ROOT, '../shared');
+export const CLIP = join(SHARED_DIR, 'videos', 'Gituatu_mask.mp4');
+
+export async function freeTcpPort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+export async function freeUdpPort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const socket = createSocket('udp4');
+    socket.once('error', reject);
+    socket.bind(0, '127.0.0.1', () => {
+      const { port } = socket.address();
+      socket.close(() => resolvePort(port));
+    });
+  });
+}
+
+export type RtspSource = { url: string; start(): Promise<void>; stop(): Promise<void> };
+
+function kill(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((done) => {
+    child.once('close', () => done());
+    child.kill('SIGKILL');
+  });
+}
+
+export async function startRtspSource(clip = CLIP): Promise<RtspSource> {
+  if (!existsSync(clip)) throw new Error(`test clip not found: ${clip} (shared/ must sit beside the repository)`);
+  const rtspPort = await freeTcpPort();
+  const udpPort = await freeUdpPort();
+  let server: ChildProcess | undefined;
+  let feeder: ChildProcess | undefined;
+  const source: RtspSource = {
+    url: `rtsp://127.0.0.1:${rtspPort}/cam`,
+    async start() {
+      server = spawn('/usr/bin/python3', [join(HERE, 'rtsp_server.py'), String(rtspPort), String(udpPort)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      await new Promise<void>((ready, reject) => {
+        server!.once('exit', (code) => reject(new Error(`rtsp_server.py exited (${code})`)));
+        server!.stdout!.once('data', () => ready());
+      });
+      // Baseline without B-frames keeps timestamps simple for the GStreamer repacketiser.
+      feeder = spawn(
+        'ffmpeg',
+        ['-hide_banner', '-loglevel', 'error', '-nostdin', '-re', '-stream_loop', '-1', '-i', clip, '-an',
+         '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-profile:v', 'baseline', '-g', '25', '-bf', '0',
+         '-f', 'mpegts', `udp://127.0.0.1:${udpPort}?pkt_size=1316`],
+        { stdio: 'ignore' },
+      );
+    },
+    async stop() {
+      await Promise.all([kill(feeder), kill(server)]);
+    },
+  };
+  await source.start();
+  return source;
+}
