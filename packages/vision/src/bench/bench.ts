@@ -29,12 +29,30 @@ const fps = Number(process.env.BENCH_FPS ?? '2');
 const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? '3'));
 
 function extractAll(dir: string): string[] {
-  const videos = readdirSync(videosDir).filter((f) => f.endsWith('.mp4')).sort();
+  const videos = readdirSync(videosDir)
+    .filter((f) => f.endsWith('.mp4'))
+    .sort();
   for (const video of videos) {
-    const r = spawnSync('ffmpeg', ['-loglevel', 'error', '-nostdin', '-i', join(videosDir, video), '-vf', `fps=${fps}`, join(dir, `${video.replace(/\.mp4$/, '')}-%03d.png`)], { encoding: 'utf8' });
+    const r = spawnSync(
+      'ffmpeg',
+      [
+        '-loglevel',
+        'error',
+        '-nostdin',
+        '-i',
+        join(videosDir, video),
+        '-vf',
+        `fps=${fps}`,
+        join(dir, `${video.replace(/\.mp4$/, '')}-%03d.png`),
+      ],
+      { encoding: 'utf8' },
+    );
     if (r.status !== 0) throw new Error(`ffmpeg failed on ${video}: ${r.stderr}`);
   }
-  return readdirSync(dir).filter((f) => f.endsWith('.png')).sort().map((f) => join(dir, f));
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.png'))
+    .sort()
+    .map((f) => join(dir, f));
 }
 
 async function time<T>(fn: () => Promise<T>): Promise<[T, number]> {
@@ -50,18 +68,35 @@ async function best(fn: () => Promise<void>): Promise<number> {
   return min;
 }
 
-type SeedResult = { ok: true; frames: number; faces: number; detectImagesPerSec: number; imagesPerSec: number; msPerFrame: number; versions: Record<string, string> } | { ok: false; error: string };
+type SeedResult =
+  | {
+      ok: true;
+      frames: number;
+      faces: number;
+      detectImagesPerSec: number;
+      imagesPerSec: number;
+      msPerFrame: number;
+      versions: Record<string, string>;
+    }
+  | { ok: false; error: string };
 
 function runSeed(framesDir: string, yunetPath: string): SeedResult {
   const python = process.env.MASKWATCH_SEED_PYTHON ?? join(root, 'models', '.venv', 'bin', 'python');
-  if (!existsSync(python)) return { ok: false, error: `${python} does not exist (the models venv is made by models/setup.sh)` };
+  if (!existsSync(python))
+    return { ok: false, error: `${python} does not exist (the models venv is made by models/setup.sh)` };
   const script = join(root, 'packages', 'vision', 'bench', 'seed_stack.py');
-  const r = spawnSync(python, [script, '--frames', framesDir, '--yunet', yunetPath], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const r = spawnSync(python, [script, '--frames', framesDir, '--yunet', yunetPath], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
   const last = r.stdout.trim().split('\n').pop() ?? '';
   try {
     return JSON.parse(last) as SeedResult;
   } catch {
-    return { ok: false, error: `seed_stack.py exited ${r.status}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}` };
+    return {
+      ok: false,
+      error: `seed_stack.py exited ${r.status}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`,
+    };
   }
 }
 
@@ -74,8 +109,12 @@ async function main(): Promise<void> {
     const [, decodeMs] = await time(async () => {
       for (const p of paths) frames.push(await decodeImage(p));
     });
-    out(`vision bench: ${frames.length} frames (${fps} fps from ${videosDir}), decode ${f1(decodeMs / frames.length)} ms/frame (sharp, PNG)`);
-    out(`cpu: ${(await import('node:os')).cpus().length} cores, load average ${(await import('node:os')).loadavg()[0]!.toFixed(1)}; onnxruntime-node default threads; fastest of ${rounds} rounds`);
+    out(
+      `vision bench: ${frames.length} frames (${fps} fps from ${videosDir}), decode ${f1(decodeMs / frames.length)} ms/frame (sharp, PNG)`,
+    );
+    out(
+      `cpu: ${(await import('node:os')).cpus().length} cores, load average ${(await import('node:os')).loadavg()[0]!.toFixed(1)}; onnxruntime-node default threads; fastest of ${rounds} rounds`,
+    );
     out();
 
     const detector = await FaceDetector.create(manifest.detector());
@@ -86,7 +125,9 @@ async function main(): Promise<void> {
       for (const f of frames) await detector.detect(f);
     });
     const nFaces = boxesPerFrame.reduce((a, b) => a + b.length, 0);
-    out(`detector ${detector.model.name}: ${f1((1000 * frames.length) / detectMs)} images/s, ${f1(detectMs / frames.length)} ms/frame, ${nFaces} faces`);
+    out(
+      `detector ${detector.model.name}: ${f1((1000 * frames.length) / detectMs)} images/s, ${f1(detectMs / frames.length)} ms/frame, ${nFaces} faces`,
+    );
 
     const classifiers = manifest.names('classify');
     const pipelines: Array<{ name: string; imagesPerSec: number }> = [];
@@ -121,7 +162,9 @@ async function main(): Promise<void> {
           classifyMs = Math.min(classifyMs, ms);
         });
         const ips = (1000 * frames.length) / totalMs;
-        out(`  detect+classify: ${f1(ips)} images/s, ${f1(totalMs / frames.length)} ms/frame, classify ${f2(classifyMs / Math.max(1, nFaces))} ms/face (crop + one batch per frame)`);
+        out(
+          `  detect+classify: ${f1(ips)} images/s, ${f1(totalMs / frames.length)} ms/frame, classify ${f2(classifyMs / Math.max(1, nFaces))} ms/face (crop + one batch per frame)`,
+        );
         pipelines.push({ name, imagesPerSec: ips });
       } finally {
         classifier.close();
@@ -136,12 +179,22 @@ async function main(): Promise<void> {
       out(`  not measured: ${seed.error}`);
       return;
     }
-    out(`  detector alone: ${f1(seed.detectImagesPerSec)} images/s; detect+classify: ${f1(seed.imagesPerSec)} images/s, ${f1(seed.msPerFrame)} ms/frame, ${seed.faces} faces (${Object.entries(seed.versions).map(([k, v]) => `${k} ${v}`).join(', ')})`);
+    out(
+      `  detector alone: ${f1(seed.detectImagesPerSec)} images/s; detect+classify: ${f1(seed.imagesPerSec)} images/s, ${f1(seed.msPerFrame)} ms/frame, ${seed.faces} faces (${Object.entries(
+        seed.versions,
+      )
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')})`,
+    );
     for (const p of pipelines) {
-      out(`  ratio: ${p.name}${p.name === manifest.defaultName('classifier') ? ' (default)' : ''} detect+classify = ${f1(p.imagesPerSec / seed.imagesPerSec)}x the seed stack's images/s`);
+      out(
+        `  ratio: ${p.name}${p.name === manifest.defaultName('classifier') ? ' (default)' : ''} detect+classify = ${f1(p.imagesPerSec / seed.imagesPerSec)}x the seed stack's images/s`,
+      );
     }
     if (pipelines.length === 0) {
-      out(`  ratio: no classifier here yet; detector alone is ${f1((1000 * frames.length) / detectMs / seed.detectImagesPerSec)}x OpenCV's on the same YuNet file`);
+      out(
+        `  ratio: no classifier here yet; detector alone is ${f1((1000 * frames.length) / detectMs / seed.detectImagesPerSec)}x OpenCV's on the same YuNet file`,
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

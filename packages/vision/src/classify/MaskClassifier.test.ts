@@ -25,7 +25,8 @@ const channelMeans = (crop: RgbFrame): number[] =>
     for (let i = c; i < crop.data.length; i += 3) sum += crop.data[i]! / 127.5 - 1;
     return sum / (crop.width * crop.height);
   });
-const close = (a: number[], b: number[], eps: number = 1e-5): boolean => a.length === b.length && a.every((v, i) => Math.abs(v - b[i]!) <= eps);
+const close = (a: number[], b: number[], eps: number = 1e-5): boolean =>
+  a.length === b.length && a.every((v, i) => Math.abs(v - b[i]!) <= eps);
 
 describe('softmax', () => {
   it('sums to 1, keeps order and survives large logits', () => {
@@ -41,7 +42,12 @@ describe('MaskClassifier (real ONNX model with known outputs)', () => {
     const classifier = await MaskClassifier.create(meanRgbManifest().classifier());
     try {
       assert.equal(classifier.batched, true);
-      const results = await classifier.classifyCrops([solid(255, 0, 0), solid(0, 255, 0), solid(0, 0, 255), solid(0, 255, 255)]);
+      const results = await classifier.classifyCrops([
+        solid(255, 0, 0),
+        solid(0, 255, 0),
+        solid(0, 0, 255),
+        solid(0, 255, 255),
+      ]);
       assert.deepEqual(
         results.map((r) => r.label),
         ['mask', 'no_mask', 'incorrect', 'no_mask'],
@@ -67,14 +73,18 @@ describe('MaskClassifier (real ONNX model with known outputs)', () => {
       ];
       const results = await classifier.classify(frame, boxes);
       assert.equal(results.length, 3);
-      boxes.forEach((box, i) => assert.ok(close(results[i]!.logits, channelMeans(cropFace(frame, box, 128))), `face ${i}`));
+      boxes.forEach((box, i) =>
+        assert.ok(close(results[i]!.logits, channelMeans(cropFace(frame, box, 128))), `face ${i}`),
+      );
     } finally {
       classifier.close();
     }
   });
 
   it('follows the manifest label order', async () => {
-    const classifier = await MaskClassifier.create(meanRgbManifest({ labels: ['incorrect', 'mask', 'no_mask'] }).classifier());
+    const classifier = await MaskClassifier.create(
+      meanRgbManifest({ labels: ['incorrect', 'mask', 'no_mask'] }).classifier(),
+    );
     try {
       assert.equal((await classifier.classifyCrops([solid(255, 0, 0)]))[0]!.label, 'incorrect');
     } finally {
@@ -84,9 +94,15 @@ describe('MaskClassifier (real ONNX model with known outputs)', () => {
 
   it('refuses crops of the wrong size and a manifest size the model does not take', async () => {
     const classifier = await MaskClassifier.create(meanRgbManifest().classifier());
-    await assert.rejects(classifier.classifyCrops([solid(0, 0, 0, 64)]), (e: unknown) => e instanceof VisionError && e.code === 'INVALID_ARGUMENT');
+    await assert.rejects(
+      classifier.classifyCrops([solid(0, 0, 0, 64)]),
+      (e: unknown) => e instanceof VisionError && e.code === 'INVALID_ARGUMENT',
+    );
     classifier.close();
-    await assert.rejects(MaskClassifier.create(meanRgbManifest({ size: 64 }).classifier()), (e: unknown) => e instanceof VisionError && e.code === 'MODEL_INCOMPATIBLE');
+    await assert.rejects(
+      MaskClassifier.create(meanRgbManifest({ size: 64 }).classifier()),
+      (e: unknown) => e instanceof VisionError && e.code === 'MODEL_INCOMPATIBLE',
+    );
     await assert.rejects(MaskClassifier.create(meanRgbManifest().detector()), /needs "classify"/);
   });
 
@@ -94,7 +110,10 @@ describe('MaskClassifier (real ONNX model with known outputs)', () => {
     const classifier = await MaskClassifier.create(meanRgbManifest().classifier());
     classifier.close();
     classifier.close();
-    await assert.rejects(classifier.classifyCrops([solid(0, 0, 0)]), (e: unknown) => e instanceof VisionError && e.code === 'CLOSED');
+    await assert.rejects(
+      classifier.classifyCrops([solid(0, 0, 0)]),
+      (e: unknown) => e instanceof VisionError && e.code === 'CLOSED',
+    );
   });
 });
 
@@ -134,7 +153,10 @@ describe('parity harness (mean-rgb fixtures written by Python onnxruntime + PIL)
         (await compareParity(classifier, loadParityFixtures(copy)!)).map((m) => [m.image, m.argmaxDiffers]),
         [['diazoniclabs.png', true]],
       );
-      await assert.rejects(compareParity(classifier, loadParityFixtures(copy)!, 'other-model'), /no logits for model "other-model"/);
+      await assert.rejects(
+        compareParity(classifier, loadParityFixtures(copy)!, 'other-model'),
+        /no logits for model "other-model"/,
+      );
     } finally {
       classifier.close();
     }

@@ -32,7 +32,13 @@ export class MaskClassifier {
   #released = false;
   #inFlight = 0;
 
-  private constructor(model: ResolvedModel, session: ort.InferenceSession, executionProvider: 'cpu' | 'cuda', labels: MaskLabel[], batched: boolean) {
+  private constructor(
+    model: ResolvedModel,
+    session: ort.InferenceSession,
+    executionProvider: 'cpu' | 'cuda',
+    labels: MaskLabel[],
+    batched: boolean,
+  ) {
     this.model = model;
     this.#session = session;
     this.executionProvider = executionProvider;
@@ -46,10 +52,17 @@ export class MaskClassifier {
 
   static async create(model: ResolvedModel, options: MaskClassifierOptions = {}): Promise<MaskClassifier> {
     if (model.task !== 'classify') {
-      throw new VisionError('MODEL_INCOMPATIBLE', `model "${model.name}" has task "${model.task}", a classifier needs "classify"`);
+      throw new VisionError(
+        'MODEL_INCOMPATIBLE',
+        `model "${model.name}" has task "${model.task}", a classifier needs "classify"`,
+      );
     }
     const [h, w] = model.input.size;
-    if (h !== w) throw new VisionError('MODEL_INCOMPATIBLE', `model "${model.name}": face crops are square, input size is ${h}x${w}`);
+    if (h !== w)
+      throw new VisionError(
+        'MODEL_INCOMPATIBLE',
+        `model "${model.name}": face crops are square, input size is ${h}x${w}`,
+      );
     const labels = model.labels.map((label) => MaskLabelSchema.parse(label));
     const { session, executionProvider } = await createSession(model.path, options.session);
     let batched = true;
@@ -59,7 +72,10 @@ export class MaskClassifier {
       const fits = (dim: number | string | undefined, want: number): boolean => typeof dim !== 'number' || dim === want;
       if (meta.shape.length !== 4 || !fits(c, 3) || !fits(mh, h) || !fits(mw, w)) {
         await session.release();
-        throw new VisionError('MODEL_INCOMPATIBLE', `model "${model.name}": input shape [${meta.shape.join(', ')}] does not match the manifest's [N, 3, ${h}, ${w}]`);
+        throw new VisionError(
+          'MODEL_INCOMPATIBLE',
+          `model "${model.name}": input shape [${meta.shape.join(', ')}] does not match the manifest's [N, 3, ${h}, ${w}]`,
+        );
       }
       batched = typeof n !== 'number';
     }
@@ -94,7 +110,10 @@ export class MaskClassifier {
     if (crops.length === 0) return [];
     for (const crop of crops) {
       if (crop.width !== this.size || crop.height !== this.size) {
-        throw new VisionError('INVALID_ARGUMENT', `model "${this.model.name}" takes ${this.size}x${this.size} crops, got ${crop.width}x${crop.height}`);
+        throw new VisionError(
+          'INVALID_ARGUMENT',
+          `model "${this.model.name}" takes ${this.size}x${this.size} crops, got ${crop.width}x${crop.height}`,
+        );
       }
     }
     if (!this.batched && crops.length > 1) {

@@ -22,7 +22,10 @@ describe('classifier parity with the Python export (models/fixtures/parity)', ()
   for (const name of classifiers) {
     it(`${name}: logits match expected.json`, async () => {
       const fixtures = loadParityFixtures(dir);
-      assert.ok(fixtures !== undefined, `${manifest.path} declares classifier "${name}" but ${join(dir, 'expected.json')} is missing`);
+      assert.ok(
+        fixtures !== undefined,
+        `${manifest.path} declares classifier "${name}" but ${join(dir, 'expected.json')} is missing`,
+      );
       const classifier = await MaskClassifier.create(manifest.classifier(name));
       try {
         const mismatches = await compareParity(classifier, fixtures);

@@ -20,7 +20,9 @@ const ExpectedSchema = z.object({
   images: z.array(z.union([z.string().min(1), z.object({ file: z.string().min(1) })])).min(1),
   logits: z.record(z.string(), Rows),
   onnxruntimeLogits: z.record(z.string(), Rows).optional(),
-  tolerance: z.union([z.number().positive(), z.object({ fp32MaxAbsDiff: z.number().positive().optional() })]).optional(),
+  tolerance: z
+    .union([z.number().positive(), z.object({ fp32MaxAbsDiff: z.number().positive().optional() })])
+    .optional(),
 });
 
 export const DEFAULT_PARITY_TOLERANCE = 1e-3;
@@ -33,7 +35,14 @@ export type ParityFixtures = {
   reference: Map<string, number[][]>;
 };
 
-export type ParityMismatch = { model: string; image: string; expected: number[]; actual: number[]; maxAbsDiff: number; argmaxDiffers: boolean };
+export type ParityMismatch = {
+  model: string;
+  image: string;
+  expected: number[];
+  actual: number[];
+  maxAbsDiff: number;
+  argmaxDiffers: boolean;
+};
 
 const argmax = (row: readonly number[]): number => row.reduce((best, v, i) => (v > row[best]! ? i : best), 0);
 
@@ -49,27 +58,45 @@ export function loadParityFixtures(dir: string): ParityFixtures | undefined {
   }
   const parsed = ExpectedSchema.safeParse(json);
   if (!parsed.success) {
-    throw new VisionError('MANIFEST_INVALID', `${path}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new VisionError(
+      'MANIFEST_INVALID',
+      `${path}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   }
   const data = parsed.data;
   const images = data.images.map((image) => (typeof image === 'string' ? image : image.file));
   const check = (key: string, rows: Record<string, number[][]>): Map<string, number[][]> => {
     for (const [model, r] of Object.entries(rows)) {
-      if (r.length !== images.length) throw new VisionError('MANIFEST_INVALID', `${path}: ${key}.${model} has ${r.length} rows for ${images.length} images`);
+      if (r.length !== images.length)
+        throw new VisionError(
+          'MANIFEST_INVALID',
+          `${path}: ${key}.${model} has ${r.length} rows for ${images.length} images`,
+        );
     }
     return new Map(Object.entries(rows));
   };
   const source = check('logits', data.logits);
-  const reference = data.onnxruntimeLogits !== undefined ? new Map([...source, ...check('onnxruntimeLogits', data.onnxruntimeLogits)]) : source;
-  const tolerance = typeof data.tolerance === 'number' ? data.tolerance : (data.tolerance?.fp32MaxAbsDiff ?? DEFAULT_PARITY_TOLERANCE);
+  const reference =
+    data.onnxruntimeLogits !== undefined
+      ? new Map([...source, ...check('onnxruntimeLogits', data.onnxruntimeLogits)])
+      : source;
+  const tolerance =
+    typeof data.tolerance === 'number' ? data.tolerance : (data.tolerance?.fp32MaxAbsDiff ?? DEFAULT_PARITY_TOLERANCE);
   return { dir, tolerance, images, reference };
 }
 
 /** Runs `classifier` on every fixture PNG in one batch; lists the crops whose logits differ beyond the tolerance or whose label differs. */
-export async function compareParity(classifier: MaskClassifier, fixtures: ParityFixtures, model: string = classifier.model.name): Promise<ParityMismatch[]> {
+export async function compareParity(
+  classifier: MaskClassifier,
+  fixtures: ParityFixtures,
+  model: string = classifier.model.name,
+): Promise<ParityMismatch[]> {
   const expected = fixtures.reference.get(model);
   if (expected === undefined) {
-    throw new VisionError('MODEL_NOT_FOUND', `${join(fixtures.dir, 'expected.json')} has no logits for model "${model}"`);
+    throw new VisionError(
+      'MODEL_NOT_FOUND',
+      `${join(fixtures.dir, 'expected.json')} has no logits for model "${model}"`,
+    );
   }
   const crops = await Promise.all(fixtures.images.map((image) => decodeImage(join(fixtures.dir, image))));
   const actual = await classifier.logits(crops);
@@ -81,7 +108,8 @@ export async function compareParity(classifier: MaskClassifier, fixtures: Parity
     const sorted = [...want].sort((a, b) => b - a);
     const clearWinner = sorted.length < 2 || sorted[0]! - sorted[1]! > 2 * fixtures.tolerance;
     const argmaxDiffers = clearWinner && argmax(got) !== argmax(want);
-    if (!(maxAbsDiff <= fixtures.tolerance) || argmaxDiffers) mismatches.push({ model, image, expected: want, actual: got, maxAbsDiff, argmaxDiffers });
+    if (!(maxAbsDiff <= fixtures.tolerance) || argmaxDiffers)
+      mismatches.push({ model, image, expected: want, actual: got, maxAbsDiff, argmaxDiffers });
   });
   return mismatches;
 }

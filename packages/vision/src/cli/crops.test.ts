@@ -24,22 +24,47 @@ describe('crops command', () => {
     const spaced = join(dir, 'frame with spaces.png');
     copyFileSync(masked!, spaced);
     const blank = join(dir, 'blank.png');
-    writeFileSync(blank, await sharp({ create: { width: 200, height: 100, channels: 3, background: '#808080' } }).png().toBuffer());
+    writeFileSync(
+      blank,
+      await sharp({ create: { width: 200, height: 100, channels: 3, background: '#808080' } })
+        .png()
+        .toBuffer(),
+    );
     const missing = join(dir, 'missing file.jpg');
     const list = join(dir, 'list.txt');
     writeFileSync(list, [spaced, unmasked!, '', blank, missing].join('\r\n') + '\n');
     const out = join(dir, 'out dir');
 
     // Relative paths are the caller's (npm runs the script inside packages/vision).
-    const result = spawnSync('npm', ['run', '-s', '-w', '@maskwatch/vision', 'crops', '--', '--out', relative(root, out), '--size', '128', '--list', relative(root, list)], {
-      cwd: root,
-      encoding: 'utf8',
-    });
+    const result = spawnSync(
+      'npm',
+      [
+        'run',
+        '-s',
+        '-w',
+        '@maskwatch/vision',
+        'crops',
+        '--',
+        '--out',
+        relative(root, out),
+        '--size',
+        '128',
+        '--list',
+        relative(root, list),
+      ],
+      {
+        cwd: root,
+        encoding: 'utf8',
+      },
+    );
     assert.equal(result.stdout, '', 'nothing on stdout');
     assert.equal(result.status, 1, `exit 1 because one image is unreadable; stderr: ${result.stderr}`);
     assert.match(result.stderr, /missing file\.jpg/);
 
-    const records = readFileSync(join(out, 'index.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as CropRecord);
+    const records = readFileSync(join(out, 'index.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as CropRecord);
     assert.deepEqual(
       records.map((r) => [r.image, r.detected]),
       [
@@ -74,7 +99,10 @@ describe('crops command', () => {
   });
 
   it('fails with exit 2 and a usage line without --out', () => {
-    const result = spawnSync('npm', ['run', '-s', '-w', '@maskwatch/vision', 'crops', '--', '--list', 'x'], { cwd: root, encoding: 'utf8' });
+    const result = spawnSync('npm', ['run', '-s', '-w', '@maskwatch/vision', 'crops', '--', '--list', 'x'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     assert.equal(result.status, 2);
     assert.equal(result.stdout, '');
     assert.match(result.stderr, /--out and --list are required/);

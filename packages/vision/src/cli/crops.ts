@@ -13,7 +13,8 @@ import { callerPath } from './callerPath.ts';
 import { parseNumber } from './parseNumber.ts';
 import { readList } from './readList.ts';
 
-const USAGE = 'usage: crops --out DIR --list LIST [--size 128] [--threshold 0.3] [--detector NAME] [--concurrency 2] [--threads N]';
+const USAGE =
+  'usage: crops --out DIR --list LIST [--size 128] [--threshold 0.3] [--detector NAME] [--concurrency 2] [--threads N]';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -33,18 +34,29 @@ async function main(): Promise<number> {
     process.stderr.write(`${USAGE}\n`);
     return 0;
   }
-  if (values.out === undefined || values.list === undefined) throw new VisionError('INVALID_ARGUMENT', `--out and --list are required\n${USAGE}`);
+  if (values.out === undefined || values.list === undefined)
+    throw new VisionError('INVALID_ARGUMENT', `--out and --list are required\n${USAGE}`);
   const size = parseNumber('size', values.size, 128, (n) => Number.isInteger(n) && n >= 8 && n <= 1024);
   const threshold = parseNumber('threshold', values.threshold, 0.3, (n) => n >= 0 && n <= 1);
-  const concurrency = parseNumber('concurrency', values.concurrency, 2, (n) => Number.isInteger(n) && n >= 1 && n <= 16);
+  const concurrency = parseNumber(
+    'concurrency',
+    values.concurrency,
+    2,
+    (n) => Number.isInteger(n) && n >= 1 && n <= 16,
+  );
   const threads = parseNumber('threads', values.threads, 0, (n) => Number.isInteger(n) && n >= 0);
 
   const images = await readList(values.list);
   const manifest = ModelManifest.load();
-  const detector = await FaceDetector.create(manifest.detector(values.detector), { scoreThreshold: threshold, session: { intraOpThreads: threads } });
+  const detector = await FaceDetector.create(manifest.detector(values.detector), {
+    scoreThreshold: threshold,
+    session: { intraOpThreads: threads },
+  });
   const started = performance.now();
   try {
-    process.stderr.write(`crops: ${images.length} images -> ${callerPath(values.out)} (size ${size}, detector ${detector.model.name}, threshold ${threshold})\n`);
+    process.stderr.write(
+      `crops: ${images.length} images -> ${callerPath(values.out)} (size ${size}, detector ${detector.model.name}, threshold ${threshold})\n`,
+    );
     const summary = await writeCrops({
       images,
       outDir: callerPath(values.out),

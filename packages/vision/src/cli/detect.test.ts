@@ -24,8 +24,15 @@ const LineSchema = z
 type Line = z.infer<typeof LineSchema>;
 
 /** `npm run -s detect -- ARGS` from the repository root, as the contract says. */
-function detect(args: string[], env: Record<string, string> = {}): { status: number | null; lines: Line[]; stdout: string; stderr: string } {
-  const result = spawnSync('npm', ['run', '-s', 'detect', '--', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, ...env } });
+function detect(
+  args: string[],
+  env: Record<string, string> = {},
+): { status: number | null; lines: Line[]; stdout: string; stderr: string } {
+  const result = spawnSync('npm', ['run', '-s', 'detect', '--', ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
   const lines = result.stdout
     .split('\n')
     .filter((l) => l !== '')
@@ -91,7 +98,10 @@ describe('detect command on the shared clips (repository models)', () => {
       assert.equal(out.lines.length, 5);
       for (const line of out.lines) assert.equal(line.faces.length, 1, `${line.image}: ${JSON.stringify(line.faces)}`);
       const hits = out.lines.filter((l) => l.faces[0]!.label === label).length;
-      assert.ok(hits >= 4, `${hits}/5 frames labelled ${label}: ${out.lines.map((l) => `${l.faces[0]!.label} ${l.faces[0]!.score}`).join(', ')}`);
+      assert.ok(
+        hits >= 4,
+        `${hits}/5 frames labelled ${label}: ${out.lines.map((l) => `${l.faces[0]!.label} ${l.faces[0]!.score}`).join(', ')}`,
+      );
     });
   };
   expectLabel('Gituatu_nomask.mp4', 'no_mask');

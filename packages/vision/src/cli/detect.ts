@@ -20,7 +20,8 @@ import { mapOrdered } from './mapOrdered.ts';
 import { parseNumber } from './parseNumber.ts';
 import { readList } from './readList.ts';
 
-const USAGE = 'usage: detect [--json] [--model NAME] [--detector NAME] [--threshold 0.6] [--provider cpu|cuda] [--threads N] (IMAGE... | --images-from LIST)';
+const USAGE =
+  'usage: detect [--json] [--model NAME] [--detector NAME] [--threshold 0.6] [--provider cpu|cuda] [--threads N] (IMAGE... | --images-from LIST)';
 
 /** One stdout line of `detect --json`. */
 export type DetectLine = {
@@ -57,11 +58,20 @@ async function main(): Promise<number> {
     return 0;
   }
   const provider = values.provider ?? 'cpu';
-  if (provider !== 'cpu' && provider !== 'cuda') throw new VisionError('INVALID_ARGUMENT', `--provider: "${provider}" is not cpu or cuda`);
+  if (provider !== 'cpu' && provider !== 'cuda')
+    throw new VisionError('INVALID_ARGUMENT', `--provider: "${provider}" is not cpu or cuda`);
   const threshold = parseNumber('threshold', values.threshold, 0.6, (n) => n >= 0 && n <= 1);
   const threads = parseNumber('threads', values.threads, 0, (n) => Number.isInteger(n) && n >= 0);
-  const concurrency = parseNumber('concurrency', values.concurrency, 2, (n) => Number.isInteger(n) && n >= 1 && n <= 16);
-  const images = [...positionals, ...(values['images-from'] !== undefined ? await readList(values['images-from']) : [])];
+  const concurrency = parseNumber(
+    'concurrency',
+    values.concurrency,
+    2,
+    (n) => Number.isInteger(n) && n >= 1 && n <= 16,
+  );
+  const images = [
+    ...positionals,
+    ...(values['images-from'] !== undefined ? await readList(values['images-from']) : []),
+  ];
   if (images.length === 0) throw new VisionError('INVALID_ARGUMENT', `no images given\n${USAGE}`);
 
   const started = performance.now();
@@ -93,7 +103,11 @@ async function main(): Promise<number> {
       async ({ image, result, error }) => {
         const line: DetectLine = { image, faces: [] };
         if (result !== undefined) {
-          line.faces = result.faces.map((f) => ({ box: [round(f.box[0], 1), round(f.box[1], 1), round(f.box[2], 1), round(f.box[3], 1)], label: f.label, score: round(f.score, 4) }));
+          line.faces = result.faces.map((f) => ({
+            box: [round(f.box[0], 1), round(f.box[1], 1), round(f.box[2], 1), round(f.box[3], 1)],
+            label: f.label,
+            score: round(f.score, 4),
+          }));
           faces += result.faces.length;
           if (!quiet) {
             const t = result.timings;
@@ -109,7 +123,10 @@ async function main(): Promise<number> {
         if (values.json === true) {
           await writeOut(`${JSON.stringify(line)}\n`);
         } else {
-          const text = line.error !== undefined ? `ERROR ${line.error}` : line.faces.map((f) => `${f.label} ${f.score.toFixed(2)} [${f.box.join(', ')}]`).join('; ') || 'no face';
+          const text =
+            line.error !== undefined
+              ? `ERROR ${line.error}`
+              : line.faces.map((f) => `${f.label} ${f.score.toFixed(2)} [${f.box.join(', ')}]`).join('; ') || 'no face';
           await writeOut(`${image}: ${text}\n`);
         }
       },
@@ -118,7 +135,9 @@ async function main(): Promise<number> {
     pipeline.close();
   }
   const s = (performance.now() - t0) / 1000;
-  process.stderr.write(`detect: ${images.length} image(s), ${faces} face(s), ${failed} unreadable, ${s.toFixed(2)} s (${(images.length / s).toFixed(1)} images/s)\n`);
+  process.stderr.write(
+    `detect: ${images.length} image(s), ${faces} face(s), ${failed} unreadable, ${s.toFixed(2)} s (${(images.length / s).toFixed(1)} images/s)\n`,
+  );
   return failed > 0 ? 1 : 0;
 }
 

@@ -9,7 +9,9 @@ export async function readList(listPath: string): Promise<string[]> {
   try {
     text = await readFile(callerPath(listPath), 'utf8');
   } catch (error) {
-    throw new VisionError('INVALID_ARGUMENT', `cannot read list ${listPath}: ${(error as Error).message}`, { cause: error });
+    throw new VisionError('INVALID_ARGUMENT', `cannot read list ${listPath}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   return text
     .split('\n')

@@ -40,7 +40,10 @@ export async function writeCrops(options: WriteCropsOptions): Promise<WriteCrops
       const frame = await decodeImage(callerPath(image));
       const faces = await options.detector.detect(frame, { scoreThreshold: options.scoreThreshold });
       const best = faces[0];
-      const crop = best !== undefined ? cropFace(frame, best.box, options.size) : cropSquare(frame, centredSquare(frame.width, frame.height), options.size);
+      const crop =
+        best !== undefined
+          ? cropFace(frame, best.box, options.size)
+          : cropSquare(frame, centredSquare(frame.width, frame.height), options.size);
       const cropPath = join(outDir, `${n}.png`);
       await writeFile(cropPath, await encodePng(crop));
       return {

@@ -18,7 +18,10 @@ const scaleBox = (b: Box, s: number): Box => [b[0] * s, b[1] * s, b[2] * s, b[3]
 function paste(frame: RgbFrame, width: number, height: number, x: number, y: number): RgbFrame {
   const canvas = createRgbFrame(width, height, new Uint8Array(width * height * 3).fill(128));
   for (let row = 0; row < frame.height; row++) {
-    canvas.data.set(frame.data.subarray(row * frame.width * 3, (row + 1) * frame.width * 3), ((y + row) * width + x) * 3);
+    canvas.data.set(
+      frame.data.subarray(row * frame.width * 3, (row + 1) * frame.width * 3),
+      ((y + row) * width + x) * 3,
+    );
   }
   return canvas;
 }
@@ -63,7 +66,10 @@ describe('FaceDetector (YuNet, real frames)', () => {
     // 1440x808 is downscaled to 960 wide for the network: the box must still come back doubled.
     const big = await detector.detect(resizeBilinear(frame, 1440, 808));
     assert.equal(big.length, 1);
-    assert.ok(iou(big[0]!.box, scaleBox(face!.box, 2)) > 0.85, `${big[0]!.box.join(', ')} vs 2 x ${face!.box.join(', ')}`);
+    assert.ok(
+      iou(big[0]!.box, scaleBox(face!.box, 2)) > 0.85,
+      `${big[0]!.box.join(', ')} vs 2 x ${face!.box.join(', ')}`,
+    );
   });
 
   it('finds a ~24 px face: a small frame is upscaled, a small face in a large frame is found at stride 8', async () => {
@@ -90,7 +96,13 @@ describe('FaceDetector (YuNet, real frames)', () => {
     const large = detector.planInput(3840, 2160);
     assert.equal(large.width, 960);
     assert.equal(large.padHeight, 544);
-    assert.deepEqual(detector.planInput(640, 480), { scale: 1, width: 640, height: 480, padWidth: 640, padHeight: 480 });
+    assert.deepEqual(detector.planInput(640, 480), {
+      scale: 1,
+      width: 640,
+      height: 480,
+      padWidth: 640,
+      padHeight: 480,
+    });
   });
 });
 

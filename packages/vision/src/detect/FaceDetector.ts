@@ -38,7 +38,12 @@ export class FaceDetector {
   #inFlight = 0;
   #released = false;
 
-  private constructor(model: ResolvedModel, session: ort.InferenceSession, executionProvider: 'cpu' | 'cuda', options: ResolvedOptions) {
+  private constructor(
+    model: ResolvedModel,
+    session: ort.InferenceSession,
+    executionProvider: 'cpu' | 'cuda',
+    options: ResolvedOptions,
+  ) {
     this.model = model;
     this.#session = session;
     this.executionProvider = executionProvider;
@@ -50,12 +55,18 @@ export class FaceDetector {
 
   static async create(model: ResolvedModel, options: FaceDetectorOptions = {}): Promise<FaceDetector> {
     if (model.task !== 'detect') {
-      throw new VisionError('MODEL_INCOMPATIBLE', `model "${model.name}" has task "${model.task}", a detector needs "detect"`);
+      throw new VisionError(
+        'MODEL_INCOMPATIBLE',
+        `model "${model.name}" has task "${model.task}", a detector needs "detect"`,
+      );
     }
     const { session: sessionConfig, ...rest } = options;
     const parsed = OptionsSchema.safeParse(rest);
     if (!parsed.success) {
-      throw new VisionError('INVALID_ARGUMENT', `detector options: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      throw new VisionError(
+        'INVALID_ARGUMENT',
+        `detector options: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      );
     }
     const { session, executionProvider } = await createSession(model.path, sessionConfig);
     const missing = YUNET_OUTPUT_NAMES.filter((name) => !session.outputNames.includes(name));

@@ -4,7 +4,12 @@ import type { DetectedFace } from './FaceDetectorTypes.ts';
 export const YUNET_STRIDES = [8, 16, 32] as const;
 
 /** The model's output names: cls/obj/bbox/kps per stride. */
-export const YUNET_OUTPUT_NAMES: readonly string[] = YUNET_STRIDES.flatMap((s) => [`cls_${s}`, `obj_${s}`, `bbox_${s}`, `kps_${s}`]);
+export const YUNET_OUTPUT_NAMES: readonly string[] = YUNET_STRIDES.flatMap((s) => [
+  `cls_${s}`,
+  `obj_${s}`,
+  `bbox_${s}`,
+  `kps_${s}`,
+]);
 
 export type YunetOutputs = Readonly<Record<string, Float32Array | undefined>>;
 
@@ -13,7 +18,12 @@ export type YunetOutputs = Readonly<Record<string, Float32Array | undefined>>;
  * One anchor per cell, row-major; score = sqrt(cls * obj) (both clamped to 0..1);
  * cx = (col + d0) * s, cy = (row + d1) * s, w = exp(d2) * s, h = exp(d3) * s; landmarks (col + k, row + k') * s.
  */
-export function decodeYunet(outputs: YunetOutputs, padWidth: number, padHeight: number, scoreThreshold: number): DetectedFace[] {
+export function decodeYunet(
+  outputs: YunetOutputs,
+  padWidth: number,
+  padHeight: number,
+  scoreThreshold: number,
+): DetectedFace[] {
   const faces: DetectedFace[] = [];
   for (const s of YUNET_STRIDES) {
     const cols = Math.floor(padWidth / s);
@@ -23,10 +33,18 @@ export function decodeYunet(outputs: YunetOutputs, padWidth: number, padHeight: 
     const bbox = outputs[`bbox_${s}`];
     const kps = outputs[`kps_${s}`];
     if (cls === undefined || obj === undefined || bbox === undefined || kps === undefined) {
-      throw new VisionError('MODEL_INCOMPATIBLE', `YuNet output for stride ${s} missing (need ${YUNET_OUTPUT_NAMES.join(', ')})`);
+      throw new VisionError(
+        'MODEL_INCOMPATIBLE',
+        `YuNet output for stride ${s} missing (need ${YUNET_OUTPUT_NAMES.join(', ')})`,
+      );
     }
     const anchors = rows * cols;
-    if (cls.length !== anchors || obj.length !== anchors || bbox.length !== anchors * 4 || kps.length !== anchors * 10) {
+    if (
+      cls.length !== anchors ||
+      obj.length !== anchors ||
+      bbox.length !== anchors * 4 ||
+      kps.length !== anchors * 10
+    ) {
       throw new VisionError(
         'MODEL_INCOMPATIBLE',
         `YuNet stride ${s}: expected ${anchors} anchors for a ${padWidth}x${padHeight} input, got cls ${cls.length}, obj ${obj.length}, bbox ${bbox.length / 4}, kps ${kps.length / 10}`,

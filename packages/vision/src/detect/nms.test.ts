@@ -22,7 +22,10 @@ describe('nms', () => {
   const f = (box: Box, score: number): { box: Box; score: number } => ({ box, score });
 
   it('keeps the best of overlapping boxes and every disjoint one, best first', () => {
-    const kept = nms([f([0, 0, 10, 10], 0.7), f([1, 1, 11, 11], 0.9), f([50, 50, 60, 60], 0.8), f([0, 0, 10, 9], 0.6)], 0.3);
+    const kept = nms(
+      [f([0, 0, 10, 10], 0.7), f([1, 1, 11, 11], 0.9), f([50, 50, 60, 60], 0.8), f([0, 0, 10, 9], 0.6)],
+      0.3,
+    );
     assert.deepEqual(
       kept.map((k) => k.score),
       [0.9, 0.8],

@@ -14,7 +14,11 @@ export function iou(a: Box, b: Box): number {
  * Greedy non-maximum suppression: best score first, dropping every later box whose IoU with a kept one
  * exceeds `iouThreshold`. Returns the kept items, best first, at most `maxKeep`.
  */
-export function nms<T extends { box: Box; score: number }>(items: readonly T[], iouThreshold: number, maxKeep: number = Infinity): T[] {
+export function nms<T extends { box: Box; score: number }>(
+  items: readonly T[],
+  iouThreshold: number,
+  maxKeep: number = Infinity,
+): T[] {
   const sorted = [...items].sort((a, b) => b.score - a.score);
   const kept: T[] = [];
   for (const item of sorted) {

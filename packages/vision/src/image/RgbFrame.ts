@@ -14,7 +14,10 @@ export function createRgbFrame(width: number, height: number, data?: Uint8Array)
   }
   const bytes = data ?? new Uint8Array(width * height * 3);
   if (bytes.length !== width * height * 3) {
-    throw new VisionError('INVALID_ARGUMENT', `RGB frame ${width}x${height} needs ${width * height * 3} bytes, got ${bytes.length}`);
+    throw new VisionError(
+      'INVALID_ARGUMENT',
+      `RGB frame ${width}x${height} needs ${width * height * 3} bytes, got ${bytes.length}`,
+    );
   }
   return { data: bytes, width, height };
 }

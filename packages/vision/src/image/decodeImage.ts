@@ -22,7 +22,9 @@ export async function decodeImage(source: string | Uint8Array): Promise<RgbFrame
     }
     return createRgbFrame(info.width, info.height, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
   } catch (error) {
-    throw new VisionError('IMAGE_DECODE_FAILED', `cannot decode image ${name}: ${(error as Error).message}`, { cause: error });
+    throw new VisionError('IMAGE_DECODE_FAILED', `cannot decode image ${name}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }
 

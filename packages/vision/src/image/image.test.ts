@@ -21,7 +21,8 @@ function gradient(width: number, height: number): RgbFrame {
   }
   return frame;
 }
-const px = (f: RgbFrame, x: number, y: number): number[] => Array.from(f.data.subarray((y * f.width + x) * 3, (y * f.width + x) * 3 + 3));
+const px = (f: RgbFrame, x: number, y: number): number[] =>
+  Array.from(f.data.subarray((y * f.width + x) * 3, (y * f.width + x) * 3 + 3));
 
 describe('decodeImage', () => {
   it('decodes a real video frame to RGB24', async () => {
@@ -37,24 +38,42 @@ describe('decodeImage', () => {
     const raw = gradient(40, 20);
     const path = join(dir, 'rotated.jpg');
     // Orientation 6: the stored picture must be turned 90° clockwise to be upright.
-    writeFileSync(path, await sharp(raw.data, { raw: { width: 40, height: 20, channels: 3 } }).jpeg().withMetadata({ orientation: 6 }).toBuffer());
+    writeFileSync(
+      path,
+      await sharp(raw.data, { raw: { width: 40, height: 20, channels: 3 } })
+        .jpeg()
+        .withMetadata({ orientation: 6 })
+        .toBuffer(),
+    );
     const frame = await decodeImage(path);
     assert.deepEqual([frame.width, frame.height], [20, 40]);
   });
 
   it('drops alpha and expands grey to three channels', async () => {
-    const grey = await sharp(Buffer.from([0, 100, 200, 255]), { raw: { width: 2, height: 2, channels: 1 } }).png().toBuffer();
+    const grey = await sharp(Buffer.from([0, 100, 200, 255]), { raw: { width: 2, height: 2, channels: 1 } })
+      .png()
+      .toBuffer();
     const g = await decodeImage(grey);
     assert.deepEqual(px(g, 1, 0), [100, 100, 100]);
-    const rgba = await sharp(Buffer.from([10, 20, 30, 0, 40, 50, 60, 255]), { raw: { width: 2, height: 1, channels: 4 } }).png().toBuffer();
+    const rgba = await sharp(Buffer.from([10, 20, 30, 0, 40, 50, 60, 255]), {
+      raw: { width: 2, height: 1, channels: 4 },
+    })
+      .png()
+      .toBuffer();
     const c = await decodeImage(rgba);
     assert.equal(c.data.length, 6);
     assert.deepEqual(px(c, 1, 0), [40, 50, 60]);
   });
 
   it('fails with IMAGE_DECODE_FAILED naming the file', async () => {
-    await assert.rejects(decodeImage('/nonexistent/no such.png'), (e: unknown) => e instanceof VisionError && e.code === 'IMAGE_DECODE_FAILED' && e.message.includes('no such.png'));
-    await assert.rejects(decodeImage(Buffer.from('not an image')), (e: unknown) => e instanceof VisionError && e.code === 'IMAGE_DECODE_FAILED');
+    await assert.rejects(
+      decodeImage('/nonexistent/no such.png'),
+      (e: unknown) => e instanceof VisionError && e.code === 'IMAGE_DECODE_FAILED' && e.message.includes('no such.png'),
+    );
+    await assert.rejects(
+      decodeImage(Buffer.from('not an image')),
+      (e: unknown) => e instanceof VisionError && e.code === 'IMAGE_DECODE_FAILED',
+    );
   });
 
   it('round-trips through encodePng losslessly', async () => {
@@ -68,7 +87,10 @@ describe('resizeBilinear', () => {
   it('samples at pixel centres with clamp to edge', () => {
     const src = createRgbFrame(2, 1, new Uint8Array([0, 0, 0, 255, 255, 255]));
     const out = resizeBilinear(src, 4, 1);
-    assert.deepEqual([0, 1, 2, 3].map((x) => px(out, x, 0)[0]), [0, 64, 191, 255]);
+    assert.deepEqual(
+      [0, 1, 2, 3].map((x) => px(out, x, 0)[0]),
+      [0, 64, 191, 255],
+    );
   });
 
   it('halves a gradient to the means of pixel pairs', () => {
@@ -115,7 +137,10 @@ describe('cropFace', () => {
   });
 
   it('rejects empty boxes', () => {
-    assert.throws(() => cropFace(gradient(8, 8), [5, 5, 5, 9], 16), (e: unknown) => e instanceof VisionError && e.code === 'INVALID_ARGUMENT');
+    assert.throws(
+      () => cropFace(gradient(8, 8), [5, 5, 5, 9], 16),
+      (e: unknown) => e instanceof VisionError && e.code === 'INVALID_ARGUMENT',
+    );
   });
 });
 
@@ -142,6 +167,9 @@ describe('tensor packing', () => {
   });
 
   it('refuses a batch of mixed sizes', () => {
-    assert.throws(() => packNchw([frame, gradient(3, 1)], { pixelFormat: 'RGB', normalize: { scale: 1, offset: 0 } }), /share one size/);
+    assert.throws(
+      () => packNchw([frame, gradient(3, 1)], { pixelFormat: 'RGB', normalize: { scale: 1, offset: 0 } }),
+      /share one size/,
+    );
   });
 });

@@ -41,11 +41,17 @@ export function writeChw(
 ): void {
   const { width, height, data } = frame;
   if (planeWidth < width || planeHeight < height) {
-    throw new VisionError('INVALID_ARGUMENT', `frame ${width}x${height} does not fit a ${planeWidth}x${planeHeight} plane`);
+    throw new VisionError(
+      'INVALID_ARGUMENT',
+      `frame ${width}x${height} does not fit a ${planeWidth}x${planeHeight} plane`,
+    );
   }
   const plane = planeWidth * planeHeight;
   if (offset + 3 * plane > target.length) {
-    throw new VisionError('INVALID_ARGUMENT', `tensor of ${target.length} values too small for a 3x${planeHeight}x${planeWidth} plane at ${offset}`);
+    throw new VisionError(
+      'INVALID_ARGUMENT',
+      `tensor of ${target.length} values too small for a 3x${planeHeight}x${planeWidth} plane at ${offset}`,
+    );
   }
   const lut = normalizationTable(packing.normalize);
   const bias = lut[0]!;
@@ -74,7 +80,10 @@ export function packNchw(frames: readonly RgbFrame[], packing: PixelPacking): Fl
   const out = new Float32Array(frames.length * 3 * plane);
   frames.forEach((frame, n) => {
     if (frame.width !== first.width || frame.height !== first.height) {
-      throw new VisionError('INVALID_ARGUMENT', `batch frames must share one size: ${frame.width}x${frame.height} vs ${first.width}x${first.height}`);
+      throw new VisionError(
+        'INVALID_ARGUMENT',
+        `batch frames must share one size: ${frame.width}x${frame.height} vs ${first.width}x${first.height}`,
+      );
     }
     writeChw(frame, packing, out, n * 3 * plane);
   });

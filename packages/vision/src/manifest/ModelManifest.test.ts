@@ -29,7 +29,10 @@ const isCode = (code: string) => (e: unknown) => e instanceof VisionError && e.c
 /** Writes a manifest plus a copy of the YuNet file (as `yunet.onnx`) into a temp folder; returns the manifest path. */
 function fixture(manifest: unknown): { path: string; dir: string } {
   const dir = tempDir();
-  copyFileSync(join(findRepoRoot(), '..', 'shared', 'models', 'face-detectors', 'yunet', 'face_detection_yunet_2026may.onnx'), join(dir, 'yunet.onnx'));
+  copyFileSync(
+    join(findRepoRoot(), '..', 'shared', 'models', 'face-detectors', 'yunet', 'face_detection_yunet_2026may.onnx'),
+    join(dir, 'yunet.onnx'),
+  );
   const path = join(dir, 'manifest.json');
   writeFileSync(path, typeof manifest === 'string' ? manifest : JSON.stringify(manifest));
   return { path, dir };
@@ -52,7 +55,11 @@ describe('ModelManifest', () => {
   });
 
   it('honours MASKWATCH_MODELS_MANIFEST', () => {
-    const { path, dir } = fixture({ version: 1, models: { mine: detectorEntry('yunet.onnx') }, default: { detector: 'mine' } });
+    const { path, dir } = fixture({
+      version: 1,
+      models: { mine: detectorEntry('yunet.onnx') },
+      default: { detector: 'mine' },
+    });
     const before = process.env.MASKWATCH_MODELS_MANIFEST;
     process.env.MASKWATCH_MODELS_MANIFEST = path;
     try {
@@ -67,7 +74,11 @@ describe('ModelManifest', () => {
   it('picks classifiers by name and by default, and says when there is none', () => {
     const { path, dir } = fixture({
       version: 1,
-      models: { yunet: detectorEntry('yunet.onnx'), a: classifierEntry('yunet.onnx'), b: classifierEntry('yunet.onnx') },
+      models: {
+        yunet: detectorEntry('yunet.onnx'),
+        a: classifierEntry('yunet.onnx'),
+        b: classifierEntry('yunet.onnx'),
+      },
       default: { detector: 'yunet', classifier: 'b' },
     });
     const manifest = ModelManifest.load({ path, rootDir: dir });
@@ -78,29 +89,65 @@ describe('ModelManifest', () => {
     assert.throws(() => manifest.classifier('yunet'), /not a classifier/);
     assert.throws(() => manifest.classifier('zzz'), isCode('MODEL_NOT_FOUND'));
 
-    const detectorOnly = fixture({ version: 1, models: { yunet: detectorEntry('yunet.onnx') }, default: { detector: 'yunet' } });
+    const detectorOnly = fixture({
+      version: 1,
+      models: { yunet: detectorEntry('yunet.onnx') },
+      default: { detector: 'yunet' },
+    });
     const m2 = ModelManifest.load({ path: detectorOnly.path, rootDir: detectorOnly.dir });
     assert.equal(m2.hasClassifier(), false);
-    assert.throws(() => m2.classifier(), (e: unknown) => isCode('MODEL_NOT_FOUND')(e) && /declares no classifier/.test((e as Error).message));
+    assert.throws(
+      () => m2.classifier(),
+      (e: unknown) => isCode('MODEL_NOT_FOUND')(e) && /declares no classifier/.test((e as Error).message),
+    );
   });
 
   it('fails on a wrong sha256 and on a missing file, when the model is picked', () => {
-    const { path, dir } = fixture({ version: 1, models: { bad: detectorEntry('yunet.onnx', '0'.repeat(64)), gone: detectorEntry('nope.onnx') } });
+    const { path, dir } = fixture({
+      version: 1,
+      models: { bad: detectorEntry('yunet.onnx', '0'.repeat(64)), gone: detectorEntry('nope.onnx') },
+    });
     const manifest = ModelManifest.load({ path, rootDir: dir });
-    assert.throws(() => manifest.detector('bad'), (e: unknown) => isCode('MODEL_CHECKSUM_MISMATCH')(e) && (e as Error).message.includes(YUNET_SHA));
-    assert.throws(() => manifest.detector('gone'), (e: unknown) => isCode('MODEL_FILE_MISSING')(e) && (e as Error).message.includes('nope.onnx'));
+    assert.throws(
+      () => manifest.detector('bad'),
+      (e: unknown) => isCode('MODEL_CHECKSUM_MISMATCH')(e) && (e as Error).message.includes(YUNET_SHA),
+    );
+    assert.throws(
+      () => manifest.detector('gone'),
+      (e: unknown) => isCode('MODEL_FILE_MISSING')(e) && (e as Error).message.includes('nope.onnx'),
+    );
   });
 
   it('rejects invalid manifests naming the bad path', () => {
     const bad = (m: unknown, pattern: RegExp): void => {
       const { path, dir } = fixture(m);
-      assert.throws(() => ModelManifest.load({ path, rootDir: dir }), (e: unknown) => isCode('MANIFEST_INVALID')(e) && pattern.test((e as Error).message));
+      assert.throws(
+        () => ModelManifest.load({ path, rootDir: dir }),
+        (e: unknown) => isCode('MANIFEST_INVALID')(e) && pattern.test((e as Error).message),
+      );
     };
     bad('{ not json', /not JSON/);
     bad({ version: 2, models: {} }, /version/);
-    bad({ version: 1, models: { x: { ...classifierEntry('a.onnx'), labels: ['mask', 'hat'] } } }, /models\.x\.labels\.1: unknown label "hat"/);
-    bad({ version: 1, models: { x: { ...detectorEntry('a.onnx'), input: { size: [640], layout: 'NCHW', pixelFormat: 'BGR', normalize: { scale: 1, offset: 0 } } } } }, /models\.x\.input\.size/);
-    bad({ version: 1, models: { y: detectorEntry('yunet.onnx') }, default: { classifier: 'y' } }, /default\.classifier: "y" has task "detect"/);
+    bad(
+      { version: 1, models: { x: { ...classifierEntry('a.onnx'), labels: ['mask', 'hat'] } } },
+      /models\.x\.labels\.1: unknown label "hat"/,
+    );
+    bad(
+      {
+        version: 1,
+        models: {
+          x: {
+            ...detectorEntry('a.onnx'),
+            input: { size: [640], layout: 'NCHW', pixelFormat: 'BGR', normalize: { scale: 1, offset: 0 } },
+          },
+        },
+      },
+      /models\.x\.input\.size/,
+    );
+    bad(
+      { version: 1, models: { y: detectorEntry('yunet.onnx') }, default: { classifier: 'y' } },
+      /default\.classifier: "y" has task "detect"/,
+    );
     bad({ version: 1, models: {}, default: { detector: 'missing' } }, /default\.detector: names "missing"/);
     assert.throws(() => ModelManifest.load({ path: '/nonexistent/manifest.json' }), isCode('MANIFEST_NOT_FOUND'));
   });

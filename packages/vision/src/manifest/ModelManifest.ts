@@ -38,7 +38,9 @@ export class ModelManifest {
     try {
       text = readFileSync(path, 'utf8');
     } catch (error) {
-      throw new VisionError('MANIFEST_NOT_FOUND', `cannot read model manifest ${path}: ${(error as Error).message}`, { cause: error });
+      throw new VisionError('MANIFEST_NOT_FOUND', `cannot read model manifest ${path}: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
     return ModelManifest.parse(text, path, options.rootDir ?? findRepoRoot());
   }
@@ -53,7 +55,9 @@ export class ModelManifest {
     }
     const result = ManifestSchema.safeParse(json);
     if (!result.success) {
-      const lines = result.error.issues.map((issue) => `  ${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`);
+      const lines = result.error.issues.map(
+        (issue) => `  ${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`,
+      );
       throw new VisionError('MANIFEST_INVALID', `${path}: invalid model manifest:\n${lines.join('\n')}`);
     }
     return new ModelManifest(path, resolve(rootDir), result.data);
@@ -90,18 +94,28 @@ export class ModelManifest {
     if (cached !== undefined) return cached;
     const entry = this.#manifest.models[name];
     if (entry === undefined) {
-      throw new VisionError('MODEL_NOT_FOUND', `model "${name}" is not in ${this.path} (it has: ${this.names().join(', ') || 'none'})`);
+      throw new VisionError(
+        'MODEL_NOT_FOUND',
+        `model "${name}" is not in ${this.path} (it has: ${this.names().join(', ') || 'none'})`,
+      );
     }
     const file = isAbsolute(entry.file) ? entry.file : resolve(this.rootDir, entry.file);
     let bytes: Buffer;
     try {
       bytes = readFileSync(file);
     } catch (error) {
-      throw new VisionError('MODEL_FILE_MISSING', `model "${name}": cannot read ${file} (declared in ${this.path}): ${(error as Error).message}`, { cause: error });
+      throw new VisionError(
+        'MODEL_FILE_MISSING',
+        `model "${name}": cannot read ${file} (declared in ${this.path}): ${(error as Error).message}`,
+        { cause: error },
+      );
     }
     const actual = createHash('sha256').update(bytes).digest('hex');
     if (actual !== entry.sha256.toLowerCase()) {
-      throw new VisionError('MODEL_CHECKSUM_MISMATCH', `model "${name}": ${file} has sha256 ${actual}, the manifest ${this.path} says ${entry.sha256}`);
+      throw new VisionError(
+        'MODEL_CHECKSUM_MISMATCH',
+        `model "${name}": ${file} has sha256 ${actual}, the manifest ${this.path} says ${entry.sha256}`,
+      );
     }
     const resolved: ResolvedModel = {
       name,
@@ -124,7 +138,10 @@ export class ModelManifest {
     }
     const model = this.get(chosen);
     if (model.task !== task) {
-      throw new VisionError('MODEL_NOT_FOUND', `model "${chosen}" in ${this.path} is a "${model.task}" model, not a ${kind}`);
+      throw new VisionError(
+        'MODEL_NOT_FOUND',
+        `model "${chosen}" in ${this.path} is a "${model.task}" model, not a ${kind}`,
+      );
     }
     return model;
   }

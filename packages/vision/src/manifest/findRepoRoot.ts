@@ -11,7 +11,10 @@ export function findRepoRoot(start: string = dirname(fileURLToPath(import.meta.u
     if (existsSync(join(dir, 'turbo.json'))) return dir;
     const parent = dirname(dir);
     if (parent === dir) {
-      throw new VisionError('MANIFEST_NOT_FOUND', `no turbo.json at or above ${start}: cannot find the repository root`);
+      throw new VisionError(
+        'MANIFEST_NOT_FOUND',
+        `no turbo.json at or above ${start}: cannot find the repository root`,
+      );
     }
     dir = parent;
   }

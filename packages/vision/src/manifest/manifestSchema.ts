@@ -35,7 +35,11 @@ export const ModelEntrySchema = z
     const known: readonly string[] = MASK_LABELS;
     entry.labels.forEach((label, i) => {
       if (!known.includes(label)) {
-        ctx.addIssue({ code: 'custom', path: ['labels', i], message: `unknown label "${label}" (known: ${MASK_LABELS.join(', ')})` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['labels', i],
+          message: `unknown label "${label}" (known: ${MASK_LABELS.join(', ')})`,
+        });
       }
     });
     if (new Set(entry.labels).size !== entry.labels.length) {
@@ -58,7 +62,11 @@ export const ManifestSchema = z
       if (entry === undefined) {
         ctx.addIssue({ code: 'custom', path: ['default', key], message: `names "${name}", which is not in models` });
       } else if (entry.task !== task) {
-        ctx.addIssue({ code: 'custom', path: ['default', key], message: `"${name}" has task "${entry.task}", expected "${task}"` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['default', key],
+          message: `"${name}" has task "${entry.task}", expected "${task}"`,
+        });
       }
     };
     check('classifier', 'classify');

@@ -73,7 +73,10 @@ describe('FacePipeline (YuNet + tiny real classifier)', () => {
     pipeline.close();
     assert.equal(pipeline.detector.closed, true);
     assert.equal(pipeline.classifier.closed, true);
-    await assert.rejects(pipeline.analyzeImage('/nonexistent.png'), (e: unknown) => e instanceof VisionError && e.code === 'CLOSED');
+    await assert.rejects(
+      pipeline.analyzeImage('/nonexistent.png'),
+      (e: unknown) => e instanceof VisionError && e.code === 'CLOSED',
+    );
   });
 
   it('fails to start without a classifier in the manifest, naming the manifest', async () => {

@@ -63,7 +63,12 @@ export class FacePipeline {
     const t2 = performance.now();
     const faces: Face[] = detected.map((d, i) => {
       const c = classes[i]!;
-      return { box: clip(d.box, frame.width, frame.height), label: c.label, score: c.score, detScore: Math.min(1, Math.max(0, d.score)) };
+      return {
+        box: clip(d.box, frame.width, frame.height),
+        label: c.label,
+        score: c.score,
+        detScore: Math.min(1, Math.max(0, d.score)),
+      };
     });
     return { faces, timings: { detectMs: t1 - t0, classifyMs: t2 - t1, totalMs: t2 - t0 } };
   }
@@ -75,7 +80,12 @@ export class FacePipeline {
     const frame = await decodeImage(source);
     const decodeMs = performance.now() - t0;
     const result = await this.analyze(frame);
-    return { ...result, width: frame.width, height: frame.height, timings: { ...result.timings, decodeMs, totalMs: result.timings.totalMs + decodeMs } };
+    return {
+      ...result,
+      width: frame.width,
+      height: frame.height,
+      timings: { ...result.timings, decodeMs, totalMs: result.timings.totalMs + decodeMs },
+    };
   }
 
   /** Closes both sessions. Safe to call twice. */

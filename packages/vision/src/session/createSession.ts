@@ -16,7 +16,10 @@ export type CreatedSession = {
 export async function createSession(modelPath: string, config: SessionConfig = {}): Promise<CreatedSession> {
   const parsed = SessionConfigSchema.safeParse(config);
   if (!parsed.success) {
-    throw new VisionError('INVALID_ARGUMENT', `session config: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new VisionError(
+      'INVALID_ARGUMENT',
+      `session config: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   }
   const { executionProvider, intraOpThreads, interOpThreads } = parsed.data;
   const base: ort.InferenceSession.SessionOptions = {
@@ -32,13 +35,18 @@ export async function createSession(modelPath: string, config: SessionConfig = {
       const session = await ort.InferenceSession.create(modelPath, { ...base, executionProviders: ['cuda', 'cpu'] });
       return { session, executionProvider: 'cuda' };
     } catch (error) {
-      logger.warn({ model: modelPath, err: (error as Error).message }, 'CUDA execution provider unavailable, falling back to CPU');
+      logger.warn(
+        { model: modelPath, err: (error as Error).message },
+        'CUDA execution provider unavailable, falling back to CPU',
+      );
     }
   }
   try {
     const session = await ort.InferenceSession.create(modelPath, { ...base, executionProviders: ['cpu'] });
     return { session, executionProvider: 'cpu' };
   } catch (error) {
-    throw new VisionError('MODEL_INCOMPATIBLE', `onnxruntime cannot load ${modelPath}: ${(error as Error).message}`, { cause: error });
+    throw new VisionError('MODEL_INCOMPATIBLE', `onnxruntime cannot load ${modelPath}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }

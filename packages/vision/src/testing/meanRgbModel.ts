@@ -21,7 +21,12 @@ export function meanRgbManifest(overrides: { size?: number; labels?: string[] } 
         task: 'classify',
         file: join(FIXTURES_DIR, 'mean-rgb.onnx'),
         sha256: MEAN_RGB_SHA256,
-        input: { size: [overrides.size ?? 128, overrides.size ?? 128], layout: 'NCHW', pixelFormat: 'RGB', normalize: { scale: 1 / 127.5, offset: -1 } },
+        input: {
+          size: [overrides.size ?? 128, overrides.size ?? 128],
+          layout: 'NCHW',
+          pixelFormat: 'RGB',
+          normalize: { scale: 1 / 127.5, offset: -1 },
+        },
         labels: overrides.labels ?? ['mask', 'no_mask', 'incorrect'],
       },
     },

@@ -17,11 +17,25 @@ export function extractFrames(video: string, count: number, fps: number = 1): st
   dirs.push(dir);
   const result = spawnSync(
     'ffmpeg',
-    ['-loglevel', 'error', '-nostdin', '-i', join(VIDEOS_DIR, video), '-vf', `fps=${fps}`, '-frames:v', String(count), join(dir, 'frame-%03d.png')],
+    [
+      '-loglevel',
+      'error',
+      '-nostdin',
+      '-i',
+      join(VIDEOS_DIR, video),
+      '-vf',
+      `fps=${fps}`,
+      '-frames:v',
+      String(count),
+      join(dir, 'frame-%03d.png'),
+    ],
     { encoding: 'utf8' },
   );
   if (result.status !== 0) throw new Error(`ffmpeg failed on ${video}: ${result.stderr || result.error?.message}`);
-  const files = readdirSync(dir).filter((f) => f.endsWith('.png')).sort().map((f) => join(dir, f));
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.png'))
+    .sort()
+    .map((f) => join(dir, f));
   if (files.length !== count) throw new Error(`ffmpeg gave ${files.length} frames of ${video}, wanted ${count}`);
   return files;
 }
