@@ -54,7 +54,7 @@ describe('CameraRepository', () => {
     assert.equal(updated.name, 'Gate');
     assert.equal(updated.enabled, false);
     assert.equal(updated.rtspUrl, 'rtsp://h/b');
-    assert.ok(updated.updatedAt > cam.updatedAt);
+    assert.ok(updated.updatedAt >= cam.updatedAt);
     assert.deepEqual(cameras.get(cam.id), updated);
     assert.throws(() => cameras.update('nope', { name: 'x' }), (e) => e instanceof DbError && e.code === 'not_found');
     const door = cameras.create({ name: 'Door', kind: 'browser' });

@@ -42,7 +42,7 @@ export class CameraRepository {
 
   list(): Camera[] {
     return this.#db.handle
-      .prepare<[], CameraRow>('SELECT * FROM cameras ORDER BY created_at, id')
+      .prepare<[], CameraRow>('SELECT * FROM cameras ORDER BY created_at, rowid')
       .all()
       .map(toCamera);
   }
