@@ -3,18 +3,25 @@
  * `request(socket, 'camera:join', { name })` resolves with the ack (`{ ok, data }` or `{ ok: false, error }`);
  * `nextEvent(socket, 'camera:state', (view) => view.status === 'live')` waits for a matching push.
  */
-import { io, type Socket } from 'socket.io-client';
+import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import type { Ack, ClientRequestName, ClientToServerEvents, RequestOf, ResponseOf, ServerEventName, ServerEventPayload, ServerToClientEvents } from '@maskwatch/protocol/signalling';
 import { PROTOCOL_VERSION } from '@maskwatch/protocol/version';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-export function connect(url: string, role: 'camera' | 'viewer', auth: Record<string, unknown> = {}): Promise<ClientSocket> {
+/** `options` go to socket.io-client (e.g. `{ ca }` for a self-signed certificate). */
+export function connect(
+  url: string,
+  role: 'camera' | 'viewer',
+  auth: Record<string, unknown> = {},
+  options: Partial<ManagerOptions & SocketOptions> = {},
+): Promise<ClientSocket> {
   const socket: ClientSocket = io(url, {
     auth: { protocolVersion: PROTOCOL_VERSION, role, ...auth },
     transports: ['websocket'],
     reconnection: false,
     forceNew: true,
+    ...options,
   });
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(socket));
