@@ -117,6 +117,18 @@ describe('FaceDetector lifecycle', () => {
     await assert.rejects(detector.detect(frame), (e: unknown) => e instanceof VisionError && e.code === 'CLOSED');
   });
 
+  it('refuses a buffer that is not RGB24 (an RGBA frame passed by mistake)', async () => {
+    const detector = await FaceDetector.create(ModelManifest.load().detector());
+    try {
+      await assert.rejects(
+        detector.detect({ width: 64, height: 64, data: new Uint8Array(64 * 64 * 4) }),
+        (e: unknown) => e instanceof VisionError && e.code === 'INVALID_ARGUMENT' && /RGB24/.test(e.message),
+      );
+    } finally {
+      detector.close();
+    }
+  });
+
   it('rejects bad options with INVALID_ARGUMENT', async () => {
     await assert.rejects(
       FaceDetector.create(ModelManifest.load().detector(), { scoreThreshold: 2 }),

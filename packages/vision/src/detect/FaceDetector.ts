@@ -3,7 +3,7 @@ import { Tensor } from 'onnxruntime-node';
 import { z } from 'zod';
 
 import { resizeBilinear } from '../image/resizeBilinear.ts';
-import type { RgbFrame } from '../image/RgbFrame.ts';
+import { assertRgbFrame, type RgbFrame } from '../image/RgbFrame.ts';
 import { writeChw } from '../image/toTensor.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import type { ResolvedModel } from '../manifest/ModelManifestTypes.ts';
@@ -101,6 +101,7 @@ export class FaceDetector {
   /** Faces in `frame`, best first, boxes and landmarks in the frame's pixels (boxes may reach past its edges). */
   async detect(frame: RgbFrame, overrides: { scoreThreshold?: number } = {}): Promise<DetectedFace[]> {
     if (this.#closed) throw new VisionError('CLOSED', `FaceDetector "${this.model.name}" is closed`);
+    assertRgbFrame(frame);
     const plan = this.planInput(frame.width, frame.height);
     const scaled = resizeBilinear(frame, plan.width, plan.height);
     const input = new Float32Array(3 * plan.padWidth * plan.padHeight);

@@ -21,3 +21,20 @@ export function createRgbFrame(width: number, height: number, data?: Uint8Array)
   }
   return { data: bytes, width, height };
 }
+
+/** Throws INVALID_ARGUMENT unless `frame` is a well-formed RGB24 frame (catches RGBA or YUV buffers passed by mistake). */
+export function assertRgbFrame(frame: RgbFrame): void {
+  const { width, height, data } = frame;
+  if (
+    !Number.isInteger(width) ||
+    !Number.isInteger(height) ||
+    width <= 0 ||
+    height <= 0 ||
+    data.length !== width * height * 3
+  ) {
+    throw new VisionError(
+      'INVALID_ARGUMENT',
+      `expected an RGB24 frame: ${width}x${height} needs ${width * height * 3} bytes, got ${data.length}`,
+    );
+  }
+}

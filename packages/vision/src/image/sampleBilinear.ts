@@ -1,4 +1,4 @@
-import { createRgbFrame, type RgbFrame } from './RgbFrame.ts';
+import { assertRgbFrame, createRgbFrame, type RgbFrame } from './RgbFrame.ts';
 
 /**
  * The one resampling kernel of this package. Output pixel (i, j) takes the source point
@@ -15,6 +15,7 @@ export function sampleBilinear(
   outWidth: number,
   outHeight: number,
 ): RgbFrame {
+  assertRgbFrame(src);
   const out = createRgbFrame(outWidth, outHeight);
   const { data: s, width: w, height: h } = src;
   const d = out.data;
