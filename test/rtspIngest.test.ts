@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CameraResponse } from '@maskwatch/protocol/http';
-import { connect, waitFor, type ClientSocket } from './support/client.ts';
+import { call, connect, waitFor, type ClientSocket } from './support/client.ts';
 import { freeTcpPort, startRtspSource, type RtspSource } from './support/rtsp.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
@@ -51,6 +51,14 @@ describe('RTSP ingest (GStreamer RTSP server + ffmpeg feeder + ffmpeg ingest + m
 
     await waitFor(async () => (await status(server, id)).status === 'live', 'live', 40_000);
     assert.equal((await status(server, id)).hasVideo, true);
+    assert.equal(server.internals.ingest.get(id)?.mode, 'copy');
+    // A viewer can consume it (H.264 as the source has it).
+    const joined = await call(viewer, 'viewer:join', {});
+    const recv = await call(viewer, 'transport:create', { direction: 'recv' });
+    const consumed = await call(viewer, 'viewer:consume', { cameraId: id, transportId: recv.id, rtpCapabilities: joined.routerRtpCapabilities });
+    assert.equal(consumed.kind, 'video');
+    assert.equal((consumed.rtpParameters as { codecs: { mimeType: string }[] }).codecs[0]?.mimeType, 'video/H264');
+    await call(viewer, 'viewer:resume', { consumerId: consumed.consumerId });
     const first = await rtpBytes(server, id);
     await waitFor(async () => (await rtpBytes(server, id)) > first, 'RTP bytes to keep arriving');
     assert.ok(seen.includes('connecting') && seen.includes('live'), `viewer saw ${seen.join(',')}`);
@@ -87,5 +95,32 @@ describe('RTSP ingest (GStreamer RTSP server + ffmpeg feeder + ffmpeg ingest + m
     const del = await fetch(`${server.url}/api/cameras/${id}`, { method: 'DELETE' });
     assert.equal(del.status, 204);
     assert.equal(server.internals.ingest.get(id), undefined);
+  });
+});
+
+describe('RTSP ingest, transcoding (MASKWATCH_RTSP_MODE=transcode)', () => {
+  let server: TestServer;
+  let source: RtspSource;
+  before(async () => {
+    source = await startRtspSource();
+    server = await startTestServer({ env: { MASKWATCH_RTSP_MODE: 'transcode' } });
+  });
+  after(async () => {
+    await server?.close();
+    await source?.stop();
+  });
+
+  test('libx264 baseline reaches the producer', async () => {
+    const id = await createCamera(server, 'Transcoded', source.url);
+    await waitFor(async () => (await status(server, id)).status === 'live', 'live', 40_000);
+    assert.equal(server.internals.ingest.get(id)?.mode, 'transcode');
+    assert.ok((await rtpBytes(server, id)) > 0);
+    // Disabling stops ffmpeg and leaves the camera offline.
+    const res = await fetch(`${server.url}/api/cameras/${id}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ enabled: false }) });
+    assert.equal(res.status, 200);
+    assert.equal(server.internals.ingest.get(id), undefined);
+    const view = await status(server, id);
+    assert.equal(view.status, 'offline');
+    assert.equal(view.hasVideo, false);
   });
 });

@@ -18,7 +18,14 @@ try {
 }
 for (const name of unknownVariables()) log.warn({ variable: name }, 'unknown MASKWATCH_ variable (typo?)');
 
-const server = await createServer(config);
+let server;
+try {
+  server = await createServer(config);
+} catch (error) {
+  log.fatal({ err: error }, 'could not start');
+  process.stderr.write(`maskwatch: could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}
 const { protocol, port } = new URL(server.url);
 const hosts = config.host === '0.0.0.0' ? [...lanAddresses(), '127.0.0.1'] : [config.host];
 const lines = ['', 'Maskwatch is running. Open:'];
