@@ -1,0 +1,51 @@
+/**
+ * A Maskwatch server (with the web pages) in a child process, for tests that restart it: Next.js cannot be
+ * loaded twice in one process (the second instance answers 500, "AwaiterOnce that was already awaited").
+ *
+ *   const server = await startServerProcess({ dataDir });
+ *   await server.close();                     // SIGTERM, waits for the exit
+ */
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export type ServerProcess = { url: string; close(): Promise<void> };
+
+const child = join(dirname(fileURLToPath(import.meta.url)), 'serverProcess.child.ts');
+
+export function startServerProcess(options: { dataDir: string; timeoutMs?: number }): Promise<ServerProcess> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', child], {
+    env: { ...process.env, MASKWATCH_TEST_DATA_DIR: options.dataDir },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  let closed = false;
+  const close = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
+    const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      void close();
+      reject(new Error('server process did not start in time'));
+    }, options.timeoutMs ?? 60_000);
+    let buffer = '';
+    proc.stdout.setEncoding('utf8');
+    proc.stdout.on('data', (chunk: string) => {
+      buffer += chunk;
+      const match = /^MASKWATCH_URL (\S+)$/m.exec(buffer);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve({ url: match[1], close });
+      }
+    });
+    proc.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`server process exited before it was ready (code ${code}, signal ${signal})`));
+    });
+  });
+}
