@@ -16,12 +16,15 @@ echo "== backbone check" >&2
 "$py" -m maskwatch_models.backbone
 # The two trainings run side by side with one thread each (2 cores in all): on a shared 2-core machine this beats
 # running them one after the other with 2 threads each, and it halves the wall time of the full run.
+# Training stops after the epoch that would overrun MASKWATCH_TRAIN_MINUTES (default 40), so the whole run stays
+# near an hour however busy the shared cores are; --max-minutes on the command line overrides it.
+budget="${MASKWATCH_TRAIN_MINUTES:-40}"
 echo "== train cnn and mobilenetv2 (in parallel, logs interleave)" >&2
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-"$py" -m maskwatch_models.train --model cnn --runs-dir "$out/runs" --threads 1 "$@" > "$tmp/cnn" &
+"$py" -m maskwatch_models.train --model cnn --runs-dir "$out/runs" --threads 1 --max-minutes "$budget" "$@" > "$tmp/cnn" &
 cnn_pid=$!
-"$py" -m maskwatch_models.train --model mobilenetv2 --runs-dir "$out/runs" --threads 1 "$@" > "$tmp/mnv" &
+"$py" -m maskwatch_models.train --model mobilenetv2 --runs-dir "$out/runs" --threads 1 --max-minutes "$budget" "$@" > "$tmp/mnv" &
 mnv_pid=$!
 trap 'kill $cnn_pid $mnv_pid 2>/dev/null; rm -rf "$tmp"' INT TERM
 status=0

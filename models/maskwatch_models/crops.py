@@ -73,7 +73,7 @@ def centred_square(w: int, h: int):
 
 
 class YuNet:
-    def __init__(self, path: Path = YUNET, score_threshold: float = 0.6, nms_iou: float = 0.3):
+    def __init__(self, path: Path = YUNET, score_threshold: float = 0.3, nms_iou: float = 0.3):  # the crops CLI uses 0.3
         import onnxruntime as ort
 
         opts = ort.SessionOptions()
