@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { fakeCameraClip, launchBrowser, logPage, startCamera, VARIANCE_THRESHOLD, waitForTilePlaying } from '../support/browser.ts';
+import { fakeCameraClip, launchBrowser, logPage, startCamera, VARIANCE_THRESHOLD, waitForTilePlaying, waitUntil } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 describe('camera page -> console', () => {
@@ -64,4 +64,69 @@ describe('camera page -> console', () => {
     // Different clips: the two tiles must not show the same stream.
     assert.notEqual(Math.round(sampleA.mean), Math.round(sampleB.mean));
   });
+
+  test('draws results:frame boxes over the tile in label colours, and a tile enlarges and closes with Esc', async () => {
+    const browser = await launchBrowser({ fakeVideo: fakeCameraClip('Gituatu_nomask.mp4') });
+    browsers.push(browser);
+    const camera = await browser.newPage();
+    logPage(camera, 'camera');
+    const cameraId = await startCamera(camera, server.url, 'E2E boxes');
+    const console = await browser.newPage({ viewport: { width: 1280, height: 760 } });
+    logPage(console, 'console');
+    await console.goto(`${server.url}/console`);
+    await waitForTilePlaying(console, cameraId);
+
+    // Stand in for inference: push results for this camera as the server will (frame pixels of a 640x360 frame).
+    const io = server.internals.signalling.io;
+    const push = setInterval(() => {
+      io.emit('results:frame', {
+        cameraId,
+        ts: Date.now(),
+        width: 640,
+        height: 360,
+        faces: [
+          { box: [80, 60, 240, 260], label: 'no_mask', score: 0.93 },
+          { box: [400, 80, 560, 280], label: 'mask', score: 0.88 },
+        ],
+        timings: {},
+      });
+    }, 200);
+    try {
+      const tile = `article[data-camera-id="${cameraId}"]`;
+      const colours = await waitUntil('boxes drawn in red and green', async () => {
+        const counts = await console.$eval(`${tile} canvas`, (element) => {
+          const canvas = element as HTMLCanvasElement;
+          const ctx = canvas.getContext('2d');
+          if (!ctx || canvas.width === 0) return { red: 0, green: 0, amber: 0 };
+          const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+          let red = 0;
+          let green = 0;
+          let amber = 0;
+          for (let i = 0; i < data.length; i += 4) {
+            const [r, g, b, a] = [data[i] ?? 0, data[i + 1] ?? 0, data[i + 2] ?? 0, data[i + 3] ?? 0];
+            if (a < 200) continue;
+            if (r > 200 && g < 100 && b < 100) red++;
+            else if (r < 100 && g > 150 && b < 130) green++;
+            else if (r > 200 && g > 120 && b < 60) amber++;
+          }
+          return { red, green, amber };
+        });
+        return counts.red > 100 && counts.green > 100 ? counts : undefined;
+      });
+      assert.equal(colours.amber, 0);
+
+      await console.click(`${tile} button[aria-label^="Enlarge"]`);
+      const enlarged = await console.$eval(tile, (element) => element.getBoundingClientRect().width);
+      assert.ok(enlarged > 1000, `focused tile is only ${enlarged}px wide`);
+      if (process.env.MASKWATCH_SCREENSHOTS) await console.screenshot({ path: process.env.MASKWATCH_SCREENSHOTS + '/console-focus.png' });
+      await console.keyboard.press('Escape');
+      await waitUntil('the tile to return to the grid', async () => {
+        const width = await console.$eval(tile, (element) => element.getBoundingClientRect().width);
+        return width < 700 ? width : undefined;
+      }, 10_000);
+    } finally {
+      clearInterval(push);
+    }
+  });
 });
+

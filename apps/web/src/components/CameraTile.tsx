@@ -103,7 +103,7 @@ export function CameraTile({ camera, viewer, results, focused, onToggleFocus }: 
           {camera.name}
         </span>
         <span className={styles.kind}>{camera.kind}</span>
-        {camera.facesInView !== null && camera.status === 'live' && <span className={styles.faces}>{camera.facesInView} faces</span>}
+        {camera.facesInView !== null && camera.status === 'live' && <span className={styles.faces}>{camera.facesInView === 1 ? "1 face" : `${camera.facesInView} faces`}</span>}
         <StatusBadge status={camera.status} detail={detail} />
       </header>
       <button type="button" className={styles.screen} onClick={onToggleFocus} aria-label={focused ? `Close ${camera.name}` : `Enlarge ${camera.name}`}>
