@@ -52,9 +52,24 @@ describe('malformed socket.io messages', () => {
       [camera, 'camera:faces', [{ count: '3' }], 'count'],
       [camera, 'transport:create', [{ direction: 'sideways' }], 'direction'],
       [camera, 'transport:create', [{ direction: 'recv' }], ''],
-      [camera, 'transport:connect', [{ transportId: 'x', dtlsParameters: { fingerprints: [] } }], 'dtlsParameters.fingerprints'],
-      [camera, 'camera:produce', [{ transportId: 'x', kind: 'video', rtpParameters: { codecs: [] } }], 'rtpParameters.codecs'],
-      [camera, 'camera:produce', [{ transportId: 'x', kind: 'data', rtpParameters: { codecs: [{ mimeType: 'video/VP8', payloadType: 96 }] } }], 'kind'],
+      [
+        camera,
+        'transport:connect',
+        [{ transportId: 'x', dtlsParameters: { fingerprints: [] } }],
+        'dtlsParameters.fingerprints',
+      ],
+      [
+        camera,
+        'camera:produce',
+        [{ transportId: 'x', kind: 'video', rtpParameters: { codecs: [] } }],
+        'rtpParameters.codecs',
+      ],
+      [
+        camera,
+        'camera:produce',
+        [{ transportId: 'x', kind: 'data', rtpParameters: { codecs: [{ mimeType: 'video/VP8', payloadType: 96 }] } }],
+        'kind',
+      ],
       [viewer, 'viewer:join', [{ extra: 1 }], ''],
       [viewer, 'viewer:consume', [{ cameraId: '../etc', transportId: 'x', rtpCapabilities: {} }], 'cameraId'],
       [viewer, 'viewer:resume', [{}], 'consumerId'],
@@ -65,13 +80,27 @@ describe('malformed socket.io messages', () => {
       const answer = await raw(socket, event, ...args);
       assert.equal(answer.ok, false, `${event} ${JSON.stringify(args)}`);
       assert.equal(answer.error?.code, 'bad_request', `${event} ${JSON.stringify(args)}: ${answer.error?.message}`);
-      if (path) assert.ok(answer.error?.issues?.some((i) => i.path === path), `${event}: issues ${JSON.stringify(answer.error?.issues)}`);
+      if (path)
+        assert.ok(
+          answer.error?.issues?.some((i) => i.path === path),
+          `${event}: issues ${JSON.stringify(answer.error?.issues)}`,
+        );
     }
-    const notFound = await raw(camera, 'transport:connect', { transportId: 'nope', dtlsParameters: { fingerprints: [{ algorithm: 'sha-256', value: 'AA' }] } });
+    const notFound = await raw(camera, 'transport:connect', {
+      transportId: 'nope',
+      dtlsParameters: { fingerprints: [{ algorithm: 'sha-256', value: 'AA' }] },
+    });
     assert.equal(notFound.error?.code, 'not_found');
     // mediasoup's own deep checks become bad_request too.
     const { id } = await call(camera, 'transport:create', { direction: 'send' });
-    const badRtp = await raw(camera, 'camera:produce', { transportId: id, kind: 'video', rtpParameters: { codecs: [{ mimeType: 'video/NOPE', payloadType: 96, clockRate: 90000 }], encodings: [{ ssrc: 1 }] } });
+    const badRtp = await raw(camera, 'camera:produce', {
+      transportId: id,
+      kind: 'video',
+      rtpParameters: {
+        codecs: [{ mimeType: 'video/NOPE', payloadType: 96, clockRate: 90000 }],
+        encodings: [{ ssrc: 1 }],
+      },
+    });
     assert.equal(badRtp.ok, false);
     assert.ok(['bad_request'].includes(badRtp.error?.code ?? ''), badRtp.error?.message);
     assert.deepEqual(dbSnapshot(server.dbPath), before);

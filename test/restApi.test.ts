@@ -1,6 +1,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MAX_JSON_BODY_BYTES, type CameraListResponse, type CameraResponse, type ErrorResponse, type HealthResponse } from '@maskwatch/protocol/http';
+import {
+  MAX_JSON_BODY_BYTES,
+  type CameraListResponse,
+  type CameraResponse,
+  type ErrorResponse,
+  type HealthResponse,
+} from '@maskwatch/protocol/http';
 import { call, connect, nextEvent, type ClientSocket } from './support/client.ts';
 import { dbSnapshot } from './support/dbSnapshot.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
@@ -31,7 +37,10 @@ describe('REST API', () => {
 
   test('create, list, update, delete; viewers get every change live; credentials are redacted', async () => {
     const created = nextEvent(viewer, 'camera:state', (v) => v.name === 'Gate');
-    const res = await post('/api/cameras', JSON.stringify({ kind: 'rtsp', name: 'Gate', rtspUrl: 'rtsp://user:secret@192.0.2.1:554/s', enabled: false }));
+    const res = await post(
+      '/api/cameras',
+      JSON.stringify({ kind: 'rtsp', name: 'Gate', rtspUrl: 'rtsp://user:secret@192.0.2.1:554/s', enabled: false }),
+    );
     assert.equal(res.status, 201);
     const { camera } = (await res.json()) as CameraResponse;
     assert.equal(camera.rtspUrl, 'rtsp://***:***@192.0.2.1:554/s');
@@ -39,10 +48,18 @@ describe('REST API', () => {
     assert.equal((await created).id, camera.id);
 
     const list = (await (await fetch(`${server.url}/api/cameras`)).json()) as CameraListResponse;
-    assert.deepEqual(list.cameras.map((c) => c.id), [camera.id]);
+    assert.deepEqual(
+      list.cameras.map((c) => c.id),
+      [camera.id],
+    );
 
     const renamed = nextEvent(viewer, 'camera:state', (v) => v.id === camera.id && v.name === 'Back gate');
-    const patched = await post(`/api/cameras/${camera.id}`, JSON.stringify({ name: 'Back gate' }), 'application/json', 'PATCH');
+    const patched = await post(
+      `/api/cameras/${camera.id}`,
+      JSON.stringify({ name: 'Back gate' }),
+      'application/json',
+      'PATCH',
+    );
     assert.equal(patched.status, 200);
     await renamed;
 
@@ -62,33 +79,102 @@ describe('REST API', () => {
     const { camera } = (await keep.json()) as CameraResponse;
     const before = dbSnapshot(server.dbPath);
     const cases: [string, string, string, string, number, string, string?][] = [
-      ['POST', '/api/cameras', JSON.stringify({ kind: 'browser', name: 7 }), 'application/json', 400, 'bad_request', 'name'],
+      [
+        'POST',
+        '/api/cameras',
+        JSON.stringify({ kind: 'browser', name: 7 }),
+        'application/json',
+        400,
+        'bad_request',
+        'name',
+      ],
       ['POST', '/api/cameras', JSON.stringify({ kind: 'browser' }), 'application/json', 400, 'bad_request', 'name'],
-      ['POST', '/api/cameras', JSON.stringify({ kind: 'rtsp', name: 'X' }), 'application/json', 400, 'bad_request', 'rtspUrl'],
-      ['POST', '/api/cameras', JSON.stringify({ kind: 'rtsp', name: 'X', rtspUrl: 'http://example.com' }), 'application/json', 400, 'bad_request', 'rtspUrl'],
-      ['POST', '/api/cameras', JSON.stringify({ kind: 'browser', name: 'X', id: 'mine' }), 'application/json', 400, 'bad_request'],
-      ['POST', '/api/cameras', JSON.stringify({ kind: 'drone', name: 'X' }), 'application/json', 400, 'bad_request', 'kind'],
+      [
+        'POST',
+        '/api/cameras',
+        JSON.stringify({ kind: 'rtsp', name: 'X' }),
+        'application/json',
+        400,
+        'bad_request',
+        'rtspUrl',
+      ],
+      [
+        'POST',
+        '/api/cameras',
+        JSON.stringify({ kind: 'rtsp', name: 'X', rtspUrl: 'http://example.com' }),
+        'application/json',
+        400,
+        'bad_request',
+        'rtspUrl',
+      ],
+      [
+        'POST',
+        '/api/cameras',
+        JSON.stringify({ kind: 'browser', name: 'X', id: 'mine' }),
+        'application/json',
+        400,
+        'bad_request',
+      ],
+      [
+        'POST',
+        '/api/cameras',
+        JSON.stringify({ kind: 'drone', name: 'X' }),
+        'application/json',
+        400,
+        'bad_request',
+        'kind',
+      ],
       ['POST', '/api/cameras', JSON.stringify([1, 2]), 'application/json', 400, 'bad_request'],
       ['POST', '/api/cameras', '{"kind": "browser", "name": ', 'application/json', 400, 'bad_request'],
       ['POST', '/api/cameras', 'kind=browser&name=X', 'application/x-www-form-urlencoded', 400, 'bad_request'],
-      ['POST', '/api/cameras', JSON.stringify({ kind: 'browser', name: 'x'.repeat(MAX_JSON_BODY_BYTES) }), 'application/json', 413, 'payload_too_large'],
+      [
+        'POST',
+        '/api/cameras',
+        JSON.stringify({ kind: 'browser', name: 'x'.repeat(MAX_JSON_BODY_BYTES) }),
+        'application/json',
+        413,
+        'payload_too_large',
+      ],
       ['PATCH', `/api/cameras/${camera.id}`, JSON.stringify({}), 'application/json', 400, 'bad_request'],
-      ['PATCH', `/api/cameras/${camera.id}`, JSON.stringify({ enabled: 'yes' }), 'application/json', 400, 'bad_request', 'enabled'],
+      [
+        'PATCH',
+        `/api/cameras/${camera.id}`,
+        JSON.stringify({ enabled: 'yes' }),
+        'application/json',
+        400,
+        'bad_request',
+        'enabled',
+      ],
       ['PATCH', `/api/cameras/${camera.id}`, JSON.stringify({ kind: 'rtsp' }), 'application/json', 400, 'bad_request'],
-      ['PATCH', `/api/cameras/${camera.id}`, JSON.stringify({ rtspUrl: 'rtsp://h/s' }), 'application/json', 400, 'bad_request'],
+      [
+        'PATCH',
+        `/api/cameras/${camera.id}`,
+        JSON.stringify({ rtspUrl: 'rtsp://h/s' }),
+        'application/json',
+        400,
+        'bad_request',
+      ],
       ['PATCH', '/api/cameras/cam_nope', JSON.stringify({ name: 'Y' }), 'application/json', 404, 'not_found'],
       ['PATCH', '/api/cameras/bad%20id', JSON.stringify({ name: 'Y' }), 'application/json', 400, 'bad_request'],
       ['PUT', '/api/cameras', JSON.stringify({}), 'application/json', 400, 'bad_request'],
       ['GET', '/api/nothing-here', '', 'application/json', 404, 'not_found'],
     ];
     for (const [method, path, body, type, status, code, field] of cases) {
-      const res = await fetch(`${server.url}${path}`, { method, headers: { 'content-type': type }, ...(method === 'GET' ? {} : { body }) });
+      const res = await fetch(`${server.url}${path}`, {
+        method,
+        headers: { 'content-type': type },
+        ...(method === 'GET' ? {} : { body }),
+      });
       const label = `${method} ${path} ${body.slice(0, 60)}`;
       assert.equal(res.status, status, label);
       const answer = (await res.json()) as ErrorResponse;
       assert.equal(answer.error.code, code, label);
       assert.equal(typeof answer.error.message, 'string');
-      if (field) assert.ok(answer.error.issues?.some((i) => i.path === field), `${label}: ${JSON.stringify(answer.error.issues)}`);
+      if (field)
+        assert.ok(
+          answer.error.issues?.some((i) => i.path === field),
+          `${label}: ${JSON.stringify(answer.error.issues)}`,
+        );
     }
     assert.deepEqual(dbSnapshot(server.dbPath), before);
     assert.equal((await fetch(`${server.url}/api/health`)).status, 200);

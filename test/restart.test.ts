@@ -16,7 +16,11 @@ describe('restart', () => {
       { kind: 'browser', name: 'Door' },
       { kind: 'rtsp', name: 'Gate', rtspUrl: 'rtsp://192.0.2.1/s', enabled: false },
     ]) {
-      const res = await fetch(`${first.url}/api/cameras`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await fetch(`${first.url}/api/cameras`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       assert.equal(res.status, 201);
     }
     const listed = (await (await fetch(`${first.url}/api/cameras`)).json()) as CameraListResponse;
@@ -27,7 +31,15 @@ describe('restart', () => {
     try {
       assert.notEqual(second.url, first.url);
       const again = (await (await fetch(`${second.url}/api/cameras`)).json()) as CameraListResponse;
-      const strip = (r: CameraListResponse) => r.cameras.map(({ id, name, kind, rtspUrl, enabled, createdAt }) => ({ id, name, kind, rtspUrl, enabled, createdAt }));
+      const strip = (r: CameraListResponse) =>
+        r.cameras.map(({ id, name, kind, rtspUrl, enabled, createdAt }) => ({
+          id,
+          name,
+          kind,
+          rtspUrl,
+          enabled,
+          createdAt,
+        }));
       assert.deepEqual(strip(again), strip(listed));
       assert.equal(again.cameras.length, 2);
     } finally {

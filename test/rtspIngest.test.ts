@@ -55,7 +55,11 @@ describe('RTSP ingest (GStreamer RTSP server + ffmpeg feeder + ffmpeg ingest + m
     // A viewer can consume it (H.264 as the source has it).
     const joined = await call(viewer, 'viewer:join', {});
     const recv = await call(viewer, 'transport:create', { direction: 'recv' });
-    const consumed = await call(viewer, 'viewer:consume', { cameraId: id, transportId: recv.id, rtpCapabilities: joined.routerRtpCapabilities });
+    const consumed = await call(viewer, 'viewer:consume', {
+      cameraId: id,
+      transportId: recv.id,
+      rtpCapabilities: joined.routerRtpCapabilities,
+    });
     assert.equal(consumed.kind, 'video');
     assert.equal((consumed.rtpParameters as { codecs: { mimeType: string }[] }).codecs[0]?.mimeType, 'video/H264');
     await call(viewer, 'viewer:resume', { consumerId: consumed.consumerId });
@@ -64,10 +68,14 @@ describe('RTSP ingest (GStreamer RTSP server + ffmpeg feeder + ffmpeg ingest + m
     assert.ok(seen.includes('connecting') && seen.includes('live'), `viewer saw ${seen.join(',')}`);
 
     await source.stop();
-    const down = await waitFor(async () => {
-      const view = await status(server, id);
-      return view.status !== 'live' ? view : undefined;
-    }, 'status to leave live', 30_000);
+    const down = await waitFor(
+      async () => {
+        const view = await status(server, id);
+        return view.status !== 'live' ? view : undefined;
+      },
+      'status to leave live',
+      30_000,
+    );
     assert.ok(['connecting', 'error'].includes(down.status));
 
     await source.start();
@@ -79,10 +87,14 @@ describe('RTSP ingest (GStreamer RTSP server + ffmpeg feeder + ffmpeg ingest + m
   test('a wrong URL (closed port) gives status error with a clear detail, and restarts stay spaced', async () => {
     const port = await freeTcpPort();
     const id = await createCamera(server, 'Nowhere', `rtsp://127.0.0.1:${port}/cam`);
-    const view = await waitFor(async () => {
-      const v = await status(server, id);
-      return v.status === 'error' ? v : undefined;
-    }, 'status error', 20_000);
+    const view = await waitFor(
+      async () => {
+        const v = await status(server, id);
+        return v.status === 'error' ? v : undefined;
+      },
+      'status error',
+      20_000,
+    );
     assert.match(view.statusDetail ?? '', /connection refused/i);
     const ingest = server.internals.ingest.get(id);
     assert.ok(ingest);
@@ -116,7 +128,11 @@ describe('RTSP ingest, transcoding (MASKWATCH_RTSP_MODE=transcode)', () => {
     assert.equal(server.internals.ingest.get(id)?.mode, 'transcode');
     assert.ok((await rtpBytes(server, id)) > 0);
     // Disabling stops ffmpeg and leaves the camera offline.
-    const res = await fetch(`${server.url}/api/cameras/${id}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ enabled: false }) });
+    const res = await fetch(`${server.url}/api/cameras/${id}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ enabled: false }),
+    });
     assert.equal(res.status, 200);
     assert.equal(server.internals.ingest.get(id), undefined);
     const view = await status(server, id);

@@ -6,7 +6,14 @@ import { startTestServer, type TestServer } from './support/server.ts';
 /** A VP8 stream as a browser would describe it (mediasoup checks it in depth). */
 const VP8_RTP_PARAMETERS = {
   mid: '0',
-  codecs: [{ mimeType: 'video/VP8', payloadType: 96, clockRate: 90000, rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }] }],
+  codecs: [
+    {
+      mimeType: 'video/VP8',
+      payloadType: 96,
+      clockRate: 90000,
+      rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }],
+    },
+  ],
   headerExtensions: [],
   encodings: [{ ssrc: 11111111 }],
   rtcp: { cname: 'test', reducedSize: true },
@@ -46,8 +53,16 @@ describe('signalling round trip (socket.io-client + mediasoup)', () => {
     await call(camera, 'camera:faces', { count: 2 });
     await facesPushed;
 
-    const livePushed = nextEvent(viewer, 'camera:state', (s) => s.id === joined.cameraId && s.status === 'live' && s.hasVideo);
-    const { producerId } = await call(camera, 'camera:produce', { transportId: sendTransport.id, kind: 'video', rtpParameters: VP8_RTP_PARAMETERS });
+    const livePushed = nextEvent(
+      viewer,
+      'camera:state',
+      (s) => s.id === joined.cameraId && s.status === 'live' && s.hasVideo,
+    );
+    const { producerId } = await call(camera, 'camera:produce', {
+      transportId: sendTransport.id,
+      kind: 'video',
+      rtpParameters: VP8_RTP_PARAMETERS,
+    });
     await livePushed;
 
     const recvTransport = await call(viewer, 'transport:create', { direction: 'recv' });
@@ -62,7 +77,11 @@ describe('signalling round trip (socket.io-client + mediasoup)', () => {
     const closedAgain = await request(viewer, 'viewer:resume', { consumerId: 'nope' });
     assert.equal(closedAgain.ok, false);
 
-    const offline = nextEvent(viewer, 'camera:state', (s) => s.id === joined.cameraId && s.status === 'offline' && !s.hasVideo);
+    const offline = nextEvent(
+      viewer,
+      'camera:state',
+      (s) => s.id === joined.cameraId && s.status === 'offline' && !s.hasVideo,
+    );
     camera.close();
     await offline;
     const again = await call(viewer, 'viewer:join', {});
@@ -83,13 +102,19 @@ describe('signalling round trip (socket.io-client + mediasoup)', () => {
   });
 
   test('a wrong protocol version or role is refused at the handshake', async () => {
-    await assert.rejects(connect(server.url, 'viewer', { protocolVersion: 999 }), (error: Error & { data?: { code?: string } }) => {
-      assert.equal(error.data?.code, 'unsupported_version');
-      return true;
-    });
-    await assert.rejects(connect(server.url, 'viewer', { role: 'admin' }), (error: Error & { data?: { code?: string } }) => {
-      assert.equal(error.data?.code, 'bad_request');
-      return true;
-    });
+    await assert.rejects(
+      connect(server.url, 'viewer', { protocolVersion: 999 }),
+      (error: Error & { data?: { code?: string } }) => {
+        assert.equal(error.data?.code, 'unsupported_version');
+        return true;
+      },
+    );
+    await assert.rejects(
+      connect(server.url, 'viewer', { role: 'admin' }),
+      (error: Error & { data?: { code?: string } }) => {
+        assert.equal(error.data?.code, 'bad_request');
+        return true;
+      },
+    );
   });
 });

@@ -8,29 +8,33 @@ import { startTestServer, type TestServer } from './support/server.ts';
 
 const built = existsSync(join(REPO_ROOT, 'apps/web/.next/BUILD_ID'));
 
-describe('pages, API and socket.io on one origin', { skip: built ? false : 'apps/web is not built (npm run build -w @maskwatch/web)' }, () => {
-  let server: TestServer;
-  before(async () => {
-    server = await startTestServer({ web: true });
-  });
-  after(async () => {
-    await server?.close();
-  });
+describe(
+  'pages, API and socket.io on one origin',
+  { skip: built ? false : 'apps/web is not built (npm run build -w @maskwatch/web)' },
+  () => {
+    let server: TestServer;
+    before(async () => {
+      server = await startTestServer({ web: true });
+    });
+    after(async () => {
+      await server?.close();
+    });
 
-  test('Next.js serves the pages; /api and /socket.io stay with the server', async () => {
-    for (const page of ['/camera', '/console', '/admin']) {
-      const res = await fetch(`${server.url}${page}`);
-      assert.equal(res.status, 200, page);
-      assert.match(res.headers.get('content-type') ?? '', /text\/html/);
-    }
-    const health = await fetch(`${server.url}/api/health`);
-    assert.equal(health.status, 200);
-    assert.match(health.headers.get('content-type') ?? '', /application\/json/);
-    const viewer = await connect(server.url, 'viewer');
-    try {
-      assert.ok(Array.isArray((await call(viewer, 'viewer:join', {})).cameras));
-    } finally {
-      viewer.close();
-    }
-  });
-});
+    test('Next.js serves the pages; /api and /socket.io stay with the server', async () => {
+      for (const page of ['/camera', '/console', '/admin']) {
+        const res = await fetch(`${server.url}${page}`);
+        assert.equal(res.status, 200, page);
+        assert.match(res.headers.get('content-type') ?? '', /text\/html/);
+      }
+      const health = await fetch(`${server.url}/api/health`);
+      assert.equal(health.status, 200);
+      assert.match(health.headers.get('content-type') ?? '', /application\/json/);
+      const viewer = await connect(server.url, 'viewer');
+      try {
+        assert.ok(Array.isArray((await call(viewer, 'viewer:join', {})).cameras));
+      } finally {
+        viewer.close();
+      }
+    });
+  },
+);

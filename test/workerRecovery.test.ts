@@ -63,18 +63,54 @@ describe('a mediasoup worker dies', () => {
     const producer = await plain.produce({
       kind: 'video',
       rtpParameters: {
-        codecs: [{ mimeType: 'video/H264', payloadType: 102, clockRate: 90000, parameters: { 'packetization-mode': 1, 'profile-level-id': '42e01f' } }],
+        codecs: [
+          {
+            mimeType: 'video/H264',
+            payloadType: 102,
+            clockRate: 90000,
+            parameters: { 'packetization-mode': 1, 'profile-level-id': '42e01f' },
+          },
+        ],
         encodings: [{ ssrc: 777777 }],
       },
     });
-    const ffmpeg = spawn('ffmpeg', [
-      '-hide_banner', '-loglevel', 'error', '-nostdin', '-re', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=15',
-      '-c:v', 'libx264', '-preset', 'ultrafast', '-profile:v', 'baseline', '-pix_fmt', 'yuv420p', '-bf', '0',
-      '-f', 'rtp', '-payload_type', '102', '-ssrc', '777777',
-      `rtp://127.0.0.1:${plain.tuple.localPort}?rtcpport=${plain.rtcpTuple!.localPort}&pkt_size=1200`,
-    ], { stdio: 'ignore' });
+    const ffmpeg = spawn(
+      'ffmpeg',
+      [
+        '-hide_banner',
+        '-loglevel',
+        'error',
+        '-nostdin',
+        '-re',
+        '-f',
+        'lavfi',
+        '-i',
+        'testsrc=size=320x240:rate=15',
+        '-c:v',
+        'libx264',
+        '-preset',
+        'ultrafast',
+        '-profile:v',
+        'baseline',
+        '-pix_fmt',
+        'yuv420p',
+        '-bf',
+        '0',
+        '-f',
+        'rtp',
+        '-payload_type',
+        '102',
+        '-ssrc',
+        '777777',
+        `rtp://127.0.0.1:${plain.tuple.localPort}?rtcpport=${plain.rtcpTuple!.localPort}&pkt_size=1200`,
+      ],
+      { stdio: 'ignore' },
+    );
     children.push(ffmpeg);
-    await waitFor(async () => (await producer.getStats()).some((s) => s.byteCount > 10_000), 'RTP through the new router');
+    await waitFor(
+      async () => (await producer.getStats()).some((s) => s.byteCount > 10_000),
+      'RTP through the new router',
+    );
     ffmpeg.kill('SIGKILL');
     plain.close();
   });

@@ -4,7 +4,16 @@
  * `nextEvent(socket, 'camera:state', (view) => view.status === 'live')` waits for a matching push.
  */
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
-import type { Ack, ClientRequestName, ClientToServerEvents, RequestOf, ResponseOf, ServerEventName, ServerEventPayload, ServerToClientEvents } from '@maskwatch/protocol/signalling';
+import type {
+  Ack,
+  ClientRequestName,
+  ClientToServerEvents,
+  RequestOf,
+  ResponseOf,
+  ServerEventName,
+  ServerEventPayload,
+  ServerToClientEvents,
+} from '@maskwatch/protocol/signalling';
 import { PROTOCOL_VERSION } from '@maskwatch/protocol/version';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -32,10 +41,19 @@ export function connect(
   });
 }
 
-export function request<N extends ClientRequestName>(socket: ClientSocket, name: N, payload: RequestOf<N>, timeoutMs = 10_000): Promise<Ack<ResponseOf<N>>> {
+export function request<N extends ClientRequestName>(
+  socket: ClientSocket,
+  name: N,
+  payload: RequestOf<N>,
+  timeoutMs = 10_000,
+): Promise<Ack<ResponseOf<N>>> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${name}: no ack in ${timeoutMs} ms`)), timeoutMs);
-    const emit = socket.emit.bind(socket) as unknown as (event: string, payload: unknown, ack: (answer: Ack<ResponseOf<N>>) => void) => void;
+    const emit = socket.emit.bind(socket) as unknown as (
+      event: string,
+      payload: unknown,
+      ack: (answer: Ack<ResponseOf<N>>) => void,
+    ) => void;
     emit(name, payload, (answer) => {
       clearTimeout(timer);
       resolve(answer);
@@ -44,7 +62,11 @@ export function request<N extends ClientRequestName>(socket: ClientSocket, name:
 }
 
 /** Like `request`, but throws unless the answer is ok, returning its data. */
-export async function call<N extends ClientRequestName>(socket: ClientSocket, name: N, payload: RequestOf<N>): Promise<ResponseOf<N>> {
+export async function call<N extends ClientRequestName>(
+  socket: ClientSocket,
+  name: N,
+  payload: RequestOf<N>,
+): Promise<ResponseOf<N>> {
   const answer = await request(socket, name, payload);
   if (!answer.ok) throw new Error(`${name} failed: ${answer.error.code}: ${answer.error.message}`);
   return answer.data;
@@ -57,8 +79,14 @@ export function nextEvent<N extends ServerEventName>(
   timeoutMs = 15_000,
 ): Promise<ServerEventPayload<N>> {
   return new Promise((resolve, reject) => {
-    const on = socket.on.bind(socket) as unknown as (event: string, fn: (payload: ServerEventPayload<N>) => void) => void;
-    const off = socket.off.bind(socket) as unknown as (event: string, fn: (payload: ServerEventPayload<N>) => void) => void;
+    const on = socket.on.bind(socket) as unknown as (
+      event: string,
+      fn: (payload: ServerEventPayload<N>) => void,
+    ) => void;
+    const off = socket.off.bind(socket) as unknown as (
+      event: string,
+      fn: (payload: ServerEventPayload<N>) => void,
+    ) => void;
     const listener = (payload: ServerEventPayload<N>) => {
       if (!predicate(payload)) return;
       clearTimeout(timer);
@@ -74,7 +102,12 @@ export function nextEvent<N extends ServerEventName>(
 }
 
 /** Polls `check` until it returns a truthy value (generous timeouts only: no timing assertions). */
-export async function waitFor<T>(check: () => T | Promise<T>, what: string, timeoutMs = 20_000, everyMs = 100): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  check: () => T | Promise<T>,
+  what: string,
+  timeoutMs = 20_000,
+  everyMs = 100,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {

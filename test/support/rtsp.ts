@@ -60,7 +60,9 @@ export async function startRtspSource(clip = CLIP): Promise<RtspSource> {
   const source: RtspSource = {
     url: `rtsp://127.0.0.1:${rtspPort}/cam`,
     async start() {
-      server = spawn('/usr/bin/python3', [join(HERE, 'rtsp_server.py'), String(rtspPort), String(udpPort)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      server = spawn('/usr/bin/python3', [join(HERE, 'rtsp_server.py'), String(rtspPort), String(udpPort)], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       await new Promise<void>((ready, reject) => {
         server!.once('exit', (code) => reject(new Error(`rtsp_server.py exited (${code})`)));
         server!.stdout!.once('data', () => ready());
@@ -68,9 +70,33 @@ export async function startRtspSource(clip = CLIP): Promise<RtspSource> {
       // Baseline without B-frames keeps timestamps simple for the GStreamer repacketiser.
       feeder = spawn(
         'ffmpeg',
-        ['-hide_banner', '-loglevel', 'error', '-nostdin', '-re', '-stream_loop', '-1', '-i', clip, '-an',
-         '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-profile:v', 'baseline', '-g', '25', '-bf', '0',
-         '-f', 'mpegts', `udp://127.0.0.1:${udpPort}?pkt_size=1316`],
+        [
+          '-hide_banner',
+          '-loglevel',
+          'error',
+          '-nostdin',
+          '-re',
+          '-stream_loop',
+          '-1',
+          '-i',
+          clip,
+          '-an',
+          '-c:v',
+          'libx264',
+          '-preset',
+          'ultrafast',
+          '-tune',
+          'zerolatency',
+          '-profile:v',
+          'baseline',
+          '-g',
+          '25',
+          '-bf',
+          '0',
+          '-f',
+          'mpegts',
+          `udp://127.0.0.1:${udpPort}?pkt_size=1316`,
+        ],
         { stdio: 'ignore' },
       );
     },

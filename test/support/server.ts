@@ -14,7 +14,7 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunningServer } from '../../apps/server/src/http/createServer.ts';
+import type { RunningServer } from '@maskwatch/server/http/createServer';
 
 export type TestServerOptions = { dataDir?: string; web?: boolean; env?: Record<string, string> };
 export type TestServer = {
@@ -33,7 +33,9 @@ export function ensureWorkerBin(): string {
   const dir = existsSync(cache) ? readdirSync(cache).find((name) => name.startsWith('3.19.3-')) : undefined;
   const bin = dir ? join(cache, dir, 'mediasoup-worker') : undefined;
   if (!bin || !existsSync(bin)) {
-    throw new Error('no mediasoup worker: run `MS_VERSION=3.19.3 bash infra/mediasoup/build-worker.sh` and export MEDIASOUP_WORKER_BIN');
+    throw new Error(
+      'no mediasoup worker: run `MS_VERSION=3.19.3 bash infra/mediasoup/build-worker.sh` and export MEDIASOUP_WORKER_BIN',
+    );
   }
   process.env.MEDIASOUP_WORKER_BIN = bin;
   return bin;
@@ -44,8 +46,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   // Quiet unless asked (MASKWATCH_LOG_LEVEL=debug node infra/run-tests.mjs test); read when the logger loads.
   process.env.MASKWATCH_LOG_LEVEL ??= 'warn';
   // Loaded only now: mediasoup reads MEDIASOUP_WORKER_BIN when its module loads.
-  const { createServer } = await import('../../apps/server/src/http/createServer.ts');
-  const { loadConfig } = await import('../../apps/server/src/config/Config.ts');
+  const { createServer } = await import('@maskwatch/server/http/createServer');
+  const { loadConfig } = await import('@maskwatch/server/config/Config');
   const ownDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'maskwatch-test-'));
   const config = loadConfig({

@@ -5,7 +5,9 @@ const pretty = process.stdout.isTTY && process.env.MASKWATCH_LOG_FORMAT !== 'jso
 const root: Logger = pino({
   name: 'server',
   level: process.env.MASKWATCH_LOG_LEVEL ?? 'info',
-  ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' } } } : {}),
+  ...(pretty
+    ? { transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' } } }
+    : {}),
 });
 
 /** A logger for one module, with context bindings (camera id, transport id, worker pid). */

@@ -31,9 +31,14 @@ const hosts = config.host === '0.0.0.0' ? [...lanAddresses(), '127.0.0.1'] : [co
 const lines = ['', 'Maskwatch is running. Open:'];
 for (const host of hosts) {
   const base = `${protocol}//${host}:${port}`;
-  lines.push(`  ${host === '127.0.0.1' ? 'this machine' : 'LAN'}:  console ${base}/console   camera ${base}/camera   admin ${base}/admin`);
+  lines.push(
+    `  ${host === '127.0.0.1' ? 'this machine' : 'LAN'}:  console ${base}/console   camera ${base}/camera   admin ${base}/admin`,
+  );
 }
-lines.push(`  API: ${server.url}/api/health${server.servesWeb ? '' : '   (pages not served: build apps/web first)'}`, '');
+lines.push(
+  `  API: ${server.url}/api/health${server.servesWeb ? '' : '   (pages not served: build apps/web first)'}`,
+  '',
+);
 if (server.certPath && server.selfSigned) lines.push(trustInstructions(server.certPath), '');
 process.stdout.write(`${lines.join('\n')}\n`);
 

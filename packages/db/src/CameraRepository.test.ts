@@ -32,14 +32,23 @@ describe('CameraRepository', () => {
     assert.ok(!Number.isNaN(Date.parse(a.createdAt)));
     assert.deepEqual(cameras.get(a.id), a);
     assert.deepEqual(cameras.getByName('Gate'), b);
-    assert.deepEqual(cameras.list().map((c) => c.name), ['Door', 'Gate']);
+    assert.deepEqual(
+      cameras.list().map((c) => c.name),
+      ['Door', 'Gate'],
+    );
     assert.equal(cameras.get('nope'), undefined);
   });
 
   test('names are unique (conflict), rtsp cameras need a URL, browser cameras never keep one', () => {
     cameras.create({ name: 'Door', kind: 'browser' });
-    assert.throws(() => cameras.create({ name: 'Door', kind: 'browser' }), (e) => e instanceof DbError && e.code === 'conflict');
-    assert.throws(() => cameras.create({ name: 'X', kind: 'rtsp' }), (e) => e instanceof DbError && e.code === 'invalid');
+    assert.throws(
+      () => cameras.create({ name: 'Door', kind: 'browser' }),
+      (e) => e instanceof DbError && e.code === 'conflict',
+    );
+    assert.throws(
+      () => cameras.create({ name: 'X', kind: 'rtsp' }),
+      (e) => e instanceof DbError && e.code === 'invalid',
+    );
     assert.equal(cameras.create({ name: 'Y', kind: 'browser', rtspUrl: 'rtsp://h/s' }).rtspUrl, null);
     // The table itself refuses what the repository would never write.
     assert.throws(() => db.handle.prepare(`INSERT INTO cameras VALUES ('z','Z','ptz',NULL,1,'t','t')`).run(), /CHECK/);
@@ -56,13 +65,25 @@ describe('CameraRepository', () => {
     assert.equal(updated.rtspUrl, 'rtsp://h/b');
     assert.ok(updated.updatedAt >= cam.updatedAt);
     assert.deepEqual(cameras.get(cam.id), updated);
-    assert.throws(() => cameras.update('nope', { name: 'x' }), (e) => e instanceof DbError && e.code === 'not_found');
+    assert.throws(
+      () => cameras.update('nope', { name: 'x' }),
+      (e) => e instanceof DbError && e.code === 'not_found',
+    );
     const door = cameras.create({ name: 'Door', kind: 'browser' });
-    assert.throws(() => cameras.update(door.id, { name: 'Gate' }), (e) => e instanceof DbError && e.code === 'conflict');
-    assert.throws(() => cameras.update(door.id, { rtspUrl: 'rtsp://h/c' }), (e) => e instanceof DbError && e.code === 'invalid');
+    assert.throws(
+      () => cameras.update(door.id, { name: 'Gate' }),
+      (e) => e instanceof DbError && e.code === 'conflict',
+    );
+    assert.throws(
+      () => cameras.update(door.id, { rtspUrl: 'rtsp://h/c' }),
+      (e) => e instanceof DbError && e.code === 'invalid',
+    );
     assert.equal(cameras.remove(cam.id), true);
     assert.equal(cameras.remove(cam.id), false);
-    assert.deepEqual(cameras.list().map((c) => c.id), [door.id]);
+    assert.deepEqual(
+      cameras.list().map((c) => c.id),
+      [door.id],
+    );
   });
 
   test('data survives closing and reopening the file', () => {

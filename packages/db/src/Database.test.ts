@@ -17,7 +17,10 @@ describe('Database', () => {
     const db = new Database({ path: join(dir, 'nested', 'a.db') });
     assert.equal(db.handle.pragma('journal_mode', { simple: true }), 'wal');
     assert.equal(db.handle.pragma('foreign_keys', { simple: true }), 1);
-    assert.deepEqual(db.appliedVersions(), MIGRATIONS.map((m) => m.version));
+    assert.deepEqual(
+      db.appliedVersions(),
+      MIGRATIONS.map((m) => m.version),
+    );
     db.close();
     db.close(); // idempotent
     assert.equal(db.closed, true);
@@ -29,7 +32,10 @@ describe('Database', () => {
     first.handle.prepare(`INSERT INTO cameras VALUES ('c1','Door','browser',NULL,1,'t','t')`).run();
     first.close();
     const second = new Database({ path });
-    assert.deepEqual(second.appliedVersions(), MIGRATIONS.map((m) => m.version));
+    assert.deepEqual(
+      second.appliedVersions(),
+      MIGRATIONS.map((m) => m.version),
+    );
     assert.equal((second.handle.prepare('SELECT count(*) AS n FROM cameras').get() as { n: number }).n, 1);
     second.close();
   });

@@ -24,7 +24,11 @@ function run(id: string, overrides: Partial<TrainingRun> = {}): TrainingRun {
       accuracy: 0.9,
       labels: ['mask', 'no_mask', 'incorrect'],
       perClass: { mask: { precision: 0.9, recall: 0.9, f1: 0.9, support: 10 } },
-      confusion: [[9, 1, 0], [0, 10, 0], [0, 0, 5]],
+      confusion: [
+        [9, 1, 0],
+        [0, 10, 0],
+        [0, 0, 5],
+      ],
     },
     system: { python: '3.11' },
     artifacts: { onnx: 'models/x.onnx' },
@@ -50,8 +54,20 @@ describe('TrainingRunRepository', () => {
     const a = run('a');
     runs.upsert(a);
     assert.deepEqual(runs.get('a'), a);
-    runs.upsert(run('b', { startedAt: '2026-11-28T10:00:00Z', final: null, finishedAt: null, status: 'running', system: undefined, artifacts: undefined }));
-    assert.deepEqual(runs.list().map((r) => r.id), ['b', 'a']);
+    runs.upsert(
+      run('b', {
+        startedAt: '2026-11-28T10:00:00Z',
+        final: null,
+        finishedAt: null,
+        status: 'running',
+        system: undefined,
+        artifacts: undefined,
+      }),
+    );
+    assert.deepEqual(
+      runs.list().map((r) => r.id),
+      ['b', 'a'],
+    );
     assert.equal(runs.get('b')?.final, null);
     runs.upsert(run('a', { status: 'failed' }));
     assert.equal(runs.get('a')?.status, 'failed');
@@ -59,7 +75,10 @@ describe('TrainingRunRepository', () => {
   });
 
   test('an invalid run is refused without writing', () => {
-    assert.throws(() => runs.upsert({ ...run('x'), status: 'exploded' }), (e) => e instanceof DbError && e.code === 'invalid');
+    assert.throws(
+      () => runs.upsert({ ...run('x'), status: 'exploded' }),
+      (e) => e instanceof DbError && e.code === 'invalid',
+    );
     assert.throws(() => runs.upsert({ id: 'y' }), DbError);
     assert.equal(runs.list().length, 0);
   });
@@ -96,7 +115,10 @@ describe('TrainingRunRepository', () => {
       assert.deepEqual(JSON.parse(out.stdout).imported, ['r9']);
     }
     const other = new Database({ path: dbPath });
-    assert.deepEqual(new TrainingRunRepository(other).list().map((r) => r.id), ['r9']);
+    assert.deepEqual(
+      new TrainingRunRepository(other).list().map((r) => r.id),
+      ['r9'],
+    );
     other.close();
   });
 });

@@ -44,7 +44,10 @@ export class TrainingRunRepository {
     const parsed = TrainingRunSchema.safeParse(input);
     if (!parsed.success) {
       const first = parsed.error.issues[0];
-      throw new DbError('invalid', `invalid training run: ${first ? `${first.path.join('.')}: ${first.message}` : 'invalid'}`);
+      throw new DbError(
+        'invalid',
+        `invalid training run: ${first ? `${first.path.join('.')}: ${first.message}` : 'invalid'}`,
+      );
     }
     const run = parsed.data;
     this.#db.handle

@@ -32,6 +32,9 @@ export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new MaskwatchError('bad_request', `body is not valid JSON: ${error instanceof Error ? error.message : 'parse error'}`);
+    throw new MaskwatchError(
+      'bad_request',
+      `body is not valid JSON: ${error instanceof Error ? error.message : 'parse error'}`,
+    );
   }
 }

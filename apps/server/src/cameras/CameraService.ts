@@ -2,7 +2,13 @@ import type { types } from 'mediasoup';
 import { CameraRepository, type CameraChanges } from '@maskwatch/db/CameraRepository';
 import type { Database } from '@maskwatch/db/Database';
 import { DbError } from '@maskwatch/db/DbError';
-import { redactRtspUrl, type Camera, type CameraStatus, type CameraView, type CreateCamera } from '@maskwatch/protocol/camera';
+import {
+  redactRtspUrl,
+  type Camera,
+  type CameraStatus,
+  type CameraView,
+  type CreateCamera,
+} from '@maskwatch/protocol/camera';
 import { MaskwatchError } from '@maskwatch/protocol/errors';
 import { EnhancedEmitter } from '../EnhancedEmitter.ts';
 import { createLogger } from '../logger.ts';
@@ -28,7 +34,8 @@ export type CameraServiceEvents = {
 };
 
 function toMaskwatchError(error: unknown): unknown {
-  if (error instanceof DbError) return new MaskwatchError(error.code === 'invalid' ? 'bad_request' : error.code, error.message);
+  if (error instanceof DbError)
+    return new MaskwatchError(error.code === 'invalid' ? 'bad_request' : error.code, error.message);
   return error;
 }
 
@@ -79,7 +86,12 @@ export class CameraService extends EnhancedEmitter<CameraServiceEvents> {
   create(input: CreateCamera): Camera {
     let camera: Camera;
     try {
-      camera = this.#repo.create({ name: input.name, kind: input.kind, enabled: input.enabled ?? true, rtspUrl: input.kind === 'rtsp' ? input.rtspUrl : null });
+      camera = this.#repo.create({
+        name: input.name,
+        kind: input.kind,
+        enabled: input.enabled ?? true,
+        rtspUrl: input.kind === 'rtsp' ? input.rtspUrl : null,
+      });
     } catch (error) {
       throw toMaskwatchError(error);
     }

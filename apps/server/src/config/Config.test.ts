@@ -15,7 +15,12 @@ describe('loadConfig', () => {
 
   test('parses values and resolves relative paths', () => {
     const config = loadConfig(
-      { MASKWATCH_PORT: '8443', MASKWATCH_ANNOUNCED_IPS: '192.168.1.5, 127.0.0.1', MASKWATCH_DATA_DIR: 'd', MASKWATCH_TLS: 'off' },
+      {
+        MASKWATCH_PORT: '8443',
+        MASKWATCH_ANNOUNCED_IPS: '192.168.1.5, 127.0.0.1',
+        MASKWATCH_DATA_DIR: 'd',
+        MASKWATCH_TLS: 'off',
+      },
       '/srv',
     );
     assert.equal(config.port, 8443);
@@ -36,7 +41,11 @@ describe('loadConfig', () => {
       [{ MASKWATCH_TLS_CERT: '/x.pem' }, /MASKWATCH_TLS_KEY/],
     ];
     for (const [env, pattern] of cases) {
-      assert.throws(() => loadConfig(env), (e) => e instanceof ConfigError && pattern.test(e.message), JSON.stringify(env));
+      assert.throws(
+        () => loadConfig(env),
+        (e) => e instanceof ConfigError && pattern.test(e.message),
+        JSON.stringify(env),
+      );
     }
   });
 

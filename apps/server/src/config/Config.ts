@@ -7,7 +7,11 @@ import { z } from 'zod';
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 
 const port = (what: string) =>
-  z.coerce.number({ error: `${what} must be a number` }).int(`${what} must be an integer`).min(0).max(65535);
+  z.coerce
+    .number({ error: `${what} must be a number` })
+    .int(`${what} must be an integer`)
+    .min(0)
+    .max(65535);
 const onOffAuto = z.enum(['on', 'off', 'auto']);
 const ipv4 = z.union([z.ipv4(), z.ipv6()]);
 
@@ -20,7 +24,14 @@ const EnvSchema = z
     MASKWATCH_ANNOUNCED_IPS: z
       .string()
       .default('auto')
-      .transform((value) => (value.trim() === 'auto' ? 'auto' : value.split(',').map((s) => s.trim()).filter(Boolean)))
+      .transform((value) =>
+        value.trim() === 'auto'
+          ? 'auto'
+          : value
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean),
+      )
       .pipe(z.union([z.literal('auto'), z.array(ipv4).min(1, 'give at least one address or "auto"')])),
     MASKWATCH_RTC_MIN_PORT: port('rtc min port').min(1024).default(40000),
     MASKWATCH_RTC_MAX_PORT: port('rtc max port').min(1024).default(49999),

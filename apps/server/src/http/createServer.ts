@@ -28,7 +28,13 @@ export type RunningServer = {
   /** Whether that certificate is our self-signed one (main prints how to trust it). */
   selfSigned: boolean;
   /** The parts, for tests and diagnostics. Not a public API. */
-  internals: { db: Database; media: MediaService; cameras: CameraService; ingest: IngestManager; signalling: SignallingServer };
+  internals: {
+    db: Database;
+    media: MediaService;
+    cameras: CameraService;
+    ingest: IngestManager;
+    signalling: SignallingServer;
+  };
   /** Closes everything this server opened; safe to call twice. */
   close(): Promise<void>;
 };
@@ -72,12 +78,19 @@ export async function createServer(config: Config): Promise<RunningServer> {
     closers.push(() => db.close());
     const cameras = new CameraService(db);
     const announcedIps = resolveAnnouncedIps(config.announcedIps);
-    const media = await MediaService.create({ workers: config.workers, announcedIps, rtcMinPort: config.rtcMinPort, rtcMaxPort: config.rtcMaxPort });
+    const media = await MediaService.create({
+      workers: config.workers,
+      announcedIps,
+      rtcMinPort: config.rtcMinPort,
+      rtcMaxPort: config.rtcMaxPort,
+    });
     closers.push(() => media.close());
 
     const webBuilt = existsSync(join(config.webDir, '.next', 'BUILD_ID'));
     if (config.serveWeb === 'on' && !webBuilt) {
-      throw new Error(`MASKWATCH_SERVE_WEB=on but ${config.webDir}/.next is not built: run npm run build -w @maskwatch/web`);
+      throw new Error(
+        `MASKWATCH_SERVE_WEB=on but ${config.webDir}/.next is not built: run npm run build -w @maskwatch/web`,
+      );
     }
     let pages: RequestHandler | undefined;
     if (config.serveWeb !== 'off' && webBuilt) {
@@ -91,7 +104,8 @@ export async function createServer(config: Config): Promise<RunningServer> {
       const pathname = (req.url ?? '/').split('?')[0] ?? '/';
       const handler: RequestHandler = ApiServer.matches(pathname)
         ? (rq, rs) => api.handle(rq, rs)
-        : (pages ?? ((_rq, rs) => {
+        : (pages ??
+          ((_rq, rs) => {
             rs.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
             rs.end('The web app is not built here (npm run build -w @maskwatch/web). The API is under /api.\n');
           }));
@@ -103,9 +117,14 @@ export async function createServer(config: Config): Promise<RunningServer> {
 
     const tls = tlsEnabled(config);
     const certificate = tls
-      ? await ensureCertificate(config.dataDir, config.tlsCert && config.tlsKey ? { cert: config.tlsCert, key: config.tlsKey } : undefined)
+      ? await ensureCertificate(
+          config.dataDir,
+          config.tlsCert && config.tlsKey ? { cert: config.tlsCert, key: config.tlsKey } : undefined,
+        )
       : undefined;
-    const httpServer = certificate ? createHttpsServer({ cert: certificate.cert, key: certificate.key }, onRequest) : createHttpServer(onRequest);
+    const httpServer = certificate
+      ? createHttpsServer({ cert: certificate.cert, key: certificate.key }, onRequest)
+      : createHttpServer(onRequest);
     // Slow or idle clients must not hold sockets forever.
     httpServer.requestTimeout = 30_000;
     httpServer.headersTimeout = 15_000;
@@ -134,7 +153,10 @@ export async function createServer(config: Config): Promise<RunningServer> {
     const { port } = httpServer.address() as AddressInfo;
     const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
     const url = `${certificate ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
-    log.info({ url, workers: config.workers, announcedIps, tls, servesWeb: pages !== undefined, db: config.dbPath }, 'listening');
+    log.info(
+      { url, workers: config.workers, announcedIps, tls, servesWeb: pages !== undefined, db: config.dbPath },
+      'listening',
+    );
 
     let closing: Promise<void> | undefined;
     return {

@@ -44,7 +44,10 @@ export class IngestManager {
     const onRemoved = (cameraId: string) => this.#stop(cameraId);
     cameras.on('changed', onChanged);
     cameras.on('removed', onRemoved);
-    this.#off.push(() => cameras.off('changed', onChanged), () => cameras.off('removed', onRemoved));
+    this.#off.push(
+      () => cameras.off('changed', onChanged),
+      () => cameras.off('removed', onRemoved),
+    );
     for (const camera of cameras.list()) this.#reconcile(camera);
   }
 
@@ -62,7 +65,8 @@ export class IngestManager {
     if (current && wanted && current.url === camera.rtspUrl) return;
     if (current) this.#stop(camera.id);
     if (!wanted) {
-      if (camera.kind === 'rtsp') this.#options.cameras.setStatus(camera.id, 'offline', camera.enabled ? null : 'disabled');
+      if (camera.kind === 'rtsp')
+        this.#options.cameras.setStatus(camera.id, 'offline', camera.enabled ? null : 'disabled');
       return;
     }
     const { cameras, media } = this.#options;

@@ -146,7 +146,13 @@ export class RtspIngest extends EnhancedEmitter<RtspIngestEvents> {
     }
     const mode = this.#mode;
     const ssrc = randomInt(1, 2 ** 31);
-    const args = buildFfmpegArgs({ url: this.url, mode, rtpPort: transport.tuple.localPort, rtcpPort: transport.rtcpTuple?.localPort ?? transport.tuple.localPort, ssrc });
+    const args = buildFfmpegArgs({
+      url: this.url,
+      mode,
+      rtpPort: transport.tuple.localPort,
+      rtcpPort: transport.rtcpTuple?.localPort ?? transport.tuple.localPort,
+      ssrc,
+    });
     this.#spawns++;
     this.#log.info({ mode, rtpPort: transport.tuple.localPort, attempt: this.#failures + 1 }, 'starting ffmpeg');
     const ffmpeg = spawn(this.#options.ffmpegPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -206,7 +212,10 @@ export class RtspIngest extends EnhancedEmitter<RtspIngestEvents> {
       }
       profileLevelId = copied;
     }
-    this.#setStatus(this.#status === 'error' ? 'error' : 'connecting', `receiving ${codec}${profile ? ` (${profile})` : ''}, ${attempt.mode === 'copy' ? 'copying' : 'transcoding'}`);
+    this.#setStatus(
+      this.#status === 'error' ? 'error' : 'connecting',
+      `receiving ${codec}${profile ? ` (${profile})` : ''}, ${attempt.mode === 'copy' ? 'copying' : 'transcoding'}`,
+    );
     try {
       const producer = await attempt.transport.produce({
         kind: 'video',
@@ -296,7 +305,9 @@ export class RtspIngest extends EnhancedEmitter<RtspIngestEvents> {
     const reason =
       attempt.endReason ??
       pickErrorLine(attempt.lines) ??
-      (code === 0 ? 'the source ended the stream' : `ffmpeg exited (${signal ?? `code ${code}`}): ${attempt.lines.at(-1) ?? 'no output'}`);
+      (code === 0
+        ? 'the source ended the stream'
+        : `ffmpeg exited (${signal ?? `code ${code}`}): ${attempt.lines.at(-1) ?? 'no output'}`);
     this.#log.warn({ code, signal, reason, lastLines: attempt.lines.slice(-3) }, 'ffmpeg ended');
     this.#scheduleRetry(reason);
   }
@@ -305,7 +316,9 @@ export class RtspIngest extends EnhancedEmitter<RtspIngestEvents> {
     if (this.#closed) return;
     const planned = this.#failures < 0;
     this.#failures = planned ? 0 : this.#failures + 1;
-    const delay = planned ? 0 : Math.min(this.#options.retryMaxMs, this.#options.retryMinMs * 2 ** (this.#failures - 1));
+    const delay = planned
+      ? 0
+      : Math.min(this.#options.retryMaxMs, this.#options.retryMinMs * 2 ** (this.#failures - 1));
     if (!planned) this.#setStatus('error', `${reason} (retrying in ${Math.max(1, Math.round(delay / 1000))} s)`);
     this.#retryTimer = setTimeout(() => {
       this.#retryTimer = undefined;

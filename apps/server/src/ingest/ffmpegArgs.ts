@@ -29,28 +29,62 @@ export function profileLevelIdFor(profile: string | undefined): string | undefin
   return PROFILES[profile.toLowerCase()];
 }
 
-export function buildFfmpegArgs(options: { url: string; mode: IngestMode; rtpPort: number; rtcpPort: number; ssrc: number }): string[] {
+export function buildFfmpegArgs(options: {
+  url: string;
+  mode: IngestMode;
+  rtpPort: number;
+  rtcpPort: number;
+  ssrc: number;
+}): string[] {
   const input = [
     '-hide_banner',
     '-nostdin',
     '-nostats',
-    '-loglevel', 'info',
-    '-rtsp_transport', 'tcp',
+    '-loglevel',
+    'info',
+    '-rtsp_transport',
+    'tcp',
     // Socket I/O timeout (µs): a source that goes silent ends ffmpeg instead of hanging it.
-    '-timeout', '5000000',
-    '-i', options.url,
-    '-map', '0:v:0',
+    '-timeout',
+    '5000000',
+    '-i',
+    options.url,
+    '-map',
+    '0:v:0',
     '-an',
   ];
   const codec =
     options.mode === 'copy'
       ? ['-c:v', 'copy', '-bsf:v', 'h264_mp4toannexb']
-      : ['-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-profile:v', 'baseline', '-level:v', '3.1',
-         '-pix_fmt', 'yuv420p', '-g', '50', '-bf', '0', '-maxrate', '2500k', '-bufsize', '2500k'];
+      : [
+          '-c:v',
+          'libx264',
+          '-preset',
+          'veryfast',
+          '-tune',
+          'zerolatency',
+          '-profile:v',
+          'baseline',
+          '-level:v',
+          '3.1',
+          '-pix_fmt',
+          'yuv420p',
+          '-g',
+          '50',
+          '-bf',
+          '0',
+          '-maxrate',
+          '2500k',
+          '-bufsize',
+          '2500k',
+        ];
   const output = [
-    '-f', 'rtp',
-    '-payload_type', String(INGEST_PAYLOAD_TYPE),
-    '-ssrc', String(options.ssrc),
+    '-f',
+    'rtp',
+    '-payload_type',
+    String(INGEST_PAYLOAD_TYPE),
+    '-ssrc',
+    String(options.ssrc),
     `rtp://127.0.0.1:${options.rtpPort}?rtcpport=${options.rtcpPort}&pkt_size=1200`,
   ];
   return [...input, ...codec, ...output];
@@ -58,7 +92,8 @@ export function buildFfmpegArgs(options: { url: string; mode: IngestMode; rtpPor
 
 /** The line of ffmpeg's stderr worth showing a person: the last error-looking one, if any. */
 export function pickErrorLine(lines: readonly string[]): string | undefined {
-  const interesting = /error|refused|failed|timed out|timeout|not found|invalid|unauthori[sz]ed|denied|no route|unreachable|\b40[134]\b|end of file|could not|unable/i;
+  const interesting =
+    /error|refused|failed|timed out|timeout|not found|invalid|unauthori[sz]ed|denied|no route|unreachable|\b40[134]\b|end of file|could not|unable/i;
   for (let i = lines.length - 1; i >= 0; i--) {
     const line = lines[i];
     if (line && !line.startsWith('Stream #') && interesting.test(line)) return line;

@@ -13,7 +13,12 @@ export type WorkerPoolEvents = {
   workeradded: [worker: types.Worker];
 };
 
-export type WorkerPoolOptions = { size: number; logLevel?: types.WorkerLogLevel; retryMinMs?: number; retryMaxMs?: number };
+export type WorkerPoolOptions = {
+  size: number;
+  logLevel?: types.WorkerLogLevel;
+  retryMinMs?: number;
+  retryMaxMs?: number;
+};
 
 /**
  * One mediasoup worker per core. A worker that dies is replaced, with exponential backoff when replacements keep

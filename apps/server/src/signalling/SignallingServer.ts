@@ -47,7 +47,12 @@ export class SignallingServer {
     this.io.use((socket, next) => {
       const parsed = HandshakeAuthSchema.safeParse(socket.handshake.auth);
       if (!parsed.success) {
-        next(new HandshakeError({ code: 'bad_request', message: 'handshake auth must be { protocolVersion: number, role: "camera" | "viewer" }' }));
+        next(
+          new HandshakeError({
+            code: 'bad_request',
+            message: 'handshake auth must be { protocolVersion: number, role: "camera" | "viewer" }',
+          }),
+        );
         return;
       }
       if (parsed.data.protocolVersion !== PROTOCOL_VERSION) {
@@ -94,7 +99,9 @@ export class SignallingServer {
         if (peer.cameraId === cameraId) {
           peer.closeMedia();
           peer.cameraId = undefined;
-          this.io.to(peer.id).emit('server:error', { code: 'not_found', message: 'this camera was removed', event: 'camera:join' });
+          this.io
+            .to(peer.id)
+            .emit('server:error', { code: 'not_found', message: 'this camera was removed', event: 'camera:join' });
         }
       }
     };
@@ -105,7 +112,9 @@ export class SignallingServer {
         peer.closeMedia();
         if (peer.cameraId) cameras.release(peer.cameraId, peer.id, 'offline', 'media server restarted');
         const event = peer.role === 'camera' ? 'camera:join' : 'viewer:join';
-        this.io.to(peer.id).emit('server:error', { code: 'unavailable', message: `media server restarted; send ${event} again`, event });
+        this.io
+          .to(peer.id)
+          .emit('server:error', { code: 'unavailable', message: `media server restarted; send ${event} again`, event });
       }
     };
     cameras.on('state', onState);

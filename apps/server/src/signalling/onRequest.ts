@@ -47,7 +47,11 @@ export function onRequest<N extends ClientRequestName>(ctx: HandlerContext, name
   (socket as unknown as LooseSocket).on(name, (...args: unknown[]) => {
     const ack = args.at(-1);
     if (typeof ack !== 'function') {
-      socket.emit('server:error', { code: 'bad_request', message: `${name} needs an acknowledgement callback`, event: name });
+      socket.emit('server:error', {
+        code: 'bad_request',
+        message: `${name} needs an acknowledgement callback`,
+        event: name,
+      });
       return;
     }
     const reply = (answer: Ack<ResponseOf<N>>) => (ack as (answer: unknown) => void)(answer);
@@ -58,7 +62,10 @@ export function onRequest<N extends ClientRequestName>(ctx: HandlerContext, name
     }
     const payload = args[0];
     if (payloadBytes(payload) > MAX_SIGNALLING_PAYLOAD_BYTES) {
-      fail({ code: 'payload_too_large', message: `${name} payload is larger than ${MAX_SIGNALLING_PAYLOAD_BYTES} bytes` });
+      fail({
+        code: 'payload_too_large',
+        message: `${name} payload is larger than ${MAX_SIGNALLING_PAYLOAD_BYTES} bytes`,
+      });
       return;
     }
     const parsed = clientRequests[name].request.safeParse(payload);

@@ -8,7 +8,8 @@ import { requireRoom } from './requireJoined.ts';
 /** camera:join / camera:produce / camera:faces: a browser camera publishing its video. */
 export function registerCameraHandlers(ctx: HandlerContext): void {
   onRequest(ctx, 'camera:join', async ({ peer, peers, cameras, media }, { name }) => {
-    if (peer.role !== 'camera') throw new MaskwatchError('bad_request', 'only a camera connection may send camera:join');
+    if (peer.role !== 'camera')
+      throw new MaskwatchError('bad_request', 'only a camera connection may send camera:join');
     const camera = cameras.getByName(name) ?? cameras.create({ kind: 'browser', name });
     if (camera.kind !== 'browser') throw new MaskwatchError('conflict', `"${name}" is an ${camera.kind} camera`);
     if (!camera.enabled) throw new MaskwatchError('unavailable', `camera "${name}" is disabled`);
@@ -24,7 +25,13 @@ export function registerCameraHandlers(ctx: HandlerContext): void {
         other.log.info({ cameraId: camera.id }, 'camera taken over by a newer connection');
         other.closeMedia();
         other.cameraId = undefined;
-        ctx.io.to(other.id).emit('server:error', { code: 'conflict', message: `camera "${name}" was taken over by another connection`, event: 'camera:join' });
+        ctx.io
+          .to(other.id)
+          .emit('server:error', {
+            code: 'conflict',
+            message: `camera "${name}" was taken over by another connection`,
+            event: 'camera:join',
+          });
       }
     }
     peer.setRoom(room);
@@ -40,9 +47,12 @@ export function registerCameraHandlers(ctx: HandlerContext): void {
     const cameraId = peer.cameraId;
     if (!cameraId) throw new MaskwatchError('bad_request', 'send camera:join first');
     const entry = peer.transports.get(transportId);
-    if (!entry || entry.direction !== 'send') throw new MaskwatchError('not_found', `no send transport ${transportId} on this connection`);
-    if (peer.producers.size >= PEER_LIMITS.producers) throw new MaskwatchError('conflict', 'one audio and one video producer at most');
-    if ([...peer.producers.values()].some((p) => p.kind === kind)) throw new MaskwatchError('conflict', `a ${kind} producer exists already`);
+    if (!entry || entry.direction !== 'send')
+      throw new MaskwatchError('not_found', `no send transport ${transportId} on this connection`);
+    if (peer.producers.size >= PEER_LIMITS.producers)
+      throw new MaskwatchError('conflict', 'one audio and one video producer at most');
+    if ([...peer.producers.values()].some((p) => p.kind === kind))
+      throw new MaskwatchError('conflict', `a ${kind} producer exists already`);
     const producer = await entry.transport.produce({
       kind,
       rtpParameters: rtpParameters as unknown as types.RtpParameters,

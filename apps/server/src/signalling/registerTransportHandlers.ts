@@ -9,7 +9,8 @@ import { requireRoom } from './requireJoined.ts';
 export function registerTransportHandlers(ctx: HandlerContext): void {
   onRequest(ctx, 'transport:create', async ({ peer }, { direction }) => {
     const expected = peer.role === 'camera' ? 'send' : 'recv';
-    if (direction !== expected) throw new MaskwatchError('bad_request', `a ${peer.role} creates ${expected} transports only`);
+    if (direction !== expected)
+      throw new MaskwatchError('bad_request', `a ${peer.role} creates ${expected} transports only`);
     const room = requireRoom(peer, peer.role);
     if (peer.transports.size >= PEER_LIMITS.transports) {
       throw new MaskwatchError('conflict', `at most ${PEER_LIMITS.transports} transports per connection`);

@@ -8,11 +8,15 @@ import { requireRoom } from './requireJoined.ts';
 /** viewer:join / consume / resume / close-consumer: the console watching cameras. */
 export function registerViewerHandlers(ctx: HandlerContext): void {
   onRequest(ctx, 'viewer:join', async ({ peer, socket, cameras, media }) => {
-    if (peer.role !== 'viewer') throw new MaskwatchError('bad_request', 'only a viewer connection may send viewer:join');
+    if (peer.role !== 'viewer')
+      throw new MaskwatchError('bad_request', 'only a viewer connection may send viewer:join');
     const room = await media.getRoom();
     peer.setRoom(room);
     await socket.join(VIEWERS_ROOM);
-    return { routerRtpCapabilities: room.rtpCapabilities as unknown as Record<string, unknown>, cameras: cameras.views() };
+    return {
+      routerRtpCapabilities: room.rtpCapabilities as unknown as Record<string, unknown>,
+      cameras: cameras.views(),
+    };
   });
 
   onRequest(ctx, 'viewer:consume', async ({ peer, cameras, media }, { cameraId, transportId, rtpCapabilities }) => {
@@ -21,15 +25,25 @@ export function registerViewerHandlers(ctx: HandlerContext): void {
     const producer = cameras.producerOf(cameraId);
     if (!producer) throw new MaskwatchError('unavailable', `camera ${cameraId} has no video right now`);
     const entry = peer.transports.get(transportId);
-    if (!entry || entry.direction !== 'recv') throw new MaskwatchError('not_found', `no recv transport ${transportId} on this connection`);
-    if (peer.consumers.size >= PEER_LIMITS.consumers) throw new MaskwatchError('conflict', `at most ${PEER_LIMITS.consumers} consumers`);
+    if (!entry || entry.direction !== 'recv')
+      throw new MaskwatchError('not_found', `no recv transport ${transportId} on this connection`);
+    if (peer.consumers.size >= PEER_LIMITS.consumers)
+      throw new MaskwatchError('conflict', `at most ${PEER_LIMITS.consumers} consumers`);
     const group = typeof producer.appData.group === 'string' ? producer.appData.group : 'default';
     if (group !== room.group) await media.pipeProducer(producer, await media.getRoom(group), room);
     const caps = rtpCapabilities as unknown as types.RtpCapabilities;
     if (!room.router.canConsume({ producerId: producer.id, rtpCapabilities: caps })) {
-      throw new MaskwatchError('bad_request', `these rtpCapabilities cannot receive camera ${cameraId}'s ${producer.rtpParameters.codecs[0]?.mimeType ?? 'codec'}`);
+      throw new MaskwatchError(
+        'bad_request',
+        `these rtpCapabilities cannot receive camera ${cameraId}'s ${producer.rtpParameters.codecs[0]?.mimeType ?? 'codec'}`,
+      );
     }
-    const consumer = await entry.transport.consume({ producerId: producer.id, rtpCapabilities: caps, paused: true, appData: { cameraId } });
+    const consumer = await entry.transport.consume({
+      producerId: producer.id,
+      rtpCapabilities: caps,
+      paused: true,
+      appData: { cameraId },
+    });
     if (peer.closed) {
       consumer.close();
       throw new MaskwatchError('conflict', 'connection closed');

@@ -11,16 +11,27 @@ const log = createLogger('tls');
 export type Certificate = { cert: string; key: string; certPath: string; keyPath: string; generated: boolean };
 
 type GenerateResult = { private: string; cert: string };
-const generateAsync = promisify(generate as (attrs: unknown, options: unknown, done: (err: Error | null, pems: GenerateResult) => void) => void);
+const generateAsync = promisify(
+  generate as (attrs: unknown, options: unknown, done: (err: Error | null, pems: GenerateResult) => void) => void,
+);
 
 /**
  * The configured certificate, or a self-signed one made at first start in `<dataDir>/tls/` with the LAN addresses,
  * 127.0.0.1 and localhost as subject alternative names; later starts reuse it (so browsers trust it once). A cert
  * that no longer covers the machine's current LAN addresses is made again.
  */
-export async function ensureCertificate(dataDir: string, configured?: { cert: string; key: string }): Promise<Certificate> {
+export async function ensureCertificate(
+  dataDir: string,
+  configured?: { cert: string; key: string },
+): Promise<Certificate> {
   if (configured) {
-    return { cert: readFileSync(configured.cert, 'utf8'), key: readFileSync(configured.key, 'utf8'), certPath: configured.cert, keyPath: configured.key, generated: false };
+    return {
+      cert: readFileSync(configured.cert, 'utf8'),
+      key: readFileSync(configured.key, 'utf8'),
+      certPath: configured.cert,
+      keyPath: configured.key,
+      generated: false,
+    };
   }
   const dir = join(dataDir, 'tls');
   const certPath = join(dir, 'cert.pem');
