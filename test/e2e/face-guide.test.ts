@@ -1,16 +1,20 @@
-/** The camera page's on-device detector (MediaPipe BlazeFace, served by the app) sees the one person in the clip. */
+/**
+ * The camera page: its on-device detector (MediaPipe BlazeFace, served by the app) sees the one person in the clip,
+ * and it publishes again by itself when the server drops its socket.
+ */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { fakeCameraClip, launchBrowser, logPage, startCamera, waitUntil } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
-describe('camera page face guide', () => {
+describe('camera page', () => {
   let server: TestServer;
   let browser: Browser | undefined;
 
   before(async () => {
     server = await startTestServer({ web: true });
+    browser = await launchBrowser({ fakeVideo: fakeCameraClip('Gituatu_nomask.mp4') });
   });
   after(async () => {
     await browser?.close().catch(() => undefined);
@@ -18,7 +22,7 @@ describe('camera page face guide', () => {
   });
 
   test('reports one face for a one-person clip, on the page and to the server', async () => {
-    browser = await launchBrowser({ fakeVideo: fakeCameraClip('Gituatu_nomask.mp4') });
+    assert.ok(browser);
     const page = await browser.newPage();
     logPage(page, 'camera');
     const cameraId = await startCamera(page, server.url, 'E2E faces');
@@ -40,4 +44,27 @@ describe('camera page face guide', () => {
     });
     assert.equal(facesInView, 1);
   });
+
+  test('the camera page publishes again by itself after the server drops its socket', async () => {
+    assert.ok(browser);
+    const page = await browser.newPage();
+    logPage(page, 'camera');
+    const cameraId = await startCamera(page, server.url, 'E2E reconnect');
+    server.internals.signalling.io.in(await socketIdsOf(server)).disconnectSockets(true);
+    await page.waitForSelector('main:not([data-status="live"])', { timeout: 10_000 });
+    await page.waitForSelector('main[data-status="live"]', { timeout: 60_000 });
+    assert.equal(await page.getAttribute('main', 'data-camera-id'), cameraId);
+    const camera = await waitUntil('the server to see the camera live again', async () => {
+      const response = await fetch(`${server.url}/api/cameras/${cameraId}`);
+      const body = (await response.json()) as { camera?: { status?: string; hasVideo?: boolean } };
+      return body.camera?.status === 'live' && body.camera.hasVideo ? body.camera : undefined;
+    });
+    assert.equal(camera.status, 'live');
+    await page.close();
+  });
 });
+
+async function socketIdsOf(server: TestServer): Promise<string[]> {
+  const sockets = await server.internals.signalling.io.fetchSockets();
+  return sockets.map((socket) => socket.id);
+}
