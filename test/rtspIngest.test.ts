@@ -82,6 +82,28 @@ describe('RTSP ingest (GStreamer RTSP server + ffmpeg feeder + ffmpeg ingest + m
     await waitFor(async () => (await status(server, id)).status === 'live', 'live again', 60_000);
     const again = await rtpBytes(server, id);
     await waitFor(async () => (await rtpBytes(server, id)) > again, 'RTP bytes after the restart');
+
+    // The worker under the ingest dies: the ingest comes back by itself on the replacement worker.
+    const before = await status(server, id);
+    const { pool } = server.internals.media;
+    const oldPid = pool.workers[0]!.pid;
+    process.kill(oldPid, 'SIGKILL');
+    await waitFor(
+      async () => (await status(server, id)).status !== 'live',
+      'status to leave live after the worker died',
+    );
+    await waitFor(() => pool.alive === 1 && pool.workers[0]!.pid !== oldPid, 'a replacement worker');
+    const back = await waitFor(
+      async () => {
+        const view = await status(server, id);
+        return view.status === 'live' ? view : undefined;
+      },
+      'live on the new worker',
+      60_000,
+    );
+    assert.ok(back.producerId && back.producerId !== before.producerId);
+    const onNewWorker = await rtpBytes(server, id);
+    await waitFor(async () => (await rtpBytes(server, id)) > onNewWorker, 'RTP bytes on the new worker');
   });
 
   test('a wrong URL (closed port) gives status error with a clear detail, and restarts stay spaced', async () => {

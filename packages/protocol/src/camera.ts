@@ -9,7 +9,11 @@ export const CAMERA_STATUSES = ['offline', 'connecting', 'live', 'error'] as con
 export const CameraStatusSchema = z.enum(CAMERA_STATUSES);
 export type CameraStatus = z.infer<typeof CameraStatusSchema>;
 
-export const CameraIdSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only');
+export const CameraIdSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only');
 export const CameraNameSchema = z
   .string()
   .trim()
@@ -50,12 +54,24 @@ export const CameraViewSchema = CameraSchema.extend({
   hasVideo: z.boolean(),
   /** Faces in view as last reported by the camera page's on-device detector, null if unknown. */
   facesInView: z.number().int().nonnegative().nullable(),
+  /**
+   * The video producer now behind the camera, when `hasVideo`. It changes when the source restarts (an RTSP
+   * reconnect, a camera page reload): a viewer whose consumer's producerId differs consumes again.
+   */
+  producerId: z.string().nullable().optional(),
 });
 export type CameraView = z.infer<typeof CameraViewSchema>;
 
 export const CreateCameraSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('browser'), name: CameraNameSchema, enabled: z.boolean().optional() }).strict(),
-  z.object({ kind: z.literal('rtsp'), name: CameraNameSchema, rtspUrl: RtspUrlSchema, enabled: z.boolean().optional() }).strict(),
+  z
+    .object({
+      kind: z.literal('rtsp'),
+      name: CameraNameSchema,
+      rtspUrl: RtspUrlSchema,
+      enabled: z.boolean().optional(),
+    })
+    .strict(),
 ]);
 export type CreateCamera = z.infer<typeof CreateCameraSchema>;
 

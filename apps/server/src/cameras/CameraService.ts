@@ -67,13 +67,16 @@ export class CameraService extends EnhancedEmitter<CameraServiceEvents> {
 
   view(camera: Camera): CameraView {
     const live = this.#live.get(camera.id);
+    const producer =
+      live?.producer && !live.producer.closed && live.producer.kind === 'video' ? live.producer : undefined;
     return {
       ...camera,
       rtspUrl: redactRtspUrl(camera.rtspUrl),
       status: live?.status ?? 'offline',
       statusDetail: live?.statusDetail ?? null,
-      hasVideo: live?.producer !== undefined && !live.producer.closed && live.producer.kind === 'video',
+      hasVideo: producer !== undefined,
       facesInView: live?.facesInView ?? null,
+      producerId: producer?.id ?? null,
     };
   }
 
