@@ -181,7 +181,10 @@ export class CameraService extends EnhancedEmitter<CameraServiceEvents> {
   }
 
   setFaces(id: string, count: number): void {
-    this.#state(id).facesInView = count;
+    const live = this.#state(id);
+    // The camera page reports several times a second; viewers only hear about changes.
+    if (live.facesInView === count) return;
+    live.facesInView = count;
     this.#emitState(id);
   }
 
