@@ -11,10 +11,11 @@
  * for tests that need to look inside. MEDIASOUP_WORKER_BIN is taken from the environment or from the build cache
  * of infra/mediasoup/build-worker.sh (~/.cache/mediasoup-worker/3.19.3-*).
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunningServer } from '@maskwatch/server/http/createServer';
+import { ensureWorkerBin as findWorkerBin } from '@maskwatch/server/media/workerBin';
 
 export type TestServerOptions = { dataDir?: string; web?: boolean; env?: Record<string, string> };
 export type TestServer = {
@@ -25,19 +26,14 @@ export type TestServer = {
   close(): Promise<void>;
 };
 
-/** The cached mediasoup worker binary, exported into the environment before mediasoup is loaded. */
+/** The mediasoup worker binary, exported into the environment before mediasoup is loaded. */
 export function ensureWorkerBin(): string {
-  const fromEnv = process.env.MEDIASOUP_WORKER_BIN;
-  if (fromEnv && existsSync(fromEnv)) return fromEnv;
-  const cache = join(homedir(), '.cache', 'mediasoup-worker');
-  const dir = existsSync(cache) ? readdirSync(cache).find((name) => name.startsWith('3.19.3-')) : undefined;
-  const bin = dir ? join(cache, dir, 'mediasoup-worker') : undefined;
-  if (!bin || !existsSync(bin)) {
+  const bin = findWorkerBin();
+  if (!bin) {
     throw new Error(
       'no mediasoup worker: run `MS_VERSION=3.19.3 bash infra/mediasoup/build-worker.sh` and export MEDIASOUP_WORKER_BIN',
     );
   }
-  process.env.MEDIASOUP_WORKER_BIN = bin;
   return bin;
 }
 

@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig, unknownVariables } from './config/Config.ts';
-import { createServer } from './http/createServer.ts';
 import { createLogger } from './logger.ts';
 import { lanAddresses } from './media/network.ts';
+import { ensureWorkerBin } from './media/workerBin.ts';
 import { trustInstructions } from './tls/ensureCertificate.ts';
 
 const log = createLogger('main');
@@ -17,6 +17,15 @@ try {
   throw error;
 }
 for (const name of unknownVariables()) log.warn({ variable: name }, 'unknown MASKWATCH_ variable (typo?)');
+
+if (!ensureWorkerBin()) {
+  process.stderr.write(
+    'maskwatch: no mediasoup worker: run `MS_VERSION=3.19.3 bash infra/mediasoup/build-worker.sh` and export MEDIASOUP_WORKER_BIN\n',
+  );
+  process.exit(2);
+}
+// Imported only now: mediasoup reads MEDIASOUP_WORKER_BIN when its module loads.
+const { createServer } = await import('./http/createServer.ts');
 
 let server;
 try {

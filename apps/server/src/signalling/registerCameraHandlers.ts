@@ -25,13 +25,11 @@ export function registerCameraHandlers(ctx: HandlerContext): void {
         other.log.info({ cameraId: camera.id }, 'camera taken over by a newer connection');
         other.closeMedia();
         other.cameraId = undefined;
-        ctx.io
-          .to(other.id)
-          .emit('server:error', {
-            code: 'conflict',
-            message: `camera "${name}" was taken over by another connection`,
-            event: 'camera:join',
-          });
+        ctx.io.to(other.id).emit('server:error', {
+          code: 'conflict',
+          message: `camera "${name}" was taken over by another connection`,
+          event: 'camera:join',
+        });
       }
     }
     peer.setRoom(room);
