@@ -56,7 +56,7 @@ def comparison_chart(rows: list[dict], out: Path) -> None:
     plt.close(fig)
 
 
-def build(out: Path, latency_runs: int = 20) -> str:
+def build(out: Path, latency_runs: int = 20, scene: bool = True) -> str:
     manifest = json.loads((out / "manifest.json").read_text())
     report_dir = out / "report"
     report_dir.mkdir(parents=True, exist_ok=True)
@@ -127,6 +127,24 @@ def build(out: Path, latency_runs: int = 20) -> str:
         else:
             lines.append(f"- `{r['name']}`: ONNX vs PyTorch max |logit diff| {par['fp32MaxAbsDiff']:.1e} on {par['fixedInputs']} fixed inputs, argmax agreement {par['fp32ArgmaxAgreement'] * 100:.0f} %.")
     lines += ["", "![comparison](report/comparison.png)", ""]
+    if scene:
+        from .scene_check import scene_check
+
+        sc = scene_check(manifest)
+        if sc:
+            names = [r["name"] for r in rows]
+            lines += [
+                "## Real video sanity check",
+                "",
+                "Share of detected faces given the clip's label, frames at 4 fps from the single-label test clips in",
+                "`../shared/videos/` (YuNet crops as in `packages/vision`; not part of training or validation).",
+                "",
+                "| clip | label | faces | " + " | ".join(names) + " |",
+                "|---|---|---|" + "---|" * len(names),
+            ]
+            for clip, r in sc.items():
+                lines.append(f"| {clip} | {r['label']} | {r['faces']} | " + " | ".join(f"{r[n] * 100:.0f} %" for n in names) + " |")
+            lines.append("")
     text = "\n".join(lines)
     (out / "report.md").write_text(text)
     return text
@@ -136,8 +154,9 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", type=Path, default=MODELS_DIR)
     ap.add_argument("--latency-runs", type=int, default=20)
+    ap.add_argument("--no-scene", action="store_true", help="skip the real-video sanity check")
     args = ap.parse_args(argv)
-    print(build(args.out, args.latency_runs))
+    print(build(args.out, args.latency_runs, scene=not args.no_scene))
     return 0
 
 

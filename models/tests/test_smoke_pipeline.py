@@ -41,5 +41,5 @@ def test_smoke_pipeline(tmp_path):
             assert m["input"]["normalize"] == {"scale": 1 / 127.5, "offset": -1.0}
     expected = json.loads((tmp_path / "fixtures" / "parity" / "expected.json").read_text())
     assert len(expected["images"]) == 8 and set(expected["logits"]) == {"cnn-fp32", "cnn-int8", "mobilenetv2-fp32", "mobilenetv2-int8"}
-    _py("maskwatch_models.report", "--out", str(tmp_path), "--latency-runs", "2")
+    _py("maskwatch_models.report", "--out", str(tmp_path), "--latency-runs", "2", "--no-scene")
     assert (tmp_path / "report.md").is_file() and (tmp_path / "report" / "comparison.png").is_file()
