@@ -128,8 +128,8 @@ export async function createServer(config: Config): Promise<RunningServer> {
     // Slow or idle clients must not hold sockets forever.
     httpServer.requestTimeout = 30_000;
     httpServer.headersTimeout = 15_000;
-    const signalling = new SignallingServer(httpServer, cameras, media);
-    closers.push(() => signalling.close());
+    // Closers run in reverse: signalling first, so its upgraded websockets (which closeAllConnections does not
+    // reach) are gone before the HTTP server waits for its connections to end.
     closers.push(
       () =>
         new Promise<void>((resolve) => {
@@ -137,6 +137,8 @@ export async function createServer(config: Config): Promise<RunningServer> {
           httpServer.closeAllConnections();
         }),
     );
+    const signalling = new SignallingServer(httpServer, cameras, media);
+    closers.push(() => signalling.close());
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);
       httpServer.listen(config.port, config.host, () => {
