@@ -13,7 +13,11 @@ export type LatestResult = { result: FrameResult; receivedAt: number };
 
 /** Boxes older than this are stale (the camera moved on, or inference stopped): stop drawing them. */
 const RESULT_TTL_MS = 1500;
-/** A live consumer whose picture has not moved for this long is consumed again (its producer may have changed). */
+/**
+ * A live consumer whose picture has not moved for this long is consumed again. A new producer is noticed at once
+ * through `producerId`; this is the fallback for what no camera:state tells (a server that sends no producerId, a
+ * recv path that stopped without its producer changing).
+ */
 const STALL_MS = 6000;
 
 type Props = {
@@ -30,9 +34,13 @@ export function CameraTile({ camera, viewer, results, focused, onToggleFocus }: 
   const [videoError, setVideoError] = useState<string | null>(null);
   const [playing, setPlaying] = useState(false);
   const [retry, setRetry] = useState(0);
+  const [consumedProducer, setConsumedProducer] = useState<string | null>(null);
   const wantsVideo = camera.enabled && camera.status === 'live' && camera.hasVideo;
+  // The server closes our consumer when its producer closes (a camera page reload, an RTSP reconnect) and tells
+  // no one; a new producerId in camera:state is the signal to consume again. Undefined from an older server.
+  const producerId = camera.producerId ?? null;
 
-  // Consume while the camera is live; consume again on a new viewer session, or when the picture stalls.
+  // Consume while the camera is live; consume again on a new viewer session, a new producer, or a stalled picture.
   useEffect(() => {
     const video = videoRef.current;
     if (!wantsVideo || !viewer || !video) return;
@@ -45,6 +53,7 @@ export function CameraTile({ camera, viewer, results, focused, onToggleFocus }: 
       .then(async (consumed) => {
         close = consumed.close;
         if (cancelled) return close();
+        setConsumedProducer(consumed.producerId);
         video.srcObject = new MediaStream([consumed.track]);
         await viewer.viewer.resume(consumed.consumerId);
         await video.play().catch(() => undefined);
@@ -68,8 +77,9 @@ export function CameraTile({ camera, viewer, results, focused, onToggleFocus }: 
       close();
       video.srcObject = null;
       setPlaying(false);
+      setConsumedProducer(null);
     };
-  }, [wantsVideo, viewer, camera.id, retry]);
+  }, [wantsVideo, viewer, camera.id, producerId, retry]);
 
   // Boxes are drawn every animation frame so they follow the layout (resize, focus view).
   useEffect(() => {
@@ -97,6 +107,7 @@ export function CameraTile({ camera, viewer, results, focused, onToggleFocus }: 
       data-camera-id={camera.id}
       data-status={camera.enabled ? camera.status : 'disabled'}
       data-playing={playing ? 'true' : 'false'}
+      data-producer-id={consumedProducer ?? ''}
     >
       <header className={styles.tileHeader}>
         <span className={styles.tileName} title={camera.name}>
