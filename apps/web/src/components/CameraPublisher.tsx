@@ -96,22 +96,45 @@ export function CameraPublisher() {
     }
   };
 
+  // The server ended the publisher (name taken over, camera removed): release the camera and show why.
+  const stoppedByServer = state?.status === 'stopped' ? state : null;
+  useEffect(() => {
+    if (!stoppedByServer) return;
+    publisherRef.current = null;
+    streamRef.current?.getTracks().forEach((track) => track.stop());
+    streamRef.current = null;
+    if (videoRef.current) videoRef.current.srcObject = null;
+    setRunning(false);
+  }, [stoppedByServer]);
+
   useEffect(() => () => {
     publisherRef.current?.close();
     streamRef.current?.getTracks().forEach((track) => track.stop());
   }, []);
 
   const status = mediaError ? 'error' : state?.status === 'closed' ? 'offline' : state?.status ?? 'offline';
+  const badge = status === 'stopped' ? 'error' : status;
   const detail = mediaError ?? (state && 'detail' in state ? state.detail : null);
 
   return (
-    <main className={styles.page} data-status={status} data-faces={guide.count ?? ''} data-camera-id={state?.status === 'live' ? state.cameraId : ''}>
+    <main
+      className={styles.page}
+      data-status={status}
+      data-stopped={stoppedByServer?.reason ?? ''}
+      data-faces={guide.count ?? ''}
+      data-camera-id={state?.status === 'live' ? state.cameraId : ''}
+    >
       <div className={styles.stage}>
         <video ref={videoRef} className={`${styles.video} ${facing === 'user' ? styles.mirror : ''}`} autoPlay muted playsInline />
         {!running && (
           <div className={styles.setup}>
             <h1 className={styles.title}>Maskwatch camera</h1>
             <p className={styles.lead}>Stream this device&apos;s camera to the control room.</p>
+            {stoppedByServer && (
+              <p className={styles.stopped} role="alert" data-stopped-reason={stoppedByServer.reason}>
+                {stoppedByServer.detail}
+              </p>
+            )}
             <form
               className={styles.form}
               onSubmit={(event) => {
@@ -158,7 +181,7 @@ export function CameraPublisher() {
           <>
             <div className={styles.top}>
               <span className={styles.name}>{name}</span>
-              <StatusBadge status={status} detail={detail} />
+              <StatusBadge status={badge} detail={detail} />
             </div>
             <div className={`${styles.guide} ${styles[guide.tone]}`} data-guide={guide.tone} role="status">
               {guide.text}

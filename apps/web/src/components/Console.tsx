@@ -22,6 +22,7 @@ export function Console() {
     const socket = connectSignalling('viewer');
     const instance = new Viewer(socket);
     let epoch = 0;
+    let joins = 0;
     const upsert = (camera: CameraView): void => setCameras((prev) => new Map(prev).set(camera.id, camera));
     const offState = onPush(socket, 'camera:state', upsert);
     const offRemoved = onPush(socket, 'camera:removed', ({ cameraId }) => {
@@ -35,18 +36,28 @@ export function Console() {
     const offResults = onPush(socket, 'results:frame', (result: FrameResult) => {
       results.current.set(result.cameraId, { result, receivedAt: performance.now() });
     });
-    socket.on('connect', () => {
-      setLink({ status: 'connecting', detail: 'joining' });
+    const join = (detail: string): void => {
+      setViewer(null);
+      setLink({ status: 'connecting', detail });
+      const attempt = ++joins;
       instance
         .join()
         .then((list) => {
+          if (attempt !== joins) return;
           setCameras(new Map(list.map((camera) => [camera.id, camera])));
           // A new epoch makes every tile consume again on the fresh transport.
           setViewer({ viewer: instance, epoch: ++epoch });
           setLink({ status: 'online', detail: null });
         })
-        .catch((error: unknown) => setLink({ status: 'offline', detail: describeError(error) }));
+        .catch((error: unknown) => {
+          if (attempt === joins) setLink({ status: 'offline', detail: describeError(error) });
+        });
+    };
+    // The media worker behind this viewer restarted: the server dropped our transport and consumers; join again.
+    const offError = onPush(socket, 'server:error', (error) => {
+      if (error.code === 'unavailable' && error.event === 'viewer:join') join('media server restarted; joining again');
     });
+    socket.on('connect', () => join('joining'));
     socket.on('disconnect', (reason) => {
       setViewer(null);
       setLink({ status: 'offline', detail: reason });
@@ -57,6 +68,7 @@ export function Console() {
       offState();
       offRemoved();
       offResults();
+      offError();
       instance.close();
       socket.close();
     };

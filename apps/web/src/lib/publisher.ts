@@ -1,16 +1,21 @@
 /**
  * Publishes one camera track to the SFU: `camera:join` -> `transport:create` (send) -> `transport:connect` ->
  * `camera:produce`. Owns its socket, transport and producer; the page owns the MediaStream and hands the track in.
- * Reconnects by itself when the socket drops (the server forgets a publisher whose socket went away).
+ * Reconnects by itself when the socket drops (the server forgets a publisher whose socket went away) and when the
+ * server says its media worker restarted; stops for good when another connection takes the camera name over or the
+ * camera is removed (publishing again would take it back, or create it again).
  */
 import { Device, type types } from 'mediasoup-client';
-import { connectSignalling, describeError, request, type SignallingSocket } from './signalling';
+import type { ServerEventPayload } from '@maskwatch/protocol/signalling';
+import { connectSignalling, describeError, onPush, request, type SignallingSocket } from './signalling';
 
 export type PublisherState =
   | { status: 'connecting'; detail: string }
   | { status: 'live'; cameraId: string; producerId: string }
   | { status: 'reconnecting'; detail: string }
   | { status: 'error'; detail: string }
+  /** The server ended this publisher: `conflict`, another connection took the name over; `removed`, the camera went. */
+  | { status: 'stopped'; reason: 'conflict' | 'removed'; detail: string }
   | { status: 'closed' };
 
 export class Publisher {
@@ -40,6 +45,7 @@ export class Publisher {
     this.#socket.on('connect_error', (error) => {
       if (!this.#closed) this.#onState({ status: 'reconnecting', detail: `cannot reach the server: ${error.message}` });
     });
+    onPush(this.#socket, 'server:error', (error) => this.#onServerError(error));
   }
 
   get cameraId(): string | null {
@@ -71,6 +77,33 @@ export class Publisher {
     this.#dropTransport();
     this.#socket.close();
     this.#onState({ status: 'closed' });
+  }
+
+  #onServerError(error: ServerEventPayload<'server:error'>): void {
+    if (this.#closed || error.event !== 'camera:join') return;
+    switch (error.code) {
+      case 'unavailable':
+        // The media worker restarted: the server dropped our transport and producer; join and produce again.
+        this.#dropTransport();
+        this.#onState({ status: 'reconnecting', detail: 'media server restarted; publishing again' });
+        if (this.#socket.connected) void this.#publish();
+        return;
+      case 'conflict':
+        this.#stop('conflict', `Another device took over the camera "${this.#name}"; this page stopped publishing.`);
+        return;
+      case 'not_found':
+        this.#stop('removed', `The camera "${this.#name}" was removed; this page stopped publishing.`);
+        return;
+      default:
+        return;
+    }
+  }
+
+  #stop(reason: 'conflict' | 'removed', detail: string): void {
+    this.#closed = true;
+    this.#dropTransport();
+    this.#socket.close();
+    this.#onState({ status: 'stopped', reason, detail });
   }
 
   async #publish(): Promise<void> {
