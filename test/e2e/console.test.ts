@@ -1,11 +1,12 @@
 /**
  * The camera page publishes through the real SFU and the console's tile for it plays: its video's currentTime
  * advances and a sampled frame is a picture (luminance variance above a threshold), for one camera and for two
- * cameras published from two Chromium processes at once.
+ * cameras published from two Chromium processes at once. When a camera's producer is replaced (its page reloads and
+ * publishes again, or another page takes its name over) the console's tile plays the new producer without a reload.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { fakeCameraClip, launchBrowser, logPage, startCamera, VARIANCE_THRESHOLD, waitForTilePlaying, waitUntil } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
@@ -128,5 +129,83 @@ describe('camera page -> console', () => {
       clearInterval(push);
     }
   });
+
+  test('a camera page reloads and publishes again: the tile plays the new producer without a console reload', async () => {
+    const browser = await launchBrowser({ fakeVideo: fakeCameraClip('Gituatu_nomask.mp4') });
+    browsers.push(browser);
+    const camera = await browser.newPage();
+    logPage(camera, 'camera');
+    const cameraId = await startCamera(camera, server.url, 'E2E reload');
+    const console = await browser.newPage();
+    logPage(console, 'console');
+    await console.goto(`${server.url}/console`);
+    await waitForTilePlaying(console, cameraId);
+    const first = await liveProducerOf(server, cameraId);
+    await waitForTileProducer(console, cameraId, first);
+    // Marks this document: a console reload would lose it.
+    await console.evaluate(() => Object.assign(window, { maskwatchNoReload: true }));
+
+    await camera.reload();
+    assert.equal(await startCamera(camera, server.url, 'E2E reload'), cameraId);
+    const second = await waitUntil('a new producer for the camera', async () => {
+      const id = await liveProducerOf(server, cameraId);
+      return id !== first ? id : undefined;
+    });
+    await waitForTileProducer(console, cameraId, second);
+    const sample = await waitForTilePlaying(console, cameraId);
+    assert.ok(sample.endTime > sample.startTime, `video time did not advance: ${JSON.stringify(sample)}`);
+    assert.ok(sample.variance > VARIANCE_THRESHOLD, `frame looks blank: ${JSON.stringify(sample)}`);
+    assert.equal(await console.evaluate(() => (window as { maskwatchNoReload?: boolean }).maskwatchNoReload), true);
+    await camera.close();
+  });
+
+  test('another page takes the camera name over: the first page stops and says so, the tile plays the new page', async () => {
+    const browser = await launchBrowser({ fakeVideo: fakeCameraClip('Gituatu_mask.mp4') });
+    browsers.push(browser);
+    const original = await browser.newPage();
+    logPage(original, 'camera 1');
+    const cameraId = await startCamera(original, server.url, 'E2E takeover');
+    const console = await browser.newPage();
+    logPage(console, 'console');
+    await console.goto(`${server.url}/console`);
+    await waitForTilePlaying(console, cameraId);
+    const first = await liveProducerOf(server, cameraId);
+    await console.evaluate(() => Object.assign(window, { maskwatchNoReload: true }));
+
+    const newer = await browser.newPage();
+    logPage(newer, 'camera 2');
+    assert.equal(await startCamera(newer, server.url, 'E2E takeover'), cameraId);
+    // The first page stops for good (republishing would take the name back) and tells why.
+    await original.waitForSelector('main[data-status="stopped"][data-stopped="conflict"]', { timeout: 15_000 });
+    assert.match((await original.textContent('[role="alert"][data-stopped-reason="conflict"]')) ?? '', /took over/);
+    const second = await waitUntil('a new producer for the camera', async () => {
+      const id = await liveProducerOf(server, cameraId);
+      return id !== first ? id : undefined;
+    });
+    await waitForTileProducer(console, cameraId, second);
+    const sample = await waitForTilePlaying(console, cameraId);
+    assert.ok(sample.variance > VARIANCE_THRESHOLD, `frame looks blank: ${JSON.stringify(sample)}`);
+    assert.equal(await console.evaluate(() => (window as { maskwatchNoReload?: boolean }).maskwatchNoReload), true);
+    // Still the newer page's after a while: the stopped page did not publish again.
+    await newer.waitForTimeout(2000);
+    assert.equal(await liveProducerOf(server, cameraId), second);
+    await Promise.all([original.close(), newer.close()]);
+  });
 });
 
+/** The producer behind the camera now, from the REST view; throws (for waitUntil) while it has none. */
+async function liveProducerOf(server: TestServer, cameraId: string): Promise<string> {
+  const response = await fetch(`${server.url}/api/cameras/${cameraId}`);
+  const body = (await response.json()) as { camera?: { status?: string; hasVideo?: boolean; producerId?: string | null } };
+  const producerId = body.camera?.status === 'live' && body.camera.hasVideo ? body.camera.producerId : null;
+  if (!producerId) throw new Error(`camera ${cameraId} has no live producer: ${JSON.stringify(body.camera)}`);
+  return producerId;
+}
+
+/**
+ * Waits until the tile has consumed `producerId`. Well inside the tile's 6 s stall detector: the tile must act on
+ * camera:state's new producerId, not wait for the picture to stall.
+ */
+async function waitForTileProducer(page: Page, cameraId: string, producerId: string): Promise<void> {
+  await page.waitForSelector(`article[data-camera-id="${cameraId}"][data-producer-id="${producerId}"]`, { timeout: 5_000 });
+}
