@@ -181,12 +181,19 @@ class AugConfig:
     contrast: float = 0.35
     saturation: float = 0.4
     p_gray: float = 0.08
+    # extra degradation for the synthetic MaskedFace-Net crops (sharp, studio-quality FFHQ faces): without it the
+    # model can learn "sharp face -> mask/incorrect", since every sharp face it sees during training is synthetic
+    p_domain: float = 0.0
+    domain_side: tuple[int, int] = (36, 96)
 
 
-def augment_image(img: np.ndarray, rng: random.Random, cfg: AugConfig = AugConfig()) -> np.ndarray:
+def augment_image(img: np.ndarray, rng: random.Random, cfg: AugConfig = AugConfig(), synthetic: bool = False) -> np.ndarray:
     """One HxWx3 uint8 crop -> same shape uint8."""
     h, w = img.shape[:2]
     im = Image.fromarray(img)
+    if synthetic and rng.random() < cfg.p_domain:
+        side = rng.randint(*cfg.domain_side)
+        im = im.resize((side, side), Image.BILINEAR).resize((w, h), Image.BILINEAR)
     if rng.random() < cfg.p_lowres:
         side = rng.randint(*cfg.lowres_side)
         down = rng.choice([Image.BILINEAR, Image.BOX, Image.NEAREST])
@@ -227,8 +234,9 @@ def augment_batch(x: torch.Tensor, gen: torch.Generator, cfg: AugConfig = AugCon
 class CropDataset(torch.utils.data.Dataset):
     """uint8 crops in memory; train mode applies the per-image augmentation (batch stage runs in the loop)."""
 
-    def __init__(self, crops: np.ndarray, labels: list[int], train: bool, seed: int = 0, cfg: AugConfig = AugConfig()):
+    def __init__(self, crops: np.ndarray, labels: list[int], train: bool, seed: int = 0, cfg: AugConfig = AugConfig(), synthetic: list[bool] | None = None):
         self.crops, self.labels, self.train, self.cfg = crops, torch.tensor(labels), train, cfg
+        self.synthetic = synthetic or [False] * len(labels)
         self.rng = random.Random(seed)
 
     def __len__(self) -> int:
@@ -237,7 +245,7 @@ class CropDataset(torch.utils.data.Dataset):
     def __getitem__(self, i: int):
         img = self.crops[i]
         if self.train:
-            img = augment_image(img, self.rng, self.cfg)
+            img = augment_image(img, self.rng, self.cfg, self.synthetic[i])
         return torch.from_numpy(np.ascontiguousarray(img.transpose(2, 0, 1))), self.labels[i]
 
 

@@ -84,6 +84,8 @@ def train(args) -> Path:
     counts = Counter(ytr)
     # inverse-frequency class weights (mean 1) against the 2.5:2:0.8 mask/no_mask/incorrect imbalance
     weights = torch.tensor([len(ytr) / (len(LABELS) * max(1, counts[c])) for c in range(len(LABELS))], dtype=torch.float32)
+    if args.class_weighting == "sqrt":
+        weights = weights.sqrt()
 
     net = build(args.model, pretrained=not args.no_pretrained)
     if args.model == "mobilenetv2":
@@ -123,6 +125,8 @@ def train(args) -> Path:
         "threads": args.threads,
         "smoke": args.smoke,
         "maxMinutes": args.max_minutes,
+        "domainMatch": args.domain_match,
+        "classWeighting": args.class_weighting,
         "crops": (Path(args.crops_dir) / "tool.txt").read_text().strip() if (Path(args.crops_dir) / "tool.txt").exists() else None,
         "facesDetected": sum(recs[i.path]["detected"] for i in train_items + val_items),
     }
@@ -130,7 +134,8 @@ def train(args) -> Path:
         ckpt_dir = run.dir / "checkpoints"
         ckpt_dir.mkdir()
         best = ckpt_dir / "best.pt"
-        ds = D.CropDataset(xtr, ytr, train=True, seed=args.seed)
+        synthetic = [i.rel.startswith("mask-worn-incorrectly/") for i in train_items]
+        ds = D.CropDataset(xtr, ytr, train=True, seed=args.seed, cfg=D.AugConfig(p_domain=args.domain_match), synthetic=synthetic)
         loader = torch.utils.data.DataLoader(ds, batch_size=args.batch_size, shuffle=True, generator=gen, num_workers=0, drop_last=len(ds) > args.batch_size)
         best_loss, bad = float("inf"), 0
         t_start = time.time()
@@ -203,6 +208,8 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--lr", type=float, default=None)
     ap.add_argument("--freeze-blocks", dest="freeze_blocks", type=int, default=None)
     ap.add_argument("--max-minutes", type=float, default=None, help="stop (normally, with the best checkpoint) when the next epoch would overrun this")
+    ap.add_argument("--domain-match", type=float, default=0.0, help="probability of extra down-up scaling for the synthetic MaskedFace-Net crops")
+    ap.add_argument("--class-weighting", choices=["inverse", "sqrt"], default="inverse")
     ap.add_argument("--patience", type=int, default=4, help="early stopping: epochs without a better val loss")
     ap.add_argument("--label-smoothing", type=float, default=0.05)
     ap.add_argument("--seed", type=int, default=1234)
