@@ -9,6 +9,11 @@ export const SessionConfigSchema = z
     intraOpThreads: z.number().int().nonnegative().default(0),
     /** Threads across independent operators; 0 lets onnxruntime choose. */
     interOpThreads: z.number().int().nonnegative().default(0),
+    /**
+     * Let idle onnxruntime threads busy-wait for work. Off by default: on a few shared cores the spinning threads
+     * take CPU from the Node thread (resize, crops) and from each other; measured here it halved YuNet's throughput.
+     */
+    allowSpinning: z.boolean().default(false),
   })
   .strict();
 export type SessionConfig = z.input<typeof SessionConfigSchema>;

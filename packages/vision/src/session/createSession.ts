@@ -21,7 +21,7 @@ export async function createSession(modelPath: string, config: SessionConfig = {
       `session config: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
     );
   }
-  const { executionProvider, intraOpThreads, interOpThreads } = parsed.data;
+  const { executionProvider, intraOpThreads, interOpThreads, allowSpinning } = parsed.data;
   const base: ort.InferenceSession.SessionOptions = {
     graphOptimizationLevel: 'all',
     // Errors only: the exported models carry unused initializers that ORT would list as warnings on every start.
@@ -29,6 +29,12 @@ export async function createSession(modelPath: string, config: SessionConfig = {
     executionMode: 'sequential',
     ...(intraOpThreads > 0 ? { intraOpNumThreads: intraOpThreads } : {}),
     ...(interOpThreads > 0 ? { interOpNumThreads: interOpThreads } : {}),
+    extra: {
+      session: {
+        intra_op: { allow_spinning: allowSpinning ? '1' : '0' },
+        inter_op: { allow_spinning: allowSpinning ? '1' : '0' },
+      },
+    },
   };
   if (executionProvider === 'cuda') {
     try {
