@@ -3,7 +3,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { CameraView } from '@maskwatch/protocol/camera';
 import type { FrameResult } from '@maskwatch/protocol/faces';
-import { connectSignalling, describeError, onPush } from '../lib/signalling';
+import { connectSignalling, describeError, onPush, SignallingError, unavailableRetryDelay } from '../lib/signalling';
 import { Viewer } from '../lib/viewer';
 import { CameraTile, type LatestResult } from './CameraTile';
 import { NavBar } from './NavBar';
@@ -23,6 +23,8 @@ export function Console() {
     const instance = new Viewer(socket);
     let epoch = 0;
     let joins = 0;
+    let unavailableFailures = 0;
+    let retryTimer: ReturnType<typeof setTimeout> | undefined;
     const upsert = (camera: CameraView): void => setCameras((prev) => new Map(prev).set(camera.id, camera));
     const offState = onPush(socket, 'camera:state', upsert);
     const offRemoved = onPush(socket, 'camera:removed', ({ cameraId }) => {
@@ -37,6 +39,7 @@ export function Console() {
       results.current.set(result.cameraId, { result, receivedAt: performance.now() });
     });
     const join = (detail: string): void => {
+      clearTimeout(retryTimer);
       setViewer(null);
       setLink({ status: 'connecting', detail });
       const attempt = ++joins;
@@ -44,13 +47,21 @@ export function Console() {
         .join()
         .then((list) => {
           if (attempt !== joins) return;
+          unavailableFailures = 0;
           setCameras(new Map(list.map((camera) => [camera.id, camera])));
           // A new epoch makes every tile consume again on the fresh transport.
           setViewer({ viewer: instance, epoch: ++epoch });
           setLink({ status: 'online', detail: null });
         })
         .catch((error: unknown) => {
-          if (attempt === joins) setLink({ status: 'offline', detail: describeError(error) });
+          if (attempt !== joins) return;
+          setLink({ status: 'offline', detail: describeError(error) });
+          // No media worker yet (one is being replaced): join again by itself.
+          if (error instanceof SignallingError && error.code === 'unavailable') {
+            retryTimer = setTimeout(() => {
+              if (socket.connected) join('joining again');
+            }, unavailableRetryDelay(unavailableFailures++));
+          }
         });
     };
     // The media worker behind this viewer restarted: the server dropped our transport and consumers; join again.
@@ -69,6 +80,7 @@ export function Console() {
       offRemoved();
       offResults();
       offError();
+      clearTimeout(retryTimer);
       instance.close();
       socket.close();
     };

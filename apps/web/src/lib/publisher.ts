@@ -7,7 +7,15 @@
  */
 import { Device, type types } from 'mediasoup-client';
 import type { ServerEventPayload } from '@maskwatch/protocol/signalling';
-import { connectSignalling, describeError, onPush, request, type SignallingSocket } from './signalling';
+import {
+  connectSignalling,
+  describeError,
+  onPush,
+  request,
+  SignallingError,
+  unavailableRetryDelay,
+  type SignallingSocket,
+} from './signalling';
 
 export type PublisherState =
   | { status: 'connecting'; detail: string }
@@ -28,6 +36,8 @@ export class Publisher {
   #cameraId: string | null = null;
   #closed = false;
   #attempt = 0;
+  #unavailableFailures = 0;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(name: string, track: MediaStreamTrack, onState: (state: PublisherState) => void) {
     this.#name = name;
@@ -107,6 +117,7 @@ export class Publisher {
   }
 
   async #publish(): Promise<void> {
+    clearTimeout(this.#retryTimer);
     const attempt = ++this.#attempt;
     const stale = (): boolean => this.#closed || attempt !== this.#attempt;
     try {
@@ -148,15 +159,26 @@ export class Publisher {
         return;
       }
       this.#producer = producer;
+      this.#unavailableFailures = 0;
       this.#onState({ status: 'live', cameraId: joined.cameraId, producerId: producer.id });
     } catch (error) {
       if (stale()) return;
       this.#dropTransport();
+      if (error instanceof SignallingError && error.code === 'unavailable') {
+        // Passing: a media worker is being replaced (or the camera is disabled for now). Try again by itself.
+        const delay = unavailableRetryDelay(this.#unavailableFailures++);
+        this.#onState({ status: 'reconnecting', detail: `${error.message}; trying again in ${Math.ceil(delay / 1000)} s` });
+        this.#retryTimer = setTimeout(() => {
+          if (!this.#closed && this.#socket.connected) void this.#publish();
+        }, delay);
+        return;
+      }
       this.#onState({ status: 'error', detail: describeError(error) });
     }
   }
 
   #dropTransport(): void {
+    clearTimeout(this.#retryTimer);
     this.#attempt++;
     this.#producer?.close();
     this.#producer = null;

@@ -90,3 +90,8 @@ export function describeError(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
 }
+
+/** Delay before joining again after `unavailable` (no media worker yet, camera disabled): 1 s doubling to 10 s. */
+export function unavailableRetryDelay(failures: number): number {
+  return Math.min(10_000, 1000 * 2 ** Math.min(failures, 4));
+}
