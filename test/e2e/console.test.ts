@@ -2,7 +2,8 @@
  * The camera page publishes through the real SFU and the console's tile for it plays: its video's currentTime
  * advances and a sampled frame is a picture (luminance variance above a threshold), for one camera and for two
  * cameras published from two Chromium processes at once. When a camera's producer is replaced (its page reloads and
- * publishes again, or another page takes its name over) the console's tile plays the new producer without a reload.
+ * publishes again, or another page takes its name over, or the media worker restarts) the console's tile plays the
+ * new producer without a reload.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -191,6 +192,38 @@ describe('camera page -> console', () => {
     assert.equal(await liveProducerOf(server, cameraId), second);
     await Promise.all([original.close(), newer.close()]);
   });
+
+  // Last: it replaces the server's only media worker under the other tests' pages.
+  test('the media worker restarts: the camera page publishes again and the console joins again by themselves', async () => {
+    const browser = await launchBrowser({ fakeVideo: fakeCameraClip('Gituatu_nomask.mp4') });
+    browsers.push(browser);
+    const camera = await browser.newPage();
+    logPage(camera, 'camera');
+    const cameraId = await startCamera(camera, server.url, 'E2E worker restart');
+    const console = await browser.newPage();
+    logPage(console, 'console');
+    await console.goto(`${server.url}/console`);
+    await waitForTilePlaying(console, cameraId);
+    const first = await liveProducerOf(server, cameraId);
+    await console.evaluate(() => Object.assign(window, { maskwatchNoReload: true }));
+
+    const worker = server.internals.media.pool.workers[0];
+    assert.ok(worker);
+    process.kill(worker.pid, 'SIGKILL');
+    // The server pushes server:error `unavailable`; both pages join again (retrying while no worker is up yet).
+    const second = await waitUntil('the camera page to publish again on the new worker', async () => {
+      const id = await liveProducerOf(server, cameraId);
+      return id !== first ? id : undefined;
+    });
+    await camera.waitForSelector('main[data-status="live"]', { timeout: 10_000 });
+    await console.waitForSelector('[data-link="online"]', { timeout: 30_000 });
+    await waitForTileProducer(console, cameraId, second, 30_000);
+    const sample = await waitForTilePlaying(console, cameraId);
+    assert.ok(sample.endTime > sample.startTime, `video time did not advance: ${JSON.stringify(sample)}`);
+    assert.ok(sample.variance > VARIANCE_THRESHOLD, `frame looks blank: ${JSON.stringify(sample)}`);
+    assert.equal(await console.evaluate(() => (window as { maskwatchNoReload?: boolean }).maskwatchNoReload), true);
+    await camera.close();
+  });
 });
 
 /** The producer behind the camera now, from the REST view; throws (for waitUntil) while it has none. */
@@ -203,9 +236,9 @@ async function liveProducerOf(server: TestServer, cameraId: string): Promise<str
 }
 
 /**
- * Waits until the tile has consumed `producerId`. Well inside the tile's 6 s stall detector: the tile must act on
- * camera:state's new producerId, not wait for the picture to stall.
+ * Waits until the tile has consumed `producerId`. By default well inside the tile's 6 s stall detector: the tile
+ * must act on camera:state's new producerId, not wait for the picture to stall.
  */
-async function waitForTileProducer(page: Page, cameraId: string, producerId: string): Promise<void> {
-  await page.waitForSelector(`article[data-camera-id="${cameraId}"][data-producer-id="${producerId}"]`, { timeout: 5_000 });
+async function waitForTileProducer(page: Page, cameraId: string, producerId: string, timeoutMs = 5_000): Promise<void> {
+  await page.waitForSelector(`article[data-camera-id="${cameraId}"][data-producer-id="${producerId}"]`, { timeout: timeoutMs });
 }
