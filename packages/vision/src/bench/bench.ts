@@ -3,7 +3,7 @@
 // Seed stack: packages/vision/bench/seed_stack.py run with MASKWATCH_SEED_PYTHON or models/.venv/bin/python.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { MaskClassifier } from '../classify/MaskClassifier.ts';
@@ -85,7 +85,7 @@ function runSeed(framesDir: string, yunetPath: string): SeedResult {
   if (!existsSync(python))
     return { ok: false, error: `${python} does not exist (the models venv is made by models/setup.sh)` };
   const script = join(root, 'packages', 'vision', 'bench', 'seed_stack.py');
-  const r = spawnSync(python, [script, '--frames', framesDir, '--yunet', yunetPath], {
+  const r = spawnSync(python, [script, '--frames', framesDir, '--yunet', yunetPath, '--rounds', String(rounds)], {
     encoding: 'utf8',
     maxBuffer: 1 << 24,
   });
@@ -113,7 +113,7 @@ async function main(): Promise<void> {
       `vision bench: ${frames.length} frames (${fps} fps from ${videosDir}), decode ${f1(decodeMs / frames.length)} ms/frame (sharp, PNG)`,
     );
     out(
-      `cpu: ${(await import('node:os')).cpus().length} cores, load average ${(await import('node:os')).loadavg()[0]!.toFixed(1)}; onnxruntime-node default threads; fastest of ${rounds} rounds`,
+      `cpu: ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)}; onnxruntime-node default threads, no spinning; fastest of ${rounds} rounds`,
     );
     out();
 
@@ -175,6 +175,7 @@ async function main(): Promise<void> {
     out();
     out('seed stack (OpenCV FaceDetectorYN + Keras MobileNetV2 224x224, one predict per frame), same frames:');
     const seed = runSeed(dir, manifest.detector().path);
+    out(`  (load average after it: ${loadavg()[0]!.toFixed(1)})`);
     if (!seed.ok) {
       out(`  not measured: ${seed.error}`);
       return;
