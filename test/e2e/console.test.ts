@@ -5,6 +5,7 @@
  * publishes again, or another page takes its name over, or the media worker restarts) the console's tile plays the
  * new producer without a reload.
  */
+import { spawn } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -191,6 +192,54 @@ describe('camera page -> console', () => {
     await newer.waitForTimeout(2000);
     assert.equal(await liveProducerOf(server, cameraId), second);
     await Promise.all([original.close(), newer.close()]);
+  });
+
+  test('the producer is swapped with no gap in between: the tile follows producerId at once, not its stall detector', async () => {
+    // Reloads and takeovers pass through hasVideo false or 'connecting', which alone makes a tile consume again. A
+    // source that restarts without a gap only changes producerId: stand in for one with a real H.264 producer fed by
+    // ffmpeg that takes the camera over in a single camera:state push (status stays live, hasVideo stays true).
+    const browser = await launchBrowser({ fakeVideo: fakeCameraClip('Gituatu_nomask.mp4') });
+    browsers.push(browser);
+    const camera = await browser.newPage();
+    logPage(camera, 'camera');
+    const cameraId = await startCamera(camera, server.url, 'E2E swap');
+    const console = await browser.newPage();
+    logPage(console, 'console');
+    await console.goto(`${server.url}/console`);
+    await waitForTilePlaying(console, cameraId);
+    await console.evaluate(() => Object.assign(window, { maskwatchNoReload: true }));
+
+    const room = await server.internals.media.getRoom();
+    const plain = await room.createPlainTransport();
+    const ffmpeg = spawn('ffmpeg', [
+      ...['-hide_banner', '-loglevel', 'error', '-nostdin', '-re', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=15'],
+      ...['-c:v', 'libx264', '-preset', 'ultrafast', '-profile:v', 'baseline', '-pix_fmt', 'yuv420p', '-bf', '0', '-g', '15'],
+      ...['-f', 'rtp', '-payload_type', '102', '-ssrc', '777777'],
+      `rtp://127.0.0.1:${plain.tuple.localPort}?rtcpport=${plain.rtcpTuple?.localPort ?? plain.tuple.localPort}&pkt_size=1200`,
+    ], { stdio: 'ignore' });
+    try {
+      const producer = await plain.produce({
+        kind: 'video',
+        rtpParameters: {
+          codecs: [{ mimeType: 'video/H264', payloadType: 102, clockRate: 90000, parameters: { 'packetization-mode': 1, 'profile-level-id': '42e01f' } }],
+          encodings: [{ ssrc: 777777 }],
+        },
+        appData: { cameraId, group: room.group },
+      });
+      await waitUntil('RTP from ffmpeg', async () => ((await producer.getStats()).some((s) => s.byteCount > 10_000) ? true : undefined), 30_000);
+      // Another publisher id, so the camera page's own "video stopped" for its closed producer is ignored.
+      server.internals.cameras.setProducer(cameraId, producer, 'e2e-swap');
+      assert.equal(await liveProducerOf(server, cameraId), producer.id);
+      await waitForTileProducer(console, cameraId, producer.id);
+      const sample = await waitForTilePlaying(console, cameraId, 20_000);
+      assert.ok(sample.endTime > sample.startTime, `video time did not advance: ${JSON.stringify(sample)}`);
+      assert.ok(sample.variance > VARIANCE_THRESHOLD, `frame looks blank: ${JSON.stringify(sample)}`);
+      assert.equal(await console.evaluate(() => (window as { maskwatchNoReload?: boolean }).maskwatchNoReload), true);
+    } finally {
+      ffmpeg.kill('SIGKILL');
+      plain.close();
+      await camera.close();
+    }
   });
 
   // Last: it replaces the server's only media worker under the other tests' pages.
