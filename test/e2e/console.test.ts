@@ -244,6 +244,8 @@ describe('camera page -> console', () => {
 
   // Last: it replaces the server's only media worker under the other tests' pages.
   test('the media worker restarts: the camera page publishes again and the console joins again by themselves', async () => {
+    // Only this test's pages: the earlier tests' pages would all republish at once on a loaded machine.
+    await Promise.all(browsers.splice(0).map((open) => open.close().catch(() => undefined)));
     const browser = await launchBrowser({ fakeVideo: fakeCameraClip('Gituatu_nomask.mp4') });
     browsers.push(browser);
     const camera = await browser.newPage();
@@ -264,7 +266,10 @@ describe('camera page -> console', () => {
       const id = await liveProducerOf(server, cameraId);
       return id !== first ? id : undefined;
     });
-    await camera.waitForSelector('main[data-status="live"]', { timeout: 10_000 });
+    await camera.waitForSelector('main[data-status="live"]', { timeout: 30_000 }).catch(async (error: unknown) => {
+      const shown = await camera.$eval('main', (main) => `${main.getAttribute('data-status')}: ${main.textContent ?? ''}`);
+      throw new Error(`camera page not live again (${shown})`, { cause: error });
+    });
     await console.waitForSelector('[data-link="online"]', { timeout: 30_000 });
     await waitForTileProducer(console, cameraId, second, 30_000);
     const sample = await waitForTilePlaying(console, cameraId);
