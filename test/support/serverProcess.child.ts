@@ -6,12 +6,21 @@ if (!dataDir) throw new Error('MASKWATCH_TEST_DATA_DIR is not set');
 const server = await startTestServer({ web: true, dataDir });
 process.stdout.write(`MASKWATCH_URL ${server.url}\n`);
 const stop = (): void => {
-  // The server's close() can wait on connected websockets; a test restart must not hang on it.
-  const force = setTimeout(() => process.exit(0), 5_000);
-  void server.close().finally(() => {
-    clearTimeout(force);
-    process.exit(0);
-  });
+  // A close() that hangs is a bug: say so and exit non-zero, so the restart that waits on it fails.
+  const force = setTimeout(() => {
+    process.stderr.write('server.close() did not finish within 15 s\n');
+    process.exit(3);
+  }, 15_000);
+  server.close().then(
+    () => {
+      clearTimeout(force);
+      process.exit(0);
+    },
+    (error: unknown) => {
+      process.stderr.write(`server.close() failed: ${String(error)}\n`);
+      process.exit(4);
+    },
+  );
 };
 process.once('SIGTERM', stop);
 process.once('SIGINT', stop);

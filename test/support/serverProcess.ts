@@ -18,19 +18,20 @@ export function startServerProcess(options: { dataDir: string; timeoutMs?: numbe
     env: { ...process.env, MASKWATCH_TEST_DATA_DIR: options.dataDir },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
   let closed = false;
   const close = async (): Promise<void> => {
     if (closed) return;
     closed = true;
     if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
-    const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
-    await exited;
+    const timer = setTimeout(() => proc.kill('SIGKILL'), 20_000);
+    const code = await exited;
     clearTimeout(timer);
+    if (code !== 0) throw new Error(`server process did not close cleanly (exit ${code})`);
   };
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
-      void close();
+      close().catch(() => undefined);
       reject(new Error('server process did not start in time'));
     }, options.timeoutMs ?? 60_000);
     let buffer = '';
