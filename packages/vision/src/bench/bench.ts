@@ -1,6 +1,6 @@
 // npm run bench:vision — prints throughput numbers, asserts nothing.
 // Frames: every clip of /work/shared/videos (MASKWATCH_VIDEOS_DIR), ffmpeg-extracted at BENCH_FPS (default 2).
-// Seed stack: packages/vision/bench/seed_stack.py run with MASKWATCH_SEED_PYTHON or models/.venv/bin/python.
+// Seed stack: packages/vision/bench/seed_stack.py run with MASKWATCH_SEED_PYTHON or the venv bench/setup.sh makes.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -81,9 +81,17 @@ type SeedResult =
   | { ok: false; error: string };
 
 function runSeed(framesDir: string, yunetPath: string): SeedResult {
-  const python = process.env.MASKWATCH_SEED_PYTHON ?? join(root, 'models', '.venv', 'bin', 'python');
-  if (!existsSync(python))
-    return { ok: false, error: `${python} does not exist (the models venv is made by models/setup.sh)` };
+  let python = process.env.MASKWATCH_SEED_PYTHON;
+  if (python === undefined) {
+    // The seed stack's own venv (OpenCV + TensorFlow/Keras), made once from bench/requirements.txt.
+    const setup = spawnSync('bash', [join(root, 'packages', 'vision', 'bench', 'setup.sh')], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    if (setup.status !== 0) return { ok: false, error: `packages/vision/bench/setup.sh exited ${setup.status}` };
+    python = setup.stdout.trim();
+  }
+  if (!existsSync(python)) return { ok: false, error: `${python} does not exist` };
   const script = join(root, 'packages', 'vision', 'bench', 'seed_stack.py');
   const r = spawnSync(python, [script, '--frames', framesDir, '--yunet', yunetPath, '--rounds', String(rounds)], {
     encoding: 'utf8',
