@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/**', '**/.next/**', '**/dist/**', 'models/.venv/**', '**/public/**', 'test/.artifacts/**', '**/next-env.d.ts'],
+    ignores: ['**/node_modules/**', '**/.next/**', '**/dist/**', '**/.venv/**', '**/public/**', 'test/.artifacts/**', '**/next-env.d.ts'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -23,6 +23,13 @@ export default tseslint.config(
           ],
         },
       ],
+    },
+  },
+  {
+    // Plain Node scripts (set-up and test helpers).
+    files: ['**/*.mjs', '**/*.js'],
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly' },
     },
   },
   {

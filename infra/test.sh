@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The test command (npm test): set-up when needed, then every suite against real components —
-# unit tests per package, the models' Python tests, then cross-process and browser tests in test/.
+# lint and typecheck, unit tests per package, the models' Python tests, then cross-process and browser tests in test/.
 # Ends with one line "tests: N passed, N failed".
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -22,6 +22,15 @@ suite() { # name, command...
   [ "$rc" = 0 ] || broken+=("$name (exit $rc)")
   return 0
 }
+static_checks() {
+  local rc=0
+  npx eslint . || rc=1
+  for project in packages/protocol packages/db packages/vision apps/server apps/web test; do
+    echo "typecheck $project"; npx tsc -p "$project" || rc=1
+  done
+  return $rc
+}
+suite static static_checks
 for dir in packages/protocol/src packages/db/src packages/vision/src apps/server/src; do
   if compgen -G "$dir/**/*.test.ts" >/dev/null || find "$dir" -name '*.test.ts' -print -quit 2>/dev/null | grep -q .; then
     suite "$(echo "$dir" | cut -d/ -f2)" node infra/run-tests.mjs "$dir"; count_node "test/.artifacts/$(echo "$dir" | cut -d/ -f2).log"

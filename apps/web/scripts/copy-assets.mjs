@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // Copies the on-device face detector's runtime and model files from node_modules into public/, so the app
 // serves them itself (no CDN: cameras often sit on networks that reach only this server).
-/* global console, process -- a Node script; the shared lint config declares no Node globals for .mjs files */
 import { cpSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
