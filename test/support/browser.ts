@@ -17,7 +17,7 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** Where converted clips are cached (git-ignored). */
 export const artifactsDir = join(repoRoot, 'test', '.artifacts');
 /** CI clones the repository with `shared/` beside it, as on the development machines. */
-export const sharedDir = process.env.MASKWATCH_SHARED_DIR ?? resolve(repoRoot, '..', 'shared');
+export const sharedDir = process.env.MASKWATCH_SHARED ?? resolve(repoRoot, '..', 'shared');
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export type ClipOptions = { seconds?: number; width?: number; height?: number; fps?: number };
@@ -26,16 +26,35 @@ export type ClipOptions = { seconds?: number; width?: number; height?: number; f
 export function fakeCameraClip(name: string, options: ClipOptions = {}): string {
   const { seconds = 4, width = 640, height = 360, fps = 15 } = options;
   const source = join(sharedDir, 'videos', name);
-  if (!existsSync(source)) throw new Error(`test clip not found: ${source} (set MASKWATCH_SHARED_DIR)`);
+  if (!existsSync(source)) throw new Error(`test clip not found: ${source} (set MASKWATCH_SHARED)`);
   mkdirSync(artifactsDir, { recursive: true });
   const target = join(artifactsDir, `${name.replace(/\.[^.]+$/, '')}-${width}x${height}-${fps}fps-${seconds}s.y4m`);
   if (existsSync(target) && statSync(target).size > 0) return target;
   const partial = `${target}.partial.y4m`;
   // Letterboxed to the exact size so every clip gives the same capture format.
   const filter = `scale=${width}:${height}:force_original_aspect_ratio=decrease,pad=${width}:${height}:(ow-iw)/2:(oh-ih)/2,fps=${fps}`;
-  execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', source, '-t', String(seconds), '-vf', filter, '-pix_fmt', 'yuv420p', '-f', 'yuv4mpegpipe', partial], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  execFileSync(
+    'ffmpeg',
+    [
+      '-v',
+      'error',
+      '-y',
+      '-i',
+      source,
+      '-t',
+      String(seconds),
+      '-vf',
+      filter,
+      '-pix_fmt',
+      'yuv420p',
+      '-f',
+      'yuv4mpegpipe',
+      partial,
+    ],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   renameSync(partial, target);
   return target;
 }
@@ -68,7 +87,8 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
 export function logPage(page: Page, prefix: string): void {
   page.on('pageerror', (error) => process.stderr.write(`[${prefix}] pageerror: ${error.message}\n`));
   page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') process.stderr.write(`[${prefix}] ${message.type()}: ${message.text()}\n`);
+    if (message.type() === 'error' || message.type() === 'warning')
+      process.stderr.write(`[${prefix}] ${message.type()}: ${message.text()}\n`);
   });
 }
 
@@ -83,7 +103,14 @@ export async function startCamera(page: Page, baseUrl: string, name: string, tim
   return id;
 }
 
-export type VideoSample = { startTime: number; endTime: number; width: number; height: number; mean: number; variance: number };
+export type VideoSample = {
+  startTime: number;
+  endTime: number;
+  width: number;
+  height: number;
+  mean: number;
+  variance: number;
+};
 
 /**
  * Samples the <video> matched by `selector`: currentTime before and after `waitMs`, and the luminance mean and
@@ -127,7 +154,12 @@ export async function sampleVideo(page: Page, selector: string, waitMs = 1500): 
 }
 
 /** Polls `check` until it returns a value that is not undefined, or throws with `what` after `timeoutMs`. */
-export async function waitUntil<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000, intervalMs = 500): Promise<T> {
+export async function waitUntil<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  timeoutMs = 60_000,
+  intervalMs = 500,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
@@ -139,7 +171,9 @@ export async function waitUntil<T>(what: string, check: () => Promise<T | undefi
     }
     await new Promise((done) => setTimeout(done, intervalMs));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}`);
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}`,
+  );
 }
 
 /** Waits until the console tile of `cameraId` plays a non-blank, advancing picture; returns the last sample. */
@@ -149,7 +183,9 @@ export async function waitForTilePlaying(page: Page, cameraId: string, timeoutMs
     `console tile ${cameraId} to play`,
     async () => {
       const sample = await sampleVideo(page, selector);
-      return sample.endTime > sample.startTime && sample.width > 0 && sample.variance > VARIANCE_THRESHOLD ? sample : undefined;
+      return sample.endTime > sample.startTime && sample.width > 0 && sample.variance > VARIANCE_THRESHOLD
+        ? sample
+        : undefined;
     },
     timeoutMs,
     1000,

@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = resolve(HERE, '../..');
 /** shared/ sits beside the repository (CI clones it there too). */
-export const SHARED_DIR = resolve(REPO_ROOT, '../shared');
+export const SHARED_DIR = process.env.MASKWATCH_SHARED ?? resolve(REPO_ROOT, '../shared');
 export const CLIP = join(SHARED_DIR, 'videos', 'Gituatu_mask.mp4');
 
 export async function freeTcpPort(): Promise<number> {

@@ -121,7 +121,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   };
 }
 
+/** Variables read by other parts of Maskwatch (set-up scripts, models, vision, benchmarks), not by the server. */
+const OTHER_PARTS = new Set([
+  'MASKWATCH_SHARED',
+  'MASKWATCH_MODELS_MANIFEST',
+  'MASKWATCH_VIDEOS_DIR',
+  'MASKWATCH_SEED_PYTHON',
+  'MASKWATCH_TRAIN_MINUTES',
+  'MASKWATCH_WORKER_PREBUILT',
+  'MASKWATCH_APT_EXTRA',
+  'MASKWATCH_SCREENSHOTS',
+]);
+
 /** Unknown MASKWATCH_* variables are likely typos: the caller logs them. */
 export function unknownVariables(env: Record<string, string | undefined> = process.env): string[] {
-  return Object.keys(env).filter((key) => key.startsWith('MASKWATCH_') && !KNOWN.has(key));
+  return Object.keys(env).filter((key) => key.startsWith('MASKWATCH_') && !KNOWN.has(key) && !OTHER_PARTS.has(key));
 }

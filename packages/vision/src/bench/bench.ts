@@ -1,5 +1,5 @@
 // npm run bench:vision — prints throughput numbers, asserts nothing.
-// Frames: every clip of /work/shared/videos (MASKWATCH_VIDEOS_DIR), ffmpeg-extracted at BENCH_FPS (default 2).
+// Frames: every clip of ../shared/videos beside the checkout (MASKWATCH_VIDEOS_DIR, MASKWATCH_SHARED), ffmpeg-extracted at BENCH_FPS (default 2).
 // Seed stack: packages/vision/bench/seed_stack.py run with MASKWATCH_SEED_PYTHON or the venv bench/setup.sh makes.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -22,7 +22,8 @@ const f1 = (v: number): string => v.toFixed(1);
 const f2 = (v: number): string => v.toFixed(2);
 
 const root = findRepoRoot();
-const videosDir = process.env.MASKWATCH_VIDEOS_DIR ?? join(root, '..', 'shared', 'videos');
+const videosDir =
+  process.env.MASKWATCH_VIDEOS_DIR ?? join(process.env.MASKWATCH_SHARED ?? join(root, '..', 'shared'), 'videos');
 const fps = Number(process.env.BENCH_FPS ?? '2');
 // Each measurement is repeated and the fastest round kept: the 2 cores are shared, and the fastest round is the
 // one least disturbed by other work.

@@ -3,8 +3,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { findRepoRoot } from '../manifest/findRepoRoot.ts';
 
-export const VIDEOS_DIR = process.env.MASKWATCH_VIDEOS_DIR ?? '/work/shared/videos';
+/** The shared clips: MASKWATCH_VIDEOS_DIR, else `videos/` of MASKWATCH_SHARED, else of `shared/` beside the checkout. */
+export const VIDEOS_DIR =
+  process.env.MASKWATCH_VIDEOS_DIR ??
+  join(process.env.MASKWATCH_SHARED ?? join(findRepoRoot(), '..', 'shared'), 'videos');
 
 const dirs: string[] = [];
 process.on('exit', () => {
