@@ -189,7 +189,8 @@ def import_runs(runs_dir: Path) -> bool:
     except (OSError, ValueError):
         scripts = {}
     if "import-runs" not in scripts or shutil.which("npm") is None:
-        print("import-runs: @maskwatch/db has no import-runs script yet; run.json kept on disk only", file=sys.stderr)
+        why = "npm is not on PATH" if shutil.which("npm") is None else "@maskwatch/db has no import-runs script"
+        print(f"import-runs: {why}; run.json kept on disk only", file=sys.stderr)
         return False
     cmd = ["npm", "run", "-s", "-w", "@maskwatch/db", "import-runs", "--", str(Path(runs_dir).resolve())]
     try:
