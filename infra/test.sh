@@ -8,19 +8,15 @@ cd "$ROOT"
 bash infra/setup.sh || die "set-up failed"
 . infra/env.sh
 mkdir -p test/.artifacts
-passed=0; failed=0; broken=()
-count_node() { # sums node's TAP summary lines of a log
-  local p f; p=$(grep -E '^# pass [0-9]+' "$1" | awk '{s+=$3} END{print s+0}'); f=$(grep -E '^# fail [0-9]+' "$1" | awk '{s+=$3} END{print s+0}')
-  passed=$((passed + p)); failed=$((failed + f))
-}
-suite() { # name, command...
+broken=(); logs=()
+suite() { # name, command...: runs it, keeps its log, remembers a non-zero exit
   local name=$1; shift
   local log="test/.artifacts/$name.log"
   step "tests: $name"
   "$@" 2>&1 | tee "$log"
   local rc=${PIPESTATUS[0]}
   [ "$rc" = 0 ] || broken+=("$name (exit $rc)")
-  return 0
+  logs+=("$log")
 }
 static_checks() {
   local rc=0
@@ -30,20 +26,18 @@ static_checks() {
   done
   return $rc
 }
+# No suite is optional: a package without tests, or a missing venv, fails the run instead of skipping.
 suite static static_checks
-for dir in packages/protocol/src packages/db/src packages/vision/src apps/server/src; do
-  if compgen -G "$dir/**/*.test.ts" >/dev/null || find "$dir" -name '*.test.ts' -print -quit 2>/dev/null | grep -q .; then
-    suite "$(echo "$dir" | cut -d/ -f2)" node infra/run-tests.mjs "$dir"; count_node "test/.artifacts/$(echo "$dir" | cut -d/ -f2).log"
-  fi
+for dir in packages/protocol packages/db packages/vision apps/server; do
+  suite "$(basename "$dir")" node infra/run-tests.mjs "$dir/src"
 done
-if [ -d models/tests ] && [ -x models/.venv/bin/python ]; then
-  suite models models/.venv/bin/python -m pytest models/tests -q -p no:cacheprovider
-  p=$(grep -oE '[0-9]+ passed' test/.artifacts/models.log | tail -1 | cut -d' ' -f1); f=$(grep -oE '[0-9]+ (failed|error)' test/.artifacts/models.log | tail -1 | cut -d' ' -f1)
-  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
-fi
-if find test -name '*.test.ts' -not -path '*/node_modules/*' -print -quit | grep -q .; then
-  suite e2e node infra/run-tests.mjs test; count_node test/.artifacts/e2e.log
-fi
+suite models models/.venv/bin/python -m pytest models/tests -q -p no:cacheprovider
+suite cross-process node infra/run-tests.mjs test
+# Totals from node's TAP summaries ("# pass N") and pytest's last line ("N passed, M failed").
+sum() { grep -hoE "$1" "${@:2}" | grep -oE '[0-9]+' | awk '{s+=$1} END{print s+0}'; }
+pytest_tail=$(tail -n 3 test/.artifacts/models.log)
+passed=$(( $(sum '^# pass [0-9]+' "${logs[@]}") + $(sum '[0-9]+ passed' <<<"$pytest_tail") ))
+failed=$(( $(sum '^# fail [0-9]+' "${logs[@]}") + $(sum '[0-9]+ (failed|errors?)' <<<"$pytest_tail") ))
 echo
 [ ${#broken[@]} -eq 0 ] || echo "suites that failed: ${broken[*]}"
 echo "tests: $passed passed, $failed failed"
