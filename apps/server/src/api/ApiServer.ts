@@ -98,8 +98,7 @@ export class ApiServer {
       }
       if (method === 'PATCH') {
         const changes = parseOrThrow(UpdateCameraSchema, await readJsonBody(req), 'camera update');
-        if (!this.#cameras.get(id)) throw new MaskwatchError('not_found', `no camera ${id}`);
-        const camera = this.#cameras.update(id, changes);
+        const camera = this.#cameras.update(id, changes); // not_found when there is no such camera
         const body: CameraResponse = { camera: this.#cameras.view(camera) };
         return send(res, 200, body);
       }
