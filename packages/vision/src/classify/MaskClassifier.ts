@@ -9,6 +9,7 @@ import { packNchw } from '../image/toTensor.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import type { ResolvedModel } from '../manifest/ModelManifestTypes.ts';
 import { createSession } from '../session/createSession.ts';
+import { OwnedSession } from '../session/OwnedSession.ts';
 import { VisionError } from '../VisionError.ts';
 import type { Classification, MaskClassifierOptions } from './MaskClassifierTypes.ts';
 import { softmax } from './softmax.ts';
@@ -24,13 +25,10 @@ export class MaskClassifier {
   readonly size: number;
   /** False when the model's batch dimension is fixed at 1: crops then run one by one. */
   readonly batched: boolean;
-  readonly #session: ort.InferenceSession;
+  readonly #session: OwnedSession;
   readonly #inputName: string;
   readonly #outputName: string;
   readonly #logger: Logger;
-  #closed = false;
-  #released = false;
-  #inFlight = 0;
 
   private constructor(
     model: ResolvedModel,
@@ -40,14 +38,14 @@ export class MaskClassifier {
     batched: boolean,
   ) {
     this.model = model;
-    this.#session = session;
+    this.#logger = createLogger('MaskClassifier', { model: model.name });
+    this.#session = new OwnedSession(session, this.#logger);
     this.executionProvider = executionProvider;
     this.labels = labels;
     this.size = model.input.size[0];
     this.batched = batched;
     this.#inputName = session.inputNames[0] ?? 'input';
     this.#outputName = session.outputNames[0] ?? 'logits';
-    this.#logger = createLogger('MaskClassifier', { model: model.name });
   }
 
   static async create(model: ResolvedModel, options: MaskClassifierOptions = {}): Promise<MaskClassifier> {
@@ -85,7 +83,7 @@ export class MaskClassifier {
   }
 
   get closed(): boolean {
-    return this.#closed;
+    return this.#session.closed;
   }
 
   /** Crops every box of `frame` (the shared crop function) and classifies them in one run. */
@@ -106,7 +104,7 @@ export class MaskClassifier {
 
   /** Raw logits, one row per crop. */
   async logits(crops: readonly RgbFrame[]): Promise<number[][]> {
-    if (this.#closed) throw new VisionError('CLOSED', `MaskClassifier "${this.model.name}" is closed`);
+    if (this.#session.closed) throw new VisionError('CLOSED', `MaskClassifier "${this.model.name}" is closed`);
     if (crops.length === 0) return [];
     for (const crop of crops) {
       if (crop.width !== this.size || crop.height !== this.size) {
@@ -126,21 +124,12 @@ export class MaskClassifier {
 
   /** Releases the session (after any run in progress). Safe to call twice. */
   close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#releaseIfIdle();
+    this.#session.close();
   }
 
   async #run(crops: readonly RgbFrame[]): Promise<number[][]> {
     const input = new Tensor('float32', packNchw(crops, this.model.input), [crops.length, 3, this.size, this.size]);
-    this.#inFlight++;
-    let results: ort.InferenceSession.OnnxValueMapType;
-    try {
-      results = await this.#session.run({ [this.#inputName]: input });
-    } finally {
-      this.#inFlight--;
-      this.#releaseIfIdle();
-    }
+    const results = await this.#session.run({ [this.#inputName]: input });
     const output = results[this.#outputName];
     const k = this.labels.length;
     if (output === undefined || !(output.data instanceof Float32Array) || output.data.length !== crops.length * k) {
@@ -151,13 +140,5 @@ export class MaskClassifier {
     }
     const data = output.data;
     return Array.from({ length: crops.length }, (_, n) => Array.from(data.subarray(n * k, (n + 1) * k)));
-  }
-
-  #releaseIfIdle(): void {
-    if (!this.#closed || this.#released || this.#inFlight > 0) return;
-    this.#released = true;
-    this.#session.release().catch((error: unknown) => {
-      this.#logger.warn({ err: (error as Error).message }, 'releasing the session failed');
-    });
   }
 }

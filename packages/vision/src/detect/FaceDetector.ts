@@ -5,9 +5,10 @@ import { z } from 'zod';
 import { resizeBilinear } from '../image/resizeBilinear.ts';
 import { assertRgbFrame, type RgbFrame } from '../image/RgbFrame.ts';
 import { writeChw } from '../image/toTensor.ts';
-import { createLogger, type Logger } from '../logger.ts';
+import { createLogger } from '../logger.ts';
 import type { ResolvedModel } from '../manifest/ModelManifestTypes.ts';
 import { createSession } from '../session/createSession.ts';
+import { OwnedSession } from '../session/OwnedSession.ts';
 import { VisionError } from '../VisionError.ts';
 import { decodeYunet, YUNET_OUTPUT_NAMES, type YunetOutputs } from './decodeYunet.ts';
 import type { DetectedFace, FaceDetectorOptions, InputPlan } from './FaceDetectorTypes.ts';
@@ -30,13 +31,9 @@ export class FaceDetector {
   readonly model: ResolvedModel;
   readonly executionProvider: 'cpu' | 'cuda';
   readonly options: Readonly<ResolvedOptions>;
-  readonly #session: ort.InferenceSession;
+  readonly #session: OwnedSession;
   readonly #inputName: string;
   readonly #multiple: number;
-  readonly #logger: Logger;
-  #closed = false;
-  #inFlight = 0;
-  #released = false;
 
   private constructor(
     model: ResolvedModel,
@@ -45,12 +42,11 @@ export class FaceDetector {
     options: ResolvedOptions,
   ) {
     this.model = model;
-    this.#session = session;
+    this.#session = new OwnedSession(session, createLogger('FaceDetector', { model: model.name }));
     this.executionProvider = executionProvider;
     this.options = options;
     this.#inputName = session.inputNames[0] ?? 'input';
     this.#multiple = model.input.sizeMultiple ?? 32;
-    this.#logger = createLogger('FaceDetector', { model: model.name });
   }
 
   static async create(model: ResolvedModel, options: FaceDetectorOptions = {}): Promise<FaceDetector> {
@@ -81,7 +77,7 @@ export class FaceDetector {
   }
 
   get closed(): boolean {
-    return this.#closed;
+    return this.#session.closed;
   }
 
   /** The network input for a width x height frame: upscale small frames, downscale large ones, pad to the multiple. */
@@ -100,7 +96,7 @@ export class FaceDetector {
 
   /** Faces in `frame`, best first, boxes and landmarks in the frame's pixels (boxes may reach past its edges). */
   async detect(frame: RgbFrame, overrides: { scoreThreshold?: number } = {}): Promise<DetectedFace[]> {
-    if (this.#closed) throw new VisionError('CLOSED', `FaceDetector "${this.model.name}" is closed`);
+    if (this.#session.closed) throw new VisionError('CLOSED', `FaceDetector "${this.model.name}" is closed`);
     assertRgbFrame(frame);
     const plan = this.planInput(frame.width, frame.height);
     const scaled = resizeBilinear(frame, plan.width, plan.height);
@@ -108,14 +104,7 @@ export class FaceDetector {
     writeChw(scaled, this.model.input, input, 0, plan.padWidth, plan.padHeight);
     const tensor = new Tensor('float32', input, [1, 3, plan.padHeight, plan.padWidth]);
 
-    this.#inFlight++;
-    let results: ort.InferenceSession.OnnxValueMapType;
-    try {
-      results = await this.#session.run({ [this.#inputName]: tensor });
-    } finally {
-      this.#inFlight--;
-      this.#releaseIfIdle();
-    }
+    const results = await this.#session.run({ [this.#inputName]: tensor });
     const outputs: Record<string, Float32Array> = {};
     for (const name of YUNET_OUTPUT_NAMES) {
       const value = results[name];
@@ -139,16 +128,6 @@ export class FaceDetector {
 
   /** Releases the session (after any run in progress). Safe to call twice. */
   close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#releaseIfIdle();
-  }
-
-  #releaseIfIdle(): void {
-    if (!this.#closed || this.#released || this.#inFlight > 0) return;
-    this.#released = true;
-    this.#session.release().catch((error: unknown) => {
-      this.#logger.warn({ err: (error as Error).message }, 'releasing the session failed');
-    });
+    this.#session.close();
   }
 }
