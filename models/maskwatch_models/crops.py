@@ -79,6 +79,8 @@ class YuNet:
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = 2
         self.session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+        self.input_name = self.session.get_inputs()[0].name
+        self.output_names = [o.name for o in self.session.get_outputs()]
         self.score_threshold, self.nms_iou = score_threshold, nms_iou
 
     @staticmethod
@@ -98,8 +100,7 @@ class YuNet:
         scaled = resize_bilinear(rgb, sw, sh)
         x = np.zeros((1, 3, ph, pw), np.float32)
         x[0, :, :sh, :sw] = scaled[:, :, ::-1].transpose(2, 0, 1)  # BGR, 0..255
-        names = [o.name for o in self.session.get_outputs()]
-        out = dict(zip(names, self.session.run(None, {self.session.get_inputs()[0].name: x})))
+        out = dict(zip(self.output_names, self.session.run(None, {self.input_name: x})))
         faces = []
         for s in (8, 16, 32):
             cols, rows = pw // s, ph // s
