@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { fakeCameraClip, launchBrowser, logPage, startCamera, VARIANCE_THRESHOLD, waitForTilePlaying, waitUntil } from '../support/browser.ts';
+import { fakeCameraClip, launchBrowser, logPage, startCamera, VARIANCE_THRESHOLD, waitForTilePlaying, waitUntil, type VideoSample } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 describe('camera page -> console', () => {
@@ -24,20 +24,27 @@ describe('camera page -> console', () => {
     await server?.close();
   });
 
-  test('one camera: its console tile plays a moving, non-blank picture', async () => {
-    const browser = await launchBrowser({ fakeVideo: fakeCameraClip('Gituatu_nomask.mp4') });
+  /**
+   * Launches a browser with `clip` as its fake camera, starts the camera page as `name`, opens the console and waits
+   * until the camera's tile plays. The browser is closed after the suite.
+   */
+  async function cameraAndConsole(clip: string, name: string, options: { cameraLabel?: string; viewport?: { width: number; height: number } } = {}) {
+    const browser = await launchBrowser({ fakeVideo: fakeCameraClip(clip) });
     browsers.push(browser);
     const camera = await browser.newPage();
-    logPage(camera, 'camera');
-    const cameraId = await startCamera(camera, server.url, 'E2E single');
-
-    const console = await browser.newPage();
+    logPage(camera, options.cameraLabel ?? 'camera');
+    const cameraId = await startCamera(camera, server.url, name);
+    const console = await browser.newPage(options.viewport ? { viewport: options.viewport } : undefined);
     logPage(console, 'console');
     await console.goto(`${server.url}/console`);
-    await console.waitForSelector(`article[data-camera-id="${cameraId}"][data-status="live"]`, { timeout: 60_000 });
     const sample = await waitForTilePlaying(console, cameraId);
-    assert.ok(sample.endTime > sample.startTime, `video time did not advance: ${JSON.stringify(sample)}`);
-    assert.ok(sample.variance > VARIANCE_THRESHOLD, `frame looks blank: ${JSON.stringify(sample)}`);
+    return { browser, camera, console, cameraId, sample };
+  }
+
+  test('one camera: its console tile plays a moving, non-blank picture', async () => {
+    const { browser, camera, console, cameraId, sample } = await cameraAndConsole('Gituatu_nomask.mp4', 'E2E single');
+    await console.waitForSelector(`article[data-camera-id="${cameraId}"][data-status="live"]`, { timeout: 60_000 });
+    assertPlays(sample);
     assert.equal(await console.getAttribute(`article[data-camera-id="${cameraId}"]`, 'data-playing'), 'true');
 
     await camera.close();
@@ -60,24 +67,13 @@ describe('camera page -> console', () => {
     logPage(console, 'console');
     await console.goto(`${server.url}/console`);
     const [sampleA, sampleB] = await Promise.all([waitForTilePlaying(console, idA), waitForTilePlaying(console, idB)]);
-    for (const sample of [sampleA, sampleB]) {
-      assert.ok(sample.endTime > sample.startTime, `video time did not advance: ${JSON.stringify(sample)}`);
-      assert.ok(sample.variance > VARIANCE_THRESHOLD, `frame looks blank: ${JSON.stringify(sample)}`);
-    }
+    for (const sample of [sampleA, sampleB]) assertPlays(sample);
     // Different clips: the two tiles must not show the same stream.
     assert.notEqual(Math.round(sampleA.mean), Math.round(sampleB.mean));
   });
 
   test('draws results:frame boxes over the tile in label colours, and a tile enlarges and closes with Esc', async () => {
-    const browser = await launchBrowser({ fakeVideo: fakeCameraClip('Gituatu_nomask.mp4') });
-    browsers.push(browser);
-    const camera = await browser.newPage();
-    logPage(camera, 'camera');
-    const cameraId = await startCamera(camera, server.url, 'E2E boxes');
-    const console = await browser.newPage({ viewport: { width: 1280, height: 760 } });
-    logPage(console, 'console');
-    await console.goto(`${server.url}/console`);
-    await waitForTilePlaying(console, cameraId);
+    const { console, cameraId } = await cameraAndConsole('Gituatu_nomask.mp4', 'E2E boxes', { viewport: { width: 1280, height: 760 } });
 
     // Stand in for inference: push results for this camera as the server will (frame pixels of a 640x360 frame).
     const io = server.internals.signalling.io;
@@ -133,15 +129,7 @@ describe('camera page -> console', () => {
   });
 
   test('a camera page reloads and publishes again: the tile plays the new producer without a console reload', async () => {
-    const browser = await launchBrowser({ fakeVideo: fakeCameraClip('Gituatu_nomask.mp4') });
-    browsers.push(browser);
-    const camera = await browser.newPage();
-    logPage(camera, 'camera');
-    const cameraId = await startCamera(camera, server.url, 'E2E reload');
-    const console = await browser.newPage();
-    logPage(console, 'console');
-    await console.goto(`${server.url}/console`);
-    await waitForTilePlaying(console, cameraId);
+    const { camera, console, cameraId } = await cameraAndConsole('Gituatu_nomask.mp4', 'E2E reload');
     const first = await liveProducerOf(server, cameraId);
     await waitForTileProducer(console, cameraId, first);
     // Marks this document: a console reload would lose it.
@@ -155,22 +143,13 @@ describe('camera page -> console', () => {
     });
     await waitForTileProducer(console, cameraId, second);
     const sample = await waitForTilePlaying(console, cameraId);
-    assert.ok(sample.endTime > sample.startTime, `video time did not advance: ${JSON.stringify(sample)}`);
-    assert.ok(sample.variance > VARIANCE_THRESHOLD, `frame looks blank: ${JSON.stringify(sample)}`);
+    assertPlays(sample);
     assert.equal(await console.evaluate(() => (window as { maskwatchNoReload?: boolean }).maskwatchNoReload), true);
     await camera.close();
   });
 
   test('another page takes the camera name over: the first page stops and says so, the tile plays the new page', async () => {
-    const browser = await launchBrowser({ fakeVideo: fakeCameraClip('Gituatu_mask.mp4') });
-    browsers.push(browser);
-    const original = await browser.newPage();
-    logPage(original, 'camera 1');
-    const cameraId = await startCamera(original, server.url, 'E2E takeover');
-    const console = await browser.newPage();
-    logPage(console, 'console');
-    await console.goto(`${server.url}/console`);
-    await waitForTilePlaying(console, cameraId);
+    const { browser, camera: original, console, cameraId } = await cameraAndConsole('Gituatu_mask.mp4', 'E2E takeover', { cameraLabel: 'camera 1' });
     const first = await liveProducerOf(server, cameraId);
     await console.evaluate(() => Object.assign(window, { maskwatchNoReload: true }));
 
@@ -198,15 +177,7 @@ describe('camera page -> console', () => {
     // Reloads and takeovers pass through hasVideo false or 'connecting', which alone makes a tile consume again. A
     // source that restarts without a gap only changes producerId: stand in for one with a real H.264 producer fed by
     // ffmpeg that takes the camera over in a single camera:state push (status stays live, hasVideo stays true).
-    const browser = await launchBrowser({ fakeVideo: fakeCameraClip('Gituatu_nomask.mp4') });
-    browsers.push(browser);
-    const camera = await browser.newPage();
-    logPage(camera, 'camera');
-    const cameraId = await startCamera(camera, server.url, 'E2E swap');
-    const console = await browser.newPage();
-    logPage(console, 'console');
-    await console.goto(`${server.url}/console`);
-    await waitForTilePlaying(console, cameraId);
+    const { camera, console, cameraId } = await cameraAndConsole('Gituatu_nomask.mp4', 'E2E swap');
     await console.evaluate(() => Object.assign(window, { maskwatchNoReload: true }));
 
     const room = await server.internals.media.getRoom();
@@ -232,8 +203,7 @@ describe('camera page -> console', () => {
       assert.equal(await liveProducerOf(server, cameraId), producer.id);
       await waitForTileProducer(console, cameraId, producer.id);
       const sample = await waitForTilePlaying(console, cameraId, 20_000);
-      assert.ok(sample.endTime > sample.startTime, `video time did not advance: ${JSON.stringify(sample)}`);
-      assert.ok(sample.variance > VARIANCE_THRESHOLD, `frame looks blank: ${JSON.stringify(sample)}`);
+      assertPlays(sample);
       assert.equal(await console.evaluate(() => (window as { maskwatchNoReload?: boolean }).maskwatchNoReload), true);
     } finally {
       ffmpeg.kill('SIGKILL');
@@ -246,15 +216,7 @@ describe('camera page -> console', () => {
   test('the media worker restarts: the camera page publishes again and the console joins again by themselves', async () => {
     // Only this test's pages: the earlier tests' pages would all republish at once on a loaded machine.
     await Promise.all(browsers.splice(0).map((open) => open.close().catch(() => undefined)));
-    const browser = await launchBrowser({ fakeVideo: fakeCameraClip('Gituatu_nomask.mp4') });
-    browsers.push(browser);
-    const camera = await browser.newPage();
-    logPage(camera, 'camera');
-    const cameraId = await startCamera(camera, server.url, 'E2E worker restart');
-    const console = await browser.newPage();
-    logPage(console, 'console');
-    await console.goto(`${server.url}/console`);
-    await waitForTilePlaying(console, cameraId);
+    const { camera, console, cameraId } = await cameraAndConsole('Gituatu_nomask.mp4', 'E2E worker restart');
     const first = await liveProducerOf(server, cameraId);
     await console.evaluate(() => Object.assign(window, { maskwatchNoReload: true }));
 
@@ -273,12 +235,17 @@ describe('camera page -> console', () => {
     await console.waitForSelector('[data-link="online"]', { timeout: 30_000 });
     await waitForTileProducer(console, cameraId, second, 30_000);
     const sample = await waitForTilePlaying(console, cameraId);
-    assert.ok(sample.endTime > sample.startTime, `video time did not advance: ${JSON.stringify(sample)}`);
-    assert.ok(sample.variance > VARIANCE_THRESHOLD, `frame looks blank: ${JSON.stringify(sample)}`);
+    assertPlays(sample);
     assert.equal(await console.evaluate(() => (window as { maskwatchNoReload?: boolean }).maskwatchNoReload), true);
     await camera.close();
   });
 });
+
+/** The tile's video advanced and its frame is a picture. */
+function assertPlays(sample: VideoSample): void {
+  assert.ok(sample.endTime > sample.startTime, `video time did not advance: ${JSON.stringify(sample)}`);
+  assert.ok(sample.variance > VARIANCE_THRESHOLD, `frame looks blank: ${JSON.stringify(sample)}`);
+}
 
 /** The producer behind the camera now, from the REST view; throws (for waitUntil) while it has none. */
 async function liveProducerOf(server: TestServer, cameraId: string): Promise<string> {
