@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs every *.test.ts below the given folders with node's own test runner (through tsx).
+// Runs every *.test.ts below the given folders (or the given test files) with node's own test runner (through tsx).
 // Node 20's `--test` takes no globs, so the files are listed here.
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -16,7 +16,11 @@ const walk = (dir) => {
     else if (name.endsWith('.test.ts')) files.push(path);
   }
 };
-for (const root of roots) walk(root);
+// A root is a folder (every *.test.ts below it) or one test file.
+for (const root of roots) {
+  if (statSync(root).isDirectory()) walk(root);
+  else files.push(root);
+}
 files.sort();
 if (files.length === 0) {
   console.error(`no *.test.ts files under ${roots.join(', ')}`);

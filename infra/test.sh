@@ -21,7 +21,7 @@ suite() { # name, command...: runs it, keeps its log, remembers a non-zero exit
 static_checks() {
   local rc=0
   npx eslint . || rc=1
-  for project in packages/protocol packages/db packages/vision apps/server apps/web test; do
+  for project in packages/common packages/protocol packages/db packages/vision apps/server apps/web test; do
     echo "typecheck $project"; npx tsc -p "$project" || rc=1
   done
   return $rc

@@ -51,8 +51,8 @@ describe('CameraRepository', () => {
     );
     assert.equal(cameras.create({ name: 'Y', kind: 'browser', rtspUrl: 'rtsp://h/s' }).rtspUrl, null);
     // The table itself refuses what the repository would never write.
-    assert.throws(() => db.handle.prepare(`INSERT INTO cameras VALUES ('z','Z','ptz',NULL,1,'t','t')`).run(), /CHECK/);
-    assert.throws(() => db.handle.prepare(`INSERT INTO cameras VALUES ('z','Z','rtsp',NULL,1,'t','t')`).run(), /CHECK/);
+    assert.throws(() => db.handle.prepare(`INSERT INTO cameras (id, name, kind, rtsp_url, enabled, created_at, updated_at) VALUES ('z','Z','ptz',NULL,1,'t','t')`).run(), /CHECK/);
+    assert.throws(() => db.handle.prepare(`INSERT INTO cameras (id, name, kind, rtsp_url, enabled, created_at, updated_at) VALUES ('z','Z','rtsp',NULL,1,'t','t')`).run(), /CHECK/);
     assert.equal(cameras.list().length, 2);
   });
 
@@ -63,8 +63,12 @@ describe('CameraRepository', () => {
     assert.equal(updated.name, 'Gate');
     assert.equal(updated.enabled, false);
     assert.equal(updated.rtspUrl, 'rtsp://h/b');
+    assert.equal(updated.analysisEnabled, true);
     assert.ok(updated.updatedAt >= cam.updatedAt);
     assert.deepEqual(cameras.get(cam.id), updated);
+    assert.equal(cameras.update(cam.id, { analysisEnabled: false }).analysisEnabled, false);
+    assert.equal(cameras.get(cam.id)?.analysisEnabled, false);
+    assert.equal(cameras.get(cam.id)?.enabled, false);
     assert.throws(
       () => cameras.update('nope', { name: 'x' }),
       (e) => e instanceof DbError && e.code === 'not_found',

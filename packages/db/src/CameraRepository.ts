@@ -9,12 +9,20 @@ type CameraRow = {
   kind: CameraKind;
   rtsp_url: string | null;
   enabled: number;
+  analysis_enabled: number;
   created_at: string;
   updated_at: string;
 };
 
-export type NewCamera = { name: string; kind: CameraKind; rtspUrl?: string | null; enabled?: boolean; id?: string };
-export type CameraChanges = Partial<Pick<Camera, 'name' | 'enabled' | 'rtspUrl'>>;
+export type NewCamera = {
+  name: string;
+  kind: CameraKind;
+  rtspUrl?: string | null;
+  enabled?: boolean;
+  analysisEnabled?: boolean;
+  id?: string;
+};
+export type CameraChanges = Partial<Pick<Camera, 'name' | 'enabled' | 'analysisEnabled' | 'rtspUrl'>>;
 
 function toCamera(row: CameraRow): Camera {
   return {
@@ -23,6 +31,7 @@ function toCamera(row: CameraRow): Camera {
     kind: row.kind,
     rtspUrl: row.rtsp_url,
     enabled: row.enabled === 1,
+    analysisEnabled: row.analysis_enabled === 1,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -65,10 +74,19 @@ export class CameraRepository {
     try {
       this.#db.handle
         .prepare(
-          `INSERT INTO cameras (id, name, kind, rtsp_url, enabled, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO cameras (id, name, kind, rtsp_url, enabled, analysis_enabled, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(id, input.name, input.kind, rtspUrl, input.enabled === false ? 0 : 1, now, now);
+        .run(
+          id,
+          input.name,
+          input.kind,
+          rtspUrl,
+          input.enabled === false ? 0 : 1,
+          input.analysisEnabled === false ? 0 : 1,
+          now,
+          now,
+        );
     } catch (error) {
       if (isUniqueViolation(error)) throw new DbError('conflict', `a camera named "${input.name}" already exists`);
       throw error;
@@ -87,8 +105,10 @@ export class CameraRepository {
     const next = { ...current, ...changes, updatedAt: new Date().toISOString() };
     try {
       this.#db.handle
-        .prepare('UPDATE cameras SET name = ?, rtsp_url = ?, enabled = ?, updated_at = ? WHERE id = ?')
-        .run(next.name, next.rtspUrl, next.enabled ? 1 : 0, next.updatedAt, id);
+        .prepare(
+          'UPDATE cameras SET name = ?, rtsp_url = ?, enabled = ?, analysis_enabled = ?, updated_at = ? WHERE id = ?',
+        )
+        .run(next.name, next.rtspUrl, next.enabled ? 1 : 0, next.analysisEnabled ? 1 : 0, next.updatedAt, id);
     } catch (error) {
       if (isUniqueViolation(error)) throw new DbError('conflict', `a camera named "${next.name}" already exists`);
       throw error;

@@ -29,7 +29,7 @@ describe('Database', () => {
   test('migrations are applied once: reopening keeps data and the version list', () => {
     const path = join(dir, 'a.db');
     const first = new Database({ path });
-    first.handle.prepare(`INSERT INTO cameras VALUES ('c1','Door','browser',NULL,1,'t','t')`).run();
+    first.handle.prepare(`INSERT INTO cameras (id, name, kind, rtsp_url, enabled, created_at, updated_at) VALUES ('c1','Door','browser',NULL,1,'t','t')`).run();
     first.close();
     const second = new Database({ path });
     assert.deepEqual(

@@ -40,10 +40,29 @@ export const CameraSchema = z.object({
   /** RTSP source; null for browser cameras. Credentials in it are never sent to viewers (see CameraView). */
   rtspUrl: z.string().nullable(),
   enabled: z.boolean(),
+  /** Whether the camera's video is analysed (faces found, classified, tracked). An admin may switch it off. */
+  analysisEnabled: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
 export type Camera = z.infer<typeof CameraSchema>;
+
+/**
+ * off: not analysed (disabled, no video, or switched off); starting: a node was given the camera and waits for its
+ * first frame; running: results flow; stalled: results stopped (node lost, decoder failing), see detail.
+ */
+export const ANALYSIS_STATUSES = ['off', 'starting', 'running', 'stalled'] as const;
+export const AnalysisStatusSchema = z.enum(ANALYSIS_STATUSES);
+export type AnalysisStatus = z.infer<typeof AnalysisStatusSchema>;
+
+export const AnalysisStateSchema = z.object({
+  status: AnalysisStatusSchema,
+  /** Why it is off or stalled, or what it waits for; null when running. */
+  detail: z.string().nullable(),
+  /** The inference node analysing it, when one is assigned. */
+  nodeId: z.string().nullable(),
+});
+export type AnalysisState = z.infer<typeof AnalysisStateSchema>;
 
 /** What viewers see of a camera: the record plus its live state. */
 export const CameraViewSchema = CameraSchema.extend({
@@ -59,24 +78,33 @@ export const CameraViewSchema = CameraSchema.extend({
    * reconnect, a camera page reload): a viewer whose consumer's producerId differs consumes again.
    */
   producerId: z.string().nullable().optional(),
+  analysis: AnalysisStateSchema,
 });
 export type CameraView = z.infer<typeof CameraViewSchema>;
 
 export const CreateCameraSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('browser'), name: CameraNameSchema, enabled: z.boolean().optional() }).strict(),
+  z
+    .object({
+      kind: z.literal('browser'),
+      name: CameraNameSchema,
+      enabled: z.boolean().optional(),
+      analysisEnabled: z.boolean().optional(),
+    })
+    .strict(),
   z
     .object({
       kind: z.literal('rtsp'),
       name: CameraNameSchema,
       rtspUrl: RtspUrlSchema,
       enabled: z.boolean().optional(),
+      analysisEnabled: z.boolean().optional(),
     })
     .strict(),
 ]);
 export type CreateCamera = z.infer<typeof CreateCameraSchema>;
 
 export const UpdateCameraSchema = z
-  .object({ name: CameraNameSchema, enabled: z.boolean(), rtspUrl: RtspUrlSchema })
+  .object({ name: CameraNameSchema, enabled: z.boolean(), analysisEnabled: z.boolean(), rtspUrl: RtspUrlSchema })
   .partial()
   .strict()
   .refine((value) => Object.keys(value).length > 0, 'nothing to update');

@@ -12,23 +12,58 @@ export type Box = z.infer<typeof BoxSchema>;
 /** One classified face, as the detect CLI prints it and the server sends it. */
 export const FaceSchema = z.object({
   box: BoxSchema,
+  /** This frame's label (the calibrated operating point of the model applied to this frame alone). */
   label: MaskLabelSchema,
   score: z.number().min(0).max(1),
   /** Detector confidence. */
   detScore: z.number().min(0).max(1).optional(),
-  /** Stable id of the same person across frames (set by the tracker). */
+  /** Stable id of the same person across frames of one camera (set by the tracker). */
   trackId: z.number().int().nonnegative().optional(),
+  /**
+   * The track's label: a vote over its recent frames, null until the track has enough observations that agree.
+   * This is what viewers show and what alerts are raised on; `label` alone flickers.
+   */
+  trackLabel: MaskLabelSchema.nullable().optional(),
+  /** Confidence of `trackLabel` (the voted share times the mean score of the agreeing frames). */
+  trackScore: z.number().min(0).max(1).nullable().optional(),
+  /** Frames the track has been seen in so far. */
+  trackAge: z.number().int().nonnegative().optional(),
 });
 export type Face = z.infer<typeof FaceSchema>;
 
+/**
+ * Where the time of one analysed frame went, in ms. `ts` of the result is the capture time on the server's
+ * clock; these are the stages after it, in order.
+ */
+export const FrameTimingsSchema = z
+  .object({
+    /** From capture (the frame passing through the SFU) to its decoded picture reaching the inference node. */
+    decodeMs: z.number(),
+    /** Waiting for the analysis worker (the newest frame wins; older ones are dropped, not queued). */
+    queueMs: z.number(),
+    detectMs: z.number(),
+    classifyMs: z.number(),
+    trackMs: z.number(),
+    /** Capture to the result leaving the inference node. */
+    totalMs: z.number(),
+    /** Capture to the server pushing the result to viewers (set by the server). */
+    emitMs: z.number(),
+  })
+  .partial();
+export type FrameTimings = z.infer<typeof FrameTimingsSchema>;
+
 /** Results for one frame of one camera: the seam between inference and every viewer. */
 export const FrameResultSchema = z.object({
-  cameraId: z.string(),
-  /** Capture time of the frame, ms since epoch. */
+  cameraId: z.string().min(1).max(64),
+  /** Capture time of the frame on the server's clock, ms since epoch. */
   ts: z.number(),
+  /** Increases by one per analysed frame of this camera on its node (restarts from 0 on another node). */
+  seq: z.number().int().nonnegative().optional(),
   width: z.number().int().positive(),
   height: z.number().int().positive(),
-  faces: z.array(FaceSchema),
-  timings: z.object({ detectMs: z.number(), classifyMs: z.number(), totalMs: z.number() }).partial(),
+  faces: z.array(FaceSchema).max(256),
+  timings: FrameTimingsSchema,
+  /** The inference node that analysed it. */
+  nodeId: z.string().max(64).optional(),
 });
 export type FrameResult = z.infer<typeof FrameResultSchema>;

@@ -83,6 +83,8 @@ export const clientRequests = {
     request: z.object({ direction: z.enum(['send', 'recv']) }).strict(),
     response: TransportOptionsSchema,
   },
+  /** The server's clock (ms since epoch): pages line results (stamped on the server's clock) up with their video. */
+  'clock:now': { request: Empty, response: z.object({ now: z.number() }) },
   'transport:connect': {
     request: z.object({ transportId: IdSchema, dtlsParameters: DtlsParametersSchema }).strict(),
     response: Empty,

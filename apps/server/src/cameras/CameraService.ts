@@ -4,6 +4,7 @@ import type { Database } from '@maskwatch/db/Database';
 import { DbError } from '@maskwatch/db/DbError';
 import {
   redactRtspUrl,
+  type AnalysisState,
   type Camera,
   type CameraStatus,
   type CameraView,
@@ -23,7 +24,11 @@ type LiveState = {
   producer: types.Producer | undefined;
   /** Who publishes it (a socket id or `ingest`), so a stale publisher cannot reset a newer one's state. */
   publisher: string | undefined;
+  /** Set by the InferenceManager. */
+  analysis: AnalysisState;
 };
+
+const ANALYSIS_OFF: AnalysisState = { status: 'off', detail: null, nodeId: null };
 
 export type CameraServiceEvents = {
   /** Record or live state changed: push `camera:state`. */
@@ -77,6 +82,7 @@ export class CameraService extends EnhancedEmitter<CameraServiceEvents> {
       hasVideo: producer !== undefined,
       facesInView: live?.facesInView ?? null,
       producerId: producer?.id ?? null,
+      analysis: live?.analysis ?? ANALYSIS_OFF,
     };
   }
 
@@ -93,6 +99,7 @@ export class CameraService extends EnhancedEmitter<CameraServiceEvents> {
         name: input.name,
         kind: input.kind,
         enabled: input.enabled ?? true,
+        analysisEnabled: input.analysisEnabled ?? true,
         rtspUrl: input.kind === 'rtsp' ? input.rtspUrl : null,
       });
     } catch (error) {
@@ -188,10 +195,27 @@ export class CameraService extends EnhancedEmitter<CameraServiceEvents> {
     this.#emitState(id);
   }
 
+  /** The analysis state (the InferenceManager's): viewers hear about changes only. */
+  setAnalysis(id: string, analysis: AnalysisState): void {
+    if (!this.#repo.get(id)) return;
+    const live = this.#state(id);
+    const was = live.analysis;
+    if (was.status === analysis.status && was.detail === analysis.detail && was.nodeId === analysis.nodeId) return;
+    live.analysis = analysis;
+    this.#emitState(id);
+  }
+
   #state(id: string): LiveState {
     let live = this.#live.get(id);
     if (!live) {
-      live = { status: 'offline', statusDetail: null, facesInView: null, producer: undefined, publisher: undefined };
+      live = {
+        status: 'offline',
+        statusDetail: null,
+        facesInView: null,
+        producer: undefined,
+        publisher: undefined,
+        analysis: ANALYSIS_OFF,
+      };
       this.#live.set(id, live);
     }
     return live;

@@ -131,6 +131,7 @@ const OTHER_PARTS = new Set([
   'MASKWATCH_WORKER_PREBUILT',
   'MASKWATCH_APT_EXTRA',
   'MASKWATCH_SCREENSHOTS',
+  'MASKWATCH_LOG_NAME',
 ]);
 
 /** Unknown MASKWATCH_* variables are likely typos: the caller logs them. */

@@ -11,6 +11,7 @@ import type { MediaService } from '../media/MediaService.ts';
 import { VIEWERS_ROOM, type HandlerContext, type IoServer } from './context.ts';
 import { Peer } from './Peer.ts';
 import { registerCameraHandlers } from './registerCameraHandlers.ts';
+import { registerClockHandlers } from './registerClockHandlers.ts';
 import { registerTransportHandlers } from './registerTransportHandlers.ts';
 import { registerViewerHandlers } from './registerViewerHandlers.ts';
 
@@ -76,6 +77,7 @@ export class SignallingServer {
       registerCameraHandlers(ctx);
       registerViewerHandlers(ctx);
       registerTransportHandlers(ctx);
+      registerClockHandlers(ctx);
       socket.onAny((event: unknown, ...args: unknown[]) => {
         const name = String(event);
         if (isClientRequestName(name)) return;

@@ -41,4 +41,11 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX training_runs_started_at ON training_runs (started_at);
     `,
   },
+  {
+    version: 3,
+    name: 'camera_analysis',
+    sql: `
+      ALTER TABLE cameras ADD COLUMN analysis_enabled INTEGER NOT NULL DEFAULT 1 CHECK (analysis_enabled IN (0, 1));
+    `,
+  },
 ];
