@@ -3,6 +3,8 @@ import { z } from 'zod';
 /** Reason codes carried by every error answer (socket.io acks, `server:error`, HTTP bodies). */
 export const ERROR_CODES = [
   'bad_request',
+  'unauthorized',
+  'forbidden',
   'not_found',
   'conflict',
   'payload_too_large',
@@ -16,6 +18,8 @@ export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
 
 export const HTTP_STATUS: Record<ErrorCode, number> = {
   bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,

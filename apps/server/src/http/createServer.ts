@@ -3,10 +3,13 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { ensureInferenceSecret } from '@maskwatch/common/inferenceSecret';
 import { Database } from '@maskwatch/db/Database';
+import { INFERENCE_NAMESPACE } from '@maskwatch/protocol/inference';
 import { ApiServer } from '../api/ApiServer.ts';
 import { CameraService } from '../cameras/CameraService.ts';
 import type { Config } from '../config/Config.ts';
+import { InferenceManager } from '../inference/InferenceManager.ts';
 import { IngestManager } from '../ingest/IngestManager.ts';
 import { createLogger } from '../logger.ts';
 import { MediaService } from '../media/MediaService.ts';
@@ -34,6 +37,7 @@ export type RunningServer = {
     cameras: CameraService;
     ingest: IngestManager;
     signalling: SignallingServer;
+    inference: InferenceManager;
   };
   /** Closes everything this server opened; safe to call twice. */
   close(): Promise<void>;
@@ -147,6 +151,18 @@ export async function createServer(config: Config): Promise<RunningServer> {
       });
     });
 
+    // Live analysis: inference nodes connect to /inference with the shared secret; their results go to viewers.
+    const inference = new InferenceManager({
+      namespace: signalling.io.of(INFERENCE_NAMESPACE),
+      cameras,
+      media,
+      secret: ensureInferenceSecret(config.dataDir, config.inferenceSecret),
+      listenIp: config.inferenceListenIp,
+    });
+    closers.push(() => inference.close());
+    inference.on('results', (result) => signalling.pushResults(result));
+    inference.start();
+
     const ingest = new IngestManager({ cameras, media, ffmpegPath: config.ffmpegPath, mode: config.rtspMode });
     // Ingest closes before the media service (closers run in reverse).
     closers.push(() => ingest.close());
@@ -166,7 +182,7 @@ export async function createServer(config: Config): Promise<RunningServer> {
       servesWeb: pages !== undefined,
       certPath: certificate?.certPath,
       selfSigned: certificate !== undefined && !(config.tlsCert && config.tlsKey),
-      internals: { db, media, cameras, ingest, signalling },
+      internals: { db, media, cameras, ingest, signalling, inference },
       close: () => (closing ??= closeAll()),
     };
   } catch (error) {

@@ -19,3 +19,8 @@ export type HandlerContext = {
 
 /** socket.io room that every joined viewer is in. */
 export const VIEWERS_ROOM = 'viewers';
+
+/** socket.io room of a camera's own page: it gets the camera's results (viewers get every camera's). */
+export function resultsRoom(cameraId: string): string {
+  return `results:${cameraId}`;
+}

@@ -1,7 +1,8 @@
-import type { Box, Face } from '@maskwatch/protocol/faces';
+import type { Face } from '@maskwatch/protocol/faces';
 
 import { MaskClassifier } from '../classify/MaskClassifier.ts';
 import { FaceDetector } from '../detect/FaceDetector.ts';
+import { clipBox } from '../image/clipBox.ts';
 import { decodeImage } from '../image/decodeImage.ts';
 import type { RgbFrame } from '../image/RgbFrame.ts';
 import { ModelManifest } from '../manifest/ModelManifest.ts';
@@ -9,13 +10,6 @@ import { VisionError } from '../VisionError.ts';
 import type { FacePipelineOptions, FrameAnalysis } from './FacePipelineTypes.ts';
 
 export type { FacePipelineOptions, FrameAnalysis, FrameTimings } from './FacePipelineTypes.ts';
-
-const clip = (box: Box, width: number, height: number): Box => [
-  Math.min(Math.max(box[0], 0), width),
-  Math.min(Math.max(box[1], 0), height),
-  Math.min(Math.max(box[2], 0), width),
-  Math.min(Math.max(box[3], 0), height),
-];
 
 /**
  * Detector + classifier: every face of a frame found, cropped and classified in one batched run. Owns both
@@ -64,7 +58,7 @@ export class FacePipeline {
     const faces: Face[] = detected.map((d, i) => {
       const c = classes[i]!;
       return {
-        box: clip(d.box, frame.width, frame.height),
+        box: clipBox(d.box, frame.width, frame.height),
         label: c.label,
         score: c.score,
         detScore: Math.min(1, Math.max(0, d.score)),
