@@ -1,4 +1,4 @@
-import type { Box, Face } from '@maskwatch/protocol/faces';
+import { MASK_LABELS, type Box, type Face } from '@maskwatch/protocol/faces';
 
 import { MaskClassifier } from '../classify/MaskClassifier.ts';
 import { FaceDetector } from '../detect/FaceDetector.ts';
@@ -24,11 +24,14 @@ const clip = (box: Box, width: number, height: number): Box => [
 export class FacePipeline {
   readonly detector: FaceDetector;
   readonly classifier: MaskClassifier;
+  /** For each of MASK_LABELS, its index in the classifier's output (-1: the model has no such label). */
+  readonly #labelIndex: number[];
   #closed = false;
 
   private constructor(detector: FaceDetector, classifier: MaskClassifier) {
     this.detector = detector;
     this.classifier = classifier;
+    this.#labelIndex = MASK_LABELS.map((label) => classifier.labels.indexOf(label));
   }
 
   static async create(options: FacePipelineOptions = {}): Promise<FacePipeline> {
@@ -70,7 +73,8 @@ export class FacePipeline {
         detScore: Math.min(1, Math.max(0, d.score)),
       };
     });
-    return { faces, timings: { detectMs: t1 - t0, classifyMs: t2 - t1, totalMs: t2 - t0 } };
+    const probabilities = classes.map((c) => this.#labelIndex.map((k) => (k >= 0 ? c.probabilities[k]! : 0)));
+    return { faces, probabilities, timings: { detectMs: t1 - t0, classifyMs: t2 - t1, totalMs: t2 - t0 } };
   }
 
   /** Decodes an encoded image (path or bytes) then analyzes it; `timings.decodeMs` is set and counted in totalMs. */
