@@ -1,4 +1,4 @@
-import type { Face } from '@maskwatch/protocol/faces';
+import { MASK_LABELS, type Face } from '@maskwatch/protocol/faces';
 
 import { MaskClassifier } from '../classify/MaskClassifier.ts';
 import { FaceDetector } from '../detect/FaceDetector.ts';
@@ -18,11 +18,14 @@ export type { FacePipelineOptions, FrameAnalysis, FrameTimings } from './FacePip
 export class FacePipeline {
   readonly detector: FaceDetector;
   readonly classifier: MaskClassifier;
+  /** For each of MASK_LABELS, its index in the classifier's output (-1: the model has no such label). */
+  readonly #labelIndex: number[];
   #closed = false;
 
   private constructor(detector: FaceDetector, classifier: MaskClassifier) {
     this.detector = detector;
     this.classifier = classifier;
+    this.#labelIndex = MASK_LABELS.map((label) => classifier.labels.indexOf(label));
   }
 
   static async create(options: FacePipelineOptions = {}): Promise<FacePipeline> {
@@ -64,7 +67,13 @@ export class FacePipeline {
         detScore: Math.min(1, Math.max(0, d.score)),
       };
     });
-    return { faces, timings: { detectMs: t1 - t0, classifyMs: t2 - t1, totalMs: t2 - t0 } };
+    const probabilities = classes.map((c) => this.inMaskLabelOrder(c.probabilities));
+    return { faces, probabilities, timings: { detectMs: t1 - t0, classifyMs: t2 - t1, totalMs: t2 - t0 } };
+  }
+
+  /** A classifier's probabilities rearranged in MASK_LABELS order (0 for a label the model lacks). */
+  inMaskLabelOrder(probabilities: readonly number[]): number[] {
+    return this.#labelIndex.map((k) => (k >= 0 ? probabilities[k]! : 0));
   }
 
   /** Decodes an encoded image (path or bytes) then analyzes it; `timings.decodeMs` is set and counted in totalMs. */

@@ -11,7 +11,7 @@ export type BatchFace = {
   detScore: number;
   label: MaskLabel;
   score: number;
-  /** Per label, in the classifier's label order (MASK_LABELS). */
+  /** Per label, in MASK_LABELS order (what the tracker votes on). */
   probabilities: number[];
 };
 
@@ -52,7 +52,7 @@ export async function analyzeBatch(pipeline: FacePipeline, frames: readonly RgbF
         detScore: scores[j]!,
         label: c.label,
         score: c.score,
-        probabilities: c.probabilities,
+        probabilities: pipeline.inMaskLabelOrder(c.probabilities),
       };
     });
     return { faces, detectMs, classifyMs };
