@@ -16,7 +16,7 @@ export type Analysed = { results: BatchFrameAnalysis[]; frames: Uint8Array[] };
 type Pending = { resolve: (value: Analysed) => void; reject: (error: Error) => void };
 
 const START_TIMEOUT_MS = 120_000;
-const ENTRY = new URL('./analysis.worker.ts', import.meta.url);
+const ENTRY = new URL('./analysis.worker.mjs', import.meta.url);
 
 /**
  * Owns the analysis worker thread (ONNX off the main thread). `analyse` sends a batch of frames (their buffers are
@@ -48,26 +48,35 @@ export class AnalysisWorker extends EnhancedEmitter<AnalysisWorkerEvents> {
   }
 
   static #spawn(init: WorkerInit): Promise<{ worker: Worker; info: WorkerInfo }> {
-    // The parent runs under tsx; the worker inherits its loader through execArgv.
+    // analysis.worker.mjs registers tsx in the worker, then loads analysis.worker.ts.
     const worker = new Worker(ENTRY, { workerData: init });
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        void worker.terminate();
-        reject(new Error(`analysis worker not ready within ${START_TIMEOUT_MS / 1000} s`));
-      }, START_TIMEOUT_MS);
-      const fail = (error: Error) => {
+      // Only our own listeners come off afterwards: Node's Worker keeps listeners of its own on itself.
+      const done = () => {
         clearTimeout(timer);
+        worker.off('error', fail);
+        worker.off('exit', exited);
+        worker.off('message', ready);
+      };
+      const fail = (error: Error) => {
+        done();
         void worker.terminate();
         reject(error);
       };
-      worker.once('error', fail);
-      worker.once('exit', (code) => fail(new Error(`analysis worker exited (${code}) while starting`)));
-      worker.once('message', (message: FromWorker) => {
-        clearTimeout(timer);
-        worker.removeAllListeners();
-        if (message.type === 'ready') resolve({ worker, info: message.info });
-        else fail(new Error(message.type === 'init-failed' ? message.message : 'analysis worker did not start'));
-      });
+      const exited = (code: number) => fail(new Error(`analysis worker exited (${code}) while starting`));
+      const ready = (message: FromWorker) => {
+        if (message.type === 'ready') {
+          done();
+          resolve({ worker, info: message.info });
+        } else fail(new Error(message.type === 'init-failed' ? message.message : 'analysis worker did not start'));
+      };
+      const timer = setTimeout(
+        () => fail(new Error(`analysis worker not ready within ${START_TIMEOUT_MS / 1000} s`)),
+        START_TIMEOUT_MS,
+      );
+      worker.on('error', fail);
+      worker.on('exit', exited);
+      worker.on('message', ready);
     });
   }
 

@@ -41,7 +41,6 @@ const NEEDS_KEYFRAME = /keyframe|key frame|reference|corrupt|error while decodin
 export class CameraDecoder extends EnhancedEmitter<CameraDecoderEvents> {
   readonly cameraId: string;
   readonly rtpPort: number;
-  readonly #options: CameraDecoderOptions;
   readonly #supervisor: FfmpegSupervisor;
   readonly #reader = new FrameReader();
   readonly #log: Logger;
@@ -55,7 +54,6 @@ export class CameraDecoder extends EnhancedEmitter<CameraDecoderEvents> {
     super();
     this.cameraId = options.cameraId;
     this.rtpPort = options.rtpPort;
-    this.#options = options;
     this.#stallMs = options.stallMs ?? 3000;
     this.#log = createLogger('CameraDecoder', { cameraId: options.cameraId, rtpPort: options.rtpPort });
     const sdp = buildSdp(options.stream, options.host, options.rtpPort);
@@ -79,6 +77,7 @@ export class CameraDecoder extends EnhancedEmitter<CameraDecoderEvents> {
     });
     this.#supervisor.on('line', (line) => {
       if (this.#reader.line(line)) return;
+      this.#log.debug({ line }, 'ffmpeg');
       if (NEEDS_KEYFRAME.test(line)) this.safeEmit('keyframe');
     });
     this.#supervisor.on('exit', (info) => {

@@ -25,6 +25,8 @@ type Header = { pts: number; width: number; height: number };
 const OUT_LINE = new RegExp(`^\\[${SHOWINFO_OUT} @ \\S+\\] n:\\s*\\d+ pts:\\s*(-?\\d+) .*? s:(\\d+)x(\\d+)`);
 const OUT_TIME_BASE = new RegExp(`^\\[${SHOWINFO_OUT} @ \\S+\\] config in time_base: (\\d+)/(\\d+)`);
 const IN_LINE = new RegExp(`^\\[${SHOWINFO_IN} @ \\S+\\] n:`);
+/** A stamp before this (2001) is not a wall-clock time. */
+const WALL_CLOCK_EPOCH_MS = 1e12;
 /** More frame headers than this waiting for their bytes, or bytes for more frames than this without headers: lost. */
 const MAX_PENDING = 8;
 
@@ -86,13 +88,11 @@ export class FrameReader extends EnhancedEmitter<FrameReaderEvents> {
       this.#headers.shift();
       this.#lastFrameBytes = size;
       const data = this.#take(size);
-      this.safeEmit('frame', {
-        data,
-        width: header.width,
-        height: header.height,
-        arrivedAt: header.pts * this.#timeBase * 1000,
-        decodedAt: Date.now(),
-      });
+      const decodedAt = Date.now();
+      const stamped = header.pts * this.#timeBase * 1000;
+      // The frames ffmpeg read while probing may carry no wall-clock stamp (pts 0): they arrived about now.
+      const arrivedAt = stamped > WALL_CLOCK_EPOCH_MS && stamped <= decodedAt ? stamped : decodedAt;
+      this.safeEmit('frame', { data, width: header.width, height: header.height, arrivedAt, decodedAt });
     }
   }
 

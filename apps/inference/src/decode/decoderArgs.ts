@@ -33,18 +33,22 @@ export function buildDecoderArgs(options: DecoderArgsOptions): string[] {
     '-nostats',
     '-protocol_whitelist',
     'pipe,udp,rtp',
-    // Not `-fflags nobuffer`: it drops the packets read while probing, the key frame among them.
-    '-fflags',
-    '+discardcorrupt',
+    // Not `-fflags nobuffer`: it drops the packets read while probing, the key frame among them. Not
+    // `discardcorrupt` either: a source whose every frame conceals an error would never be analysed at all.
     '-flags',
     'low_delay',
     '-probesize',
     '32',
     '-analyzeduration',
     '0',
-    // A packet lost on the way waits this long (µs) for its retransmission before the frame goes on without it.
-    '-max_delay',
-    '100000',
+    '-reorder_queue_size',
+    '0',
+    // A key frame arrives as a burst of packets: a small socket buffer drops some of them.
+    '-buffer_size',
+    String(4 * 1024 * 1024),
+    // One decoding thread: frame threads would each hold a frame back (latency), and cameras run in parallel anyway.
+    '-threads',
+    '1',
     '-use_wallclock_as_timestamps',
     '1',
     '-copyts',
@@ -60,6 +64,8 @@ export function buildDecoderArgs(options: DecoderArgsOptions): string[] {
     '-an',
     '-vf',
     filters.join(','),
+    '-filter_threads',
+    '1',
     '-fps_mode',
     'passthrough',
     '-f',
