@@ -43,7 +43,6 @@ const OptionsSchema = z
 type ResolvedOptions = z.output<typeof OptionsSchema>;
 
 const UNTRACKED: Readonly<TrackFields> = Object.freeze({
-  trackId: null,
   trackLabel: null,
   trackScore: null,
   trackAge: 0,
