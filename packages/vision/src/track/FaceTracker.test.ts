@@ -13,7 +13,7 @@ const NO_MASK = [0.1, 0.8, 0.1];
 
 /** A detection of a size x size face at (x, y), with its own marker to follow it through the tracker. */
 type Det = TrackDetection & { who: string };
-type Ids = Array<number | null | undefined>;
+type Ids = Array<number | null | '-'>;
 const face = (who: string, x: number, y: number, size: number, p: number[] = MASK, detScore: number = 0.9): Det => {
   let best = 0;
   for (let i = 1; i < p.length; i++) if (p[i]! > p[best]!) best = i;
@@ -31,9 +31,12 @@ const face = (who: string, x: number, y: number, size: number, p: number[] = MAS
 const run = (tracker: FaceTracker, frames: Det[][], t0: number = 1000): Array<FaceTrackerUpdate<Det>> =>
   frames.map((dets, i) => tracker.update(dets, t0 + i * FRAME_MS));
 
-/** who → the track ids its detections got, frame by frame (null: none yet / not seen). */
+/** who → the track ids its detections got, frame by frame (null: no id yet, '-': not in that frame). */
 const idsOf = (updates: Array<FaceTrackerUpdate<Det>>, who: string): Ids =>
-  updates.map((u) => u.faces.find((f) => f.who === who)?.trackId);
+  updates.map((u) => {
+    const f = u.faces.find((x) => x.who === who);
+    return f === undefined ? '-' : (f.trackId ?? null);
+  });
 
 describe('FaceTracker', () => {
   it('keeps stable ids, numbered from 1, for faces moving at different speeds; output in input order', () => {
@@ -103,7 +106,7 @@ describe('FaceTracker', () => {
         `${label}: A ${a.join(',')}`,
       );
       assert.ok(
-        b.slice(2).every((id) => id === idB || id === undefined),
+        b.slice(2).every((id) => id === idB || id === '-'),
         `${label}: B ${b.join(',')}`,
       );
     };
@@ -125,11 +128,11 @@ describe('FaceTracker', () => {
     );
     const updates = run(tracker, frames);
     assert.deepEqual(
-      idsOf(updates, 'still').filter((id) => id !== undefined),
+      idsOf(updates, 'still').filter((id) => id !== '-'),
       [null, null, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1],
     );
     assert.deepEqual(
-      idsOf(updates, 'mover').filter((id) => id !== undefined),
+      idsOf(updates, 'mover').filter((id) => id !== '-'),
       [null, null, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2],
     );
     assert.ok(updates.every((u) => u.ended.length === 0));
@@ -160,7 +163,7 @@ describe('FaceTracker', () => {
     // Back at the same place: a new person as far as the tracker knows.
     const back = [2800, 3000, 3200].map((t) => seen(t).faces[0]!);
     assert.deepEqual(
-      back.map((f) => f.trackId),
+      back.map((f) => f.trackId ?? null),
       [null, null, 2],
     );
     assert.deepEqual(
@@ -184,7 +187,6 @@ describe('FaceTracker', () => {
       updates.at(-1)!.faces.find((f) => f.who === 'noise'),
       {
         ...frames[9]![2]!,
-        trackId: null,
         trackLabel: null,
         trackScore: null,
         trackAge: 0,
@@ -202,7 +204,7 @@ describe('FaceTracker', () => {
     run(tracker, frames);
     assert.equal(tracker.trackCount, 1);
     const next = tracker.update([face('new', 700, 400, 60)], 3000);
-    assert.equal(next.faces[0]!.trackId, null);
+    assert.equal(next.faces[0]!.trackId, undefined);
     tracker.update([face('new', 700, 400, 60)], 3200);
     assert.equal(tracker.update([face('new', 700, 400, 60)], 3400).faces[0]!.trackId, 2);
   });

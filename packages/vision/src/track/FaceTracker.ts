@@ -1,4 +1,4 @@
-import { MASK_LABELS, type Box } from '@maskwatch/protocol/faces';
+import { MASK_LABELS } from '@maskwatch/protocol/faces';
 import { z } from 'zod';
 
 import { VisionError } from '../VisionError.ts';
@@ -43,7 +43,6 @@ const OptionsSchema = z
 type ResolvedOptions = z.output<typeof OptionsSchema>;
 
 const UNTRACKED: Readonly<TrackFields> = Object.freeze({
-  trackId: null,
   trackLabel: null,
   trackScore: null,
   trackAge: 0,
@@ -126,6 +125,7 @@ export class FaceTracker {
       else if (d.detScore >= lowScore) low.push(i);
     });
     const stage = (trackIdx: number[], detIdx: number[], minIou: number, buffer: number): void => {
+      if (trackIdx.length === 0 || detIdx.length === 0) return;
       const pairs = associate(
         trackIdx.map((t) => predicted[t]!),
         detIdx.map((d) => detections[d]!.box),
@@ -134,8 +134,14 @@ export class FaceTracker {
       );
       for (const [t, d] of pairs) take(trackIdx[t]!, detIdx[d]!);
     };
-    const free = (pick: (track: Track) => boolean): number[] =>
-      this.#tracks.flatMap((track, i) => (!matched.has(track) && pick(track) ? [i] : []));
+    const free = (pick: (track: Track) => boolean): number[] => {
+      const out: number[] = [];
+      for (let i = 0; i < this.#tracks.length; i++) {
+        const track = this.#tracks[i]!;
+        if (!matched.has(track) && pick(track)) out.push(i);
+      }
+      return out;
+    };
     const freeHigh = (): number[] => high.filter((d) => owner[d] === null);
 
     // 1. High-score detections to confirmed tracks, seen or lost.
@@ -182,7 +188,8 @@ export class FaceTracker {
       owner[d] = track;
     }
 
-    const faces = detections.map((det, i): TrackedFace<D> => ({ ...det, ...(owner[i]?.fields() ?? UNTRACKED) }));
+    // Object.assign, not a spread: V8 spreads these objects an order of magnitude slower (measured, bench:track).
+    const faces = detections.map((det, i) => Object.assign({}, det, owner[i]?.fields() ?? UNTRACKED) as TrackedFace<D>);
     return { faces, ended };
   }
 
@@ -200,15 +207,15 @@ export class FaceTracker {
 }
 
 function checkDetection(det: TrackDetection, index: number): void {
-  const box: Box = det.box;
-  const ok =
+  const { box, probabilities } = det;
+  let ok =
     Array.isArray(box) &&
     box.length === 4 &&
-    box.every(Number.isFinite) &&
     Number.isFinite(det.detScore) &&
-    Array.isArray(det.probabilities) &&
-    det.probabilities.length === MASK_LABELS.length &&
-    det.probabilities.every(Number.isFinite);
+    Array.isArray(probabilities) &&
+    probabilities.length === MASK_LABELS.length;
+  for (let i = 0; ok && i < 4; i++) ok = Number.isFinite(box[i]);
+  for (let i = 0; ok && i < MASK_LABELS.length; i++) ok = Number.isFinite(probabilities[i]);
   if (!ok) {
     throw new VisionError(
       'INVALID_ARGUMENT',

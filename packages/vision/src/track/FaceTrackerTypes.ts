@@ -13,10 +13,13 @@ export type TrackDetection = {
   probabilities: readonly number[];
 };
 
-/** The fields the tracker adds to a detection (null/0 for a detection no track took). */
+/** The fields the tracker adds to a detection; a TrackedFace is a valid protocol Face (extra fields aside). */
 export type TrackFields = {
-  /** Stable per camera (per FaceTracker), 1, 2, 3…; null until the track is confirmed (`minHits`). */
-  trackId: number | null;
+  /**
+   * Stable per camera (per FaceTracker), 1, 2, 3…; absent until the track is confirmed (`minHits`) and for a
+   * detection no track took, as in the protocol's Face.
+   */
+  trackId?: number;
   /** Voted label, null until decided (see TrackVote). */
   trackLabel: MaskLabel | null;
   /** Confidence of trackLabel, 0..1; null with it. */

@@ -56,7 +56,9 @@ export class Track {
 
   fields(): TrackFields {
     const { label, score } = this.#vote.verdict;
-    return { trackId: this.id, trackLabel: label, trackScore: score, trackAge: this.hits };
+    const fields: TrackFields = { trackLabel: label, trackScore: score, trackAge: this.hits };
+    if (this.id !== null) fields.trackId = this.id;
+    return fields;
   }
 
   ended(reason: EndedTrack['reason']): EndedTrack {

@@ -62,11 +62,11 @@ export class TrackVote {
     const n = this.#count;
     if (n < minObservations) return { label: null, score: null };
 
-    const compliant = this.#median(this.#pMask, n, () => true) >= maskThreshold;
+    const compliant = this.#median(this.#pMask, n, false) >= maskThreshold;
     const side = this.#side(compliant);
     if (side.share >= minConsensus) {
       if (compliant) return { label: 'mask', score: side.share * side.meanConfidence };
-      const ratio = this.#median(this.#ratio, n, (i) => this.#pMask[i]! < maskThreshold);
+      const ratio = this.#median(this.#ratio, n, true);
       return { label: ratio > 0.5 ? 'incorrect' : 'no_mask', score: side.share * side.meanConfidence };
     }
     // No consensus: keep a decided label (with its now lower confidence), else stay undecided.
@@ -92,12 +92,16 @@ export class TrackVote {
     return { share: agree / n, meanConfidence: agree > 0 ? confidence / agree : 0 };
   }
 
-  /** Median of the first `n` slots of `values` kept by `keep` (insertion sort: at most `window` values). */
-  #median(values: Float64Array, n: number, keep: (i: number) => boolean): number {
+  /**
+   * Median of the first `n` slots of `values`, or of those whose frame is on the non-compliant side
+   * (insertion sort: at most `window` values).
+   */
+  #median(values: Float64Array, n: number, nonCompliantOnly: boolean): number {
     const s = this.#scratch;
+    const tau = this.options.maskThreshold;
     let k = 0;
     for (let i = 0; i < n; i++) {
-      if (!keep(i)) continue;
+      if (nonCompliantOnly && this.#pMask[i]! >= tau) continue;
       const v = values[i]!;
       let j = k++;
       while (j > 0 && s[j - 1]! > v) {

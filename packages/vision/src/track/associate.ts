@@ -28,13 +28,30 @@ export function bufferedIou(a: Box, b: Box, buffer: number = 0): number {
   return union > 0 ? inter / union : 0;
 }
 
+// Scratch buffers reused across calls (this runs for every frame of every camera; it is synchronous, so one set
+// per thread is enough). Zeroed over the part used.
+let overlapBuffer = new Float64Array(1024);
+let countBuffer = new Int32Array(128);
+function scratch(size: number): Float64Array {
+  if (overlapBuffer.length < size) overlapBuffer = new Float64Array(size * 2);
+  const view = overlapBuffer.subarray(0, size);
+  view.fill(0);
+  return view;
+}
+function counts(size: number): Int32Array {
+  if (countBuffer.length < size) countBuffer = new Int32Array(size * 2);
+  const view = countBuffer.subarray(0, size);
+  view.fill(0);
+  return view;
+}
+
 /**
  * Matches track boxes to detection boxes: the assignment with the most pairs of IoU >= `minIou` (buffered by
  * `buffer`), then the highest total IoU. Returns [trackIndex, detectionIndex] pairs.
  *
- * Faces far apart never compete, so the pairs are split into groups that share a candidate; most groups are one
- * track and one detection, matched directly, and only real conflicts (crossing paths, crowds) go through the
- * assignment solver.
+ * Faces far apart never compete: a track and a detection that are each other's only candidate are matched
+ * directly (most faces, most frames), and only the groups that share candidates (crossing paths, crowds) go through
+ * the assignment solver.
  */
 export function associate(
   tracks: readonly Box[],
@@ -47,9 +64,35 @@ export function associate(
   const pairs: Array<[number, number]> = [];
   if (nt === 0 || nd === 0) return pairs;
 
-  const overlap = new Float64Array(nt * nd);
-  // Union-find over tracks (0..nt-1) and detections (nt..nt+nd-1).
+  const overlap = scratch(nt * nd);
+  const rowCount = counts(nt + nd);
+  // Detection d counts at colCount[d]: one buffer for both.
+  const colCount = rowCount.subarray(nt);
+  let contested = false;
+  for (let t = 0; t < nt; t++) {
+    const tb = tracks[t]!;
+    for (let d = 0; d < nd; d++) {
+      const value = bufferedIou(tb, detections[d]!, buffer);
+      if (value < minIou || value <= 0) continue;
+      overlap[t * nd + d] = value;
+      if (++rowCount[t]! > 1) contested = true;
+      if (++colCount[d]! > 1) contested = true;
+    }
+  }
+  for (let t = 0; t < nt; t++) {
+    if (rowCount[t] !== 1) continue;
+    for (let d = 0; d < nd; d++) {
+      if (overlap[t * nd + d]! > 0) {
+        if (colCount[d] === 1) pairs.push([t, d]);
+        break;
+      }
+    }
+  }
+  if (!contested) return pairs;
+
+  // The contested pairs, grouped by shared candidates: union-find over tracks (0..nt-1) then detections.
   const parent = new Int32Array(nt + nd);
+  const inGroup = new Uint8Array(nt + nd);
   for (let i = 0; i < parent.length; i++) parent[i] = i;
   const find = (x: number): number => {
     while (parent[x] !== x) {
@@ -59,19 +102,18 @@ export function associate(
     return x;
   };
   for (let t = 0; t < nt; t++) {
-    const tb = tracks[t]!;
     for (let d = 0; d < nd; d++) {
-      const value = bufferedIou(tb, detections[d]!, buffer);
-      if (value < minIou || value <= 0) continue;
-      overlap[t * nd + d] = value;
+      if (overlap[t * nd + d] === 0 || (rowCount[t] === 1 && colCount[d] === 1)) continue;
+      inGroup[t] = 1;
+      inGroup[nt + d] = 1;
       const a = find(t);
       const b = find(nt + d);
       if (a !== b) parent[a] = b;
     }
   }
-
   const groups = new Map<number, { tracks: number[]; detections: number[] }>();
   for (let x = 0; x < nt + nd; x++) {
+    if (inGroup[x] === 0) continue;
     const root = find(x);
     let group = groups.get(root);
     if (group === undefined) {
@@ -84,11 +126,6 @@ export function associate(
   for (const group of groups.values()) {
     const gt = group.tracks.length;
     const gd = group.detections.length;
-    if (gt === 0 || gd === 0) continue;
-    if (gt === 1 && gd === 1) {
-      pairs.push([group.tracks[0]!, group.detections[0]!]);
-      continue;
-    }
     const cost = new Float64Array(gt * gd);
     for (let i = 0; i < gt; i++) {
       for (let j = 0; j < gd; j++) {

@@ -64,6 +64,38 @@ describe('solveAssignment', () => {
 });
 
 describe('associate', () => {
+  it('finds the optimal pairs on random crowded scenes (direct pairs and solved groups together)', () => {
+    let seed = 11;
+    const random = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const box = (): [number, number, number, number] => {
+      const x = random() * 200;
+      const y = random() * 60;
+      const size = 20 + random() * 30;
+      return [x, y, x + size, y + size];
+    };
+    for (let trial = 0; trial < 200; trial++) {
+      const tracks = Array.from({ length: 1 + Math.floor(random() * 6) }, box);
+      const dets = Array.from({ length: 1 + Math.floor(random() * 6) }, box);
+      const pairs = associate(tracks, dets, 0.2);
+      const cost = new Float64Array(tracks.length * dets.length);
+      tracks.forEach((t, i) =>
+        dets.forEach((d, j) => {
+          const v = bufferedIou(t, d);
+          cost[i * dets.length + j] = v >= 0.2 ? 1 - v : Infinity;
+        }),
+      );
+      const best = bruteForce(cost, tracks.length, dets.length, 1);
+      assert.equal(new Set(pairs.map((p) => p[0])).size, pairs.length);
+      assert.equal(new Set(pairs.map((p) => p[1])).size, pairs.length);
+      assert.equal(pairs.length, best.pairs, `trial ${trial}: pair count`);
+      const total = pairs.reduce((sum, [t, d]) => sum + cost[t * dets.length + d]!, 0);
+      assert.ok(Math.abs(total - best.total) < 1e-9, `trial ${trial}: total ${total} vs ${best.total}`);
+    }
+  });
+
   it('prefers the assignment with the best total overlap over a greedy first pick', () => {
     // Track 0 overlaps both detections, best with detection 0; track 1 only detection 0. Greedy would give
     // detection 0 to track 0 and leave track 1 unmatched; the optimum matches both.
