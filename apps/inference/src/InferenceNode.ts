@@ -34,7 +34,8 @@ export async function createInferenceNode(config: NodeConfig): Promise<RunningNo
   const worker = await AnalysisWorker.create({
     detector: config.detector,
     classifier: config.classifier,
-    detectorOptions: { maxInputSide: config.detectorInput },
+    // Weak detections (0.3..0.6) continue tracks through a turned or blurred face; alone they are not shown.
+    detectorOptions: { maxInputSide: config.detectorInput, scoreThreshold: 0.3 },
     session: {
       executionProvider: config.executionProvider,
       intraOpThreads: config.threads,

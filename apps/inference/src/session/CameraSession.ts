@@ -52,18 +52,27 @@ export class CameraSession {
     this.#analysedFrames++;
     this.#recent.push({ seq, frame });
     if (this.#recent.length > RECENT_FRAMES) this.#recent.shift();
-    const faces: Face[] = tracked.faces.map((face) => ({
-      box: face.box,
-      label: face.label,
-      score: face.score,
-      detScore: face.detScore,
-      ...(face.trackId !== null ? { trackId: face.trackId } : {}),
-      trackLabel: face.trackLabel,
-      trackScore: face.trackScore,
-      trackAge: face.trackAge,
-    }));
+    // Weak detections only serve to continue tracks (ByteTrack's second stage): alone they are not faces.
+    const faces: Face[] = tracked.faces
+      .filter((face) => face.trackAge > 0 || face.detScore >= this.#tracker.options.highScore)
+      .map((face) => ({
+        box: face.box,
+        label: face.label,
+        score: face.score,
+        detScore: face.detScore,
+        ...(face.trackId !== undefined ? { trackId: face.trackId } : {}),
+        trackLabel: face.trackLabel,
+        trackScore: face.trackScore,
+        trackAge: face.trackAge,
+      }));
     const ts = toServerTime(frame.arrivedAt);
+    const endedTracks = tracked.ended.map((track) => ({
+      trackId: track.trackId,
+      label: track.label,
+      lastSeen: toServerTime(track.lastSeenMs),
+    }));
     return {
+      ...(endedTracks.length > 0 ? { endedTracks } : {}),
       cameraId: this.cameraId,
       ts,
       seq,
