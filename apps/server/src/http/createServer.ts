@@ -7,6 +7,8 @@ import { ensureInferenceSecret } from '@maskwatch/common/inferenceSecret';
 import { Database } from '@maskwatch/db/Database';
 import { INFERENCE_NAMESPACE } from '@maskwatch/protocol/inference';
 import { ApiServer } from '../api/ApiServer.ts';
+import { cameraRoutes } from '../api/routes/cameraRoutes.ts';
+import { healthRoutes } from '../api/routes/healthRoutes.ts';
 import { CameraService } from '../cameras/CameraService.ts';
 import type { Config } from '../config/Config.ts';
 import { InferenceManager } from '../inference/InferenceManager.ts';
@@ -103,7 +105,8 @@ export async function createServer(config: Config): Promise<RunningServer> {
       closers.push(nextApp.close);
     }
 
-    const api = new ApiServer(cameras, media.pool);
+    // Every REST route, each declaring who may call it (see api/Route.ts); features add their own list here.
+    const api = new ApiServer([...healthRoutes(media.pool), ...cameraRoutes(cameras)]);
     const onRequest = (req: IncomingMessage, res: ServerResponse) => {
       const pathname = (req.url ?? '/').split('?')[0] ?? '/';
       const handler: RequestHandler = ApiServer.matches(pathname)
