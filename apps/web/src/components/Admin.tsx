@@ -76,6 +76,7 @@ export function Admin() {
                   <th>Source</th>
                   <th>Status</th>
                   <th>Enabled</th>
+                  <th>Analysis</th>
                   <th aria-label="Actions" />
                 </tr>
               </thead>
@@ -131,9 +132,9 @@ function CameraRow({ camera, onUpdate, onDelete }: RowProps) {
     }
   };
 
-  const toggle = async (): Promise<void> => {
+  const toggle = async (change: { enabled: boolean } | { analysisEnabled: boolean }): Promise<void> => {
     setBusy(true);
-    const result = await onUpdate(camera.id, { enabled: !camera.enabled });
+    const result = await onUpdate(camera.id, change);
     setBusy(false);
     setErrors(result ?? {});
   };
@@ -185,8 +186,20 @@ function CameraRow({ camera, onUpdate, onDelete }: RowProps) {
       </td>
       <td>
         <label className={styles.switch}>
-          <input type="checkbox" checked={camera.enabled} disabled={busy} onChange={() => void toggle()} aria-label={`Enable ${camera.name}`} />
+          <input type="checkbox" checked={camera.enabled} disabled={busy} onChange={() => void toggle({ enabled: !camera.enabled })} aria-label={`Enable ${camera.name}`} />
           <span>{camera.enabled ? 'on' : 'off'}</span>
+        </label>
+      </td>
+      <td data-analysis={camera.analysis.status}>
+        <label className={styles.switch} title={camera.analysis.detail ?? undefined}>
+          <input
+            type="checkbox"
+            checked={camera.analysisEnabled}
+            disabled={busy}
+            onChange={() => void toggle({ analysisEnabled: !camera.analysisEnabled })}
+            aria-label={`Analyse ${camera.name}`}
+          />
+          <span>{camera.analysisEnabled ? camera.analysis.status : 'off'}</span>
         </label>
       </td>
       <td>

@@ -2,15 +2,15 @@
 /** One camera in the console: name, status, the consumed video and a canvas with the latest face boxes. */
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import type { CameraView } from '@maskwatch/protocol/camera';
-import type { LatestResult } from '../hooks/useLatestResults';
+import { useFaceOverlay } from '../hooks/useFaceOverlay';
 import type { ViewerHandle } from '../hooks/useViewer';
-import { drawFaces } from '../lib/drawFaces';
+import type { ResultTimeline } from '../lib/ResultTimeline';
+import type { ServerClock } from '../lib/ServerClock';
 import { describeError } from '../lib/signalling';
+import { AnalysisBadge } from './AnalysisBadge';
 import { StatusBadge } from './StatusBadge';
 import styles from './Console.module.css';
 
-/** Boxes older than this are stale (the camera moved on, or inference stopped): stop drawing them. */
-const RESULT_TTL_MS = 1500;
 /**
  * A live consumer whose picture has not moved for this long is consumed again. A new producer is noticed at once
  * through `producerId`; this is the fallback for what no camera:state tells (a server that sends no producerId, a
@@ -21,18 +21,20 @@ const STALL_MS = 6000;
 type Props = {
   camera: CameraView;
   viewer: ViewerHandle | null;
-  results: RefObject<Map<string, LatestResult>>;
+  results: RefObject<Map<string, ResultTimeline>>;
+  clock: ServerClock;
   focused: boolean;
   onToggleFocus: () => void;
 };
 
-export function CameraTile({ camera, viewer, results, focused, onToggleFocus }: Props) {
+export function CameraTile({ camera, viewer, results, clock, focused, onToggleFocus }: Props) {
   const videoRef = useRef<HTMLVideoElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const [videoError, setVideoError] = useState<string | null>(null);
   const [playing, setPlaying] = useState(false);
   const [retry, setRetry] = useState(0);
   const [consumedProducer, setConsumedProducer] = useState<string | null>(null);
+  const [receiver, setReceiver] = useState<RTCRtpReceiver | null>(null);
   const wantsVideo = camera.enabled && camera.status === 'live' && camera.hasVideo;
   // The server closes our consumer when its producer closes (a camera page reload, an RTSP reconnect) and tells
   // no one; a new producerId in camera:state is the signal to consume again. Undefined from an older server.
@@ -52,6 +54,7 @@ export function CameraTile({ camera, viewer, results, focused, onToggleFocus }: 
         close = consumed.close;
         if (cancelled) return close();
         setConsumedProducer(consumed.producerId);
+        setReceiver(consumed.receiver);
         video.srcObject = new MediaStream([consumed.track]);
         await viewer.viewer.resume(consumed.consumerId);
         await video.play().catch(() => undefined);
@@ -76,27 +79,18 @@ export function CameraTile({ camera, viewer, results, focused, onToggleFocus }: 
       video.srcObject = null;
       setPlaying(false);
       setConsumedProducer(null);
+      setReceiver(null);
     };
   }, [wantsVideo, viewer, camera.id, producerId, retry]);
 
-  // Boxes are drawn every animation frame so they follow the layout (resize, focus view).
-  useEffect(() => {
-    let frame = 0;
-    let drewSomething = false;
-    const draw = (): void => {
-      const canvas = canvasRef.current;
-      const video = videoRef.current;
-      if (canvas && video) {
-        const latest = results.current.get(camera.id);
-        const fresh = latest && performance.now() - latest.receivedAt < RESULT_TTL_MS && wantsVideo ? latest.result : null;
-        if (fresh || drewSomething) drawFaces(canvas, video, fresh);
-        drewSomething = fresh !== null;
-      }
-      frame = requestAnimationFrame(draw);
-    };
-    frame = requestAnimationFrame(draw);
-    return () => cancelAnimationFrame(frame);
-  }, [camera.id, results, wantsVideo]);
+  const overlay = useFaceOverlay({
+    video: videoRef,
+    canvas: canvasRef,
+    timeline: () => results.current.get(camera.id),
+    clock,
+    receiver,
+    active: wantsVideo && camera.analysis.status !== 'off',
+  });
 
   const detail = videoError ?? camera.statusDetail;
   return (
@@ -106,6 +100,8 @@ export function CameraTile({ camera, viewer, results, focused, onToggleFocus }: 
       data-status={camera.enabled ? camera.status : 'disabled'}
       data-playing={playing ? 'true' : 'false'}
       data-producer-id={consumedProducer ?? ''}
+      data-analysis={camera.analysis.status}
+      data-faces={overlay.faces}
     >
       <header className={styles.tileHeader}>
         <span className={styles.tileName} title={camera.name}>
@@ -113,6 +109,7 @@ export function CameraTile({ camera, viewer, results, focused, onToggleFocus }: 
         </span>
         <span className={styles.kind}>{camera.kind}</span>
         {camera.facesInView !== null && camera.status === 'live' && <span className={styles.faces}>{camera.facesInView === 1 ? "1 face" : `${camera.facesInView} faces`}</span>}
+        {camera.status === 'live' && <AnalysisBadge analysis={camera.analysis} delayMs={overlay.delayMs} />}
         <StatusBadge status={camera.status} detail={detail} />
       </header>
       <button type="button" className={styles.screen} onClick={onToggleFocus} aria-label={focused ? `Close ${camera.name}` : `Enlarge ${camera.name}`}>

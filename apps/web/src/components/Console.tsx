@@ -2,7 +2,8 @@
 /** /console: every camera as a tile with its live video and the server's face boxes drawn over it. */
 import { useEffect, useState } from 'react';
 import { useCameras } from '../hooks/useCameras';
-import { useLatestResults } from '../hooks/useLatestResults';
+import { useResultTimelines } from '../hooks/useResultTimelines';
+import { useServerClock } from '../hooks/useServerClock';
 import { useSignalling } from '../hooks/useSignalling';
 import { useViewer } from '../hooks/useViewer';
 import { CameraTile } from './CameraTile';
@@ -14,7 +15,8 @@ export function Console() {
   const { sorted, cameras } = useCameras();
   const signalling = useSignalling();
   const { viewer, error: viewerError } = useViewer();
-  const results = useLatestResults();
+  const clock = useServerClock();
+  const results = useResultTimelines(clock);
   const [focused, setFocused] = useState<string | null>(null);
   const link = viewerError ? { status: 'offline' as const, detail: viewerError } : signalling.link;
 
@@ -55,6 +57,7 @@ export function Console() {
                 camera={camera}
                 viewer={viewer}
                 results={results}
+                clock={clock}
                 focused={focusedCamera === camera.id}
                 onToggleFocus={() => setFocused((current) => (current === camera.id ? null : camera.id))}
               />

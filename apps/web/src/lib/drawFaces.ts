@@ -1,8 +1,21 @@
 /** Draws `results:frame` boxes on a canvas laid over a `<video>` shown with `object-fit: contain`. */
-import type { FrameResult, MaskLabel } from '@maskwatch/protocol/faces';
+import type { Face, FrameResult, MaskLabel } from '@maskwatch/protocol/faces';
 
 export const LABEL_COLOURS: Record<MaskLabel, string> = { mask: '#22c55e', no_mask: '#ef4444', incorrect: '#f59e0b' };
-const LABEL_TEXT: Record<MaskLabel, string> = { mask: 'mask', no_mask: 'no mask', incorrect: 'incorrect' };
+/** A face whose track has not voted yet (fewer than 3 frames, or no clear majority). */
+export const UNDECIDED_COLOUR = '#94a3b8';
+const LABEL_TEXT: Record<MaskLabel, string> = { mask: 'mask', no_mask: 'no mask', incorrect: 'mask below nose' };
+
+/**
+ * What a face box says: the track's voted label when there is one (a single frame's label flickers), else that the
+ * person is still being checked.
+ */
+export function faceCaption(face: Face): { text: string; colour: string } {
+  const label = face.trackLabel ?? (face.trackId === undefined ? face.label : null);
+  const score = face.trackLabel ? (face.trackScore ?? face.score) : face.score;
+  if (!label) return { text: 'checking…', colour: UNDECIDED_COLOUR };
+  return { text: `${LABEL_TEXT[label]} ${Math.round(score * 100)}%`, colour: LABEL_COLOURS[label] };
+}
 
 export type Rect = { x: number; y: number; width: number; height: number };
 
@@ -16,7 +29,11 @@ export function containRect(contentWidth: number, contentHeight: number, boxWidt
 }
 
 /** Sizes the canvas to its CSS box (device pixels) and draws the result's boxes; clears it when result is null. */
-export function drawFaces(canvas: HTMLCanvasElement, video: HTMLVideoElement, result: FrameResult | null): void {
+export function drawFaces(
+  canvas: HTMLCanvasElement,
+  video: HTMLVideoElement,
+  result: Pick<FrameResult, 'width' | 'height' | 'faces'> | null | undefined,
+): void {
   const dpr = window.devicePixelRatio || 1;
   const cssWidth = canvas.clientWidth;
   const cssHeight = canvas.clientHeight;
@@ -47,10 +64,9 @@ export function drawFaces(canvas: HTMLCanvasElement, video: HTMLVideoElement, re
     const y = rect.y + y1 * sy;
     const w = (x2 - x1) * sx;
     const h = (y2 - y1) * sy;
-    const colour = LABEL_COLOURS[face.label];
+    const { text, colour } = faceCaption(face);
     ctx.strokeStyle = colour;
     ctx.strokeRect(x, y, w, h);
-    const text = `${LABEL_TEXT[face.label]} ${Math.round(face.score * 100)}%`;
     const textWidth = ctx.measureText(text).width + 8;
     const labelY = y > 18 ? y : y + h + 18;
     ctx.fillStyle = colour;

@@ -5,7 +5,14 @@
 import { Device, type types } from 'mediasoup-client';
 import { request, type SignallingSocket } from './signalling';
 
-export type Consumed = { consumerId: string; producerId: string; track: MediaStreamTrack; close(): void };
+export type Consumed = {
+  consumerId: string;
+  producerId: string;
+  track: MediaStreamTrack;
+  /** The track's receiver (its jitter buffer can be told to hold frames back); absent in some browsers. */
+  receiver: RTCRtpReceiver | null;
+  close(): void;
+};
 
 export class Viewer {
   readonly #socket: SignallingSocket;
@@ -55,7 +62,13 @@ export class Viewer {
       this.#consumers.delete(consumer);
       if (this.#socket.connected) request(this.#socket, 'viewer:close-consumer', { consumerId: consumer.id }).catch(() => undefined);
     };
-    return { consumerId: consumer.id, producerId: consumer.producerId, track: consumer.track, close };
+    return {
+      consumerId: consumer.id,
+      producerId: consumer.producerId,
+      track: consumer.track,
+      receiver: consumer.rtpReceiver ?? null,
+      close,
+    };
   }
 
   async resume(consumerId: string): Promise<void> {
