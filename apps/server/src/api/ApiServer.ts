@@ -6,6 +6,7 @@ import { PROTOCOL_VERSION } from '@maskwatch/protocol/version';
 import type { CameraService } from '../cameras/CameraService.ts';
 import { createLogger } from '../logger.ts';
 import type { WorkerPool } from '../media/WorkerPool.ts';
+import { matchRoute, type ApiRoute } from './ApiRoute.ts';
 import { readJsonBody } from './readJsonBody.ts';
 
 const log = createLogger('ApiServer');
@@ -34,10 +35,13 @@ export class ApiServer {
   readonly #cameras: CameraService;
   readonly #pool: WorkerPool;
   readonly #startedAt = Date.now();
+  /** Routes of features outside this file (alerts), tried first. */
+  readonly #routes: ApiRoute[];
 
-  constructor(cameras: CameraService, pool: WorkerPool) {
+  constructor(cameras: CameraService, pool: WorkerPool, routes: ApiRoute[] = []) {
     this.#cameras = cameras;
     this.#pool = pool;
+    this.#routes = routes;
   }
 
   /** Whether `url` belongs to the API (everything else goes to the pages). */
@@ -60,11 +64,15 @@ export class ApiServer {
   }
 
   async #route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const { pathname } = new URL(req.url ?? '/', 'http://localhost');
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const { pathname } = url;
     const method = req.method ?? 'GET';
     const parts = pathname.split('/').filter(Boolean); // ['api', 'cameras', id?]
     const notAllowed = (allow: string) =>
       sendError(res, { code: 'bad_request', message: `${method} is not allowed on ${pathname}` }, { allow });
+    const match = matchRoute(this.#routes, method, pathname);
+    if (match && 'route' in match) return match.route.handle(req, res, match.params, url);
+    if (match) return notAllowed(match.allow.join(', '));
 
     if (parts.length === 2 && parts[1] === 'health') {
       if (method !== 'GET' && method !== 'HEAD') return notAllowed('GET');

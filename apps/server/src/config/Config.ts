@@ -49,6 +49,14 @@ const EnvSchema = z
     /** RTSP ingest: copy H.264 when possible and transcode otherwise (auto), or force one. */
     MASKWATCH_RTSP_MODE: z.enum(['auto', 'copy', 'transcode']).default('auto'),
     MASKWATCH_FFMPEG: z.string().min(1).default('ffmpeg'),
+    /** Alerts (rows and snapshots) older than this many days are deleted. */
+    MASKWATCH_ALERT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+    /** Snapshots beyond this many MB are deleted with their alerts, oldest first. */
+    MASKWATCH_ALERT_RETENTION_MB: z.coerce.number().int().min(1).max(1_000_000).default(2048),
+    /** Defaults of the per-camera alert settings (the /alerts page changes them per camera). */
+    MASKWATCH_ALERT_COOLDOWN_S: z.coerce.number().int().min(0).max(3600).default(15),
+    MASKWATCH_ALERT_REMINDER_S: z.coerce.number().int().min(0).max(3600).default(30),
+    MASKWATCH_ALERT_MAX_REMINDERS: z.coerce.number().int().min(0).max(20).default(2),
     MASKWATCH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     MASKWATCH_LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   })
@@ -77,6 +85,15 @@ export type Config = {
   serveWeb: 'on' | 'off' | 'auto';
   rtspMode: 'auto' | 'copy' | 'transcode';
   ffmpegPath: string;
+  alerts: AlertConfig;
+};
+
+export type AlertConfig = {
+  retentionDays: number;
+  retentionBytes: number;
+  cooldownSeconds: number;
+  reminderSeconds: number;
+  maxReminders: number;
 };
 
 /** Thrown when the environment is wrong; the message names each bad variable. */
@@ -118,6 +135,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     serveWeb: e.MASKWATCH_SERVE_WEB,
     rtspMode: e.MASKWATCH_RTSP_MODE,
     ffmpegPath: e.MASKWATCH_FFMPEG,
+    alerts: {
+      retentionDays: e.MASKWATCH_ALERT_RETENTION_DAYS,
+      retentionBytes: e.MASKWATCH_ALERT_RETENTION_MB * 1024 * 1024,
+      cooldownSeconds: e.MASKWATCH_ALERT_COOLDOWN_S,
+      reminderSeconds: e.MASKWATCH_ALERT_REMINDER_S,
+      maxReminders: e.MASKWATCH_ALERT_MAX_REMINDERS,
+    },
   };
 }
 

@@ -4,6 +4,11 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Database } from '@maskwatch/db/Database';
+import { AlertService } from '../alerts/AlertService.ts';
+import { OperatingPoints } from '../alerts/OperatingPoints.ts';
+import { pushAlerts } from '../alerts/pushAlerts.ts';
+import { SnapshotStore } from '../alerts/SnapshotStore.ts';
+import { alertRoutes } from '../api/alerts/alertRoutes.ts';
 import { ApiServer } from '../api/ApiServer.ts';
 import { CameraService } from '../cameras/CameraService.ts';
 import type { Config } from '../config/Config.ts';
@@ -11,6 +16,7 @@ import { IngestManager } from '../ingest/IngestManager.ts';
 import { createLogger } from '../logger.ts';
 import { MediaService } from '../media/MediaService.ts';
 import { resolveAnnouncedIps } from '../media/network.ts';
+import { registerAlertHandlers } from '../signalling/registerAlertHandlers.ts';
 import { SignallingServer } from '../signalling/SignallingServer.ts';
 import { ensureCertificate } from '../tls/ensureCertificate.ts';
 
@@ -34,6 +40,7 @@ export type RunningServer = {
     cameras: CameraService;
     ingest: IngestManager;
     signalling: SignallingServer;
+    alerts: AlertService;
   };
   /** Closes everything this server opened; safe to call twice. */
   close(): Promise<void>;
@@ -77,6 +84,16 @@ export async function createServer(config: Config): Promise<RunningServer> {
     const db = new Database({ path: config.dbPath });
     closers.push(() => db.close());
     const cameras = new CameraService(db);
+    // Alerts close before the database (closers run in reverse); retention first fixes what a crash left.
+    const alerts = new AlertService({
+      db,
+      cameras,
+      store: new SnapshotStore(join(config.dataDir, 'alerts')),
+      config: config.alerts,
+      operatingPoints: new OperatingPoints(),
+    });
+    closers.push(() => alerts.close());
+    await alerts.runRetention();
     const announcedIps = resolveAnnouncedIps(config.announcedIps);
     const media = await MediaService.create({
       workers: config.workers,
@@ -99,7 +116,7 @@ export async function createServer(config: Config): Promise<RunningServer> {
       closers.push(nextApp.close);
     }
 
-    const api = new ApiServer(cameras, media.pool);
+    const api = new ApiServer(cameras, media.pool, alertRoutes(alerts));
     const onRequest = (req: IncomingMessage, res: ServerResponse) => {
       const pathname = (req.url ?? '/').split('?')[0] ?? '/';
       const handler: RequestHandler = ApiServer.matches(pathname)
@@ -139,6 +156,8 @@ export async function createServer(config: Config): Promise<RunningServer> {
     );
     const signalling = new SignallingServer(httpServer, cameras, media);
     closers.push(() => signalling.close());
+    signalling.addHandlers((ctx) => registerAlertHandlers(ctx, alerts));
+    closers.push(pushAlerts(signalling.io, alerts, cameras));
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);
       httpServer.listen(config.port, config.host, () => {
@@ -166,7 +185,7 @@ export async function createServer(config: Config): Promise<RunningServer> {
       servesWeb: pages !== undefined,
       certPath: certificate?.certPath,
       selfSigned: certificate !== undefined && !(config.tlsCert && config.tlsKey),
-      internals: { db, media, cameras, ingest, signalling },
+      internals: { db, media, cameras, ingest, signalling, alerts },
       close: () => (closing ??= closeAll()),
     };
   } catch (error) {

@@ -35,6 +35,8 @@ export class SignallingServer {
   readonly #peers = new Map<string, Peer>();
   readonly #cameras: CameraService;
   readonly #unsubscribe: (() => void)[] = [];
+  /** Handlers of features that live outside signalling (alerts...), registered on every new connection. */
+  readonly #features: ((ctx: HandlerContext) => void)[] = [];
   #closed = false;
 
   constructor(httpServer: HttpServer | HttpsServer, cameras: CameraService, media: MediaService) {
@@ -78,6 +80,7 @@ export class SignallingServer {
       registerViewerHandlers(ctx);
       registerTransportHandlers(ctx);
       registerClockHandlers(ctx);
+      for (const register of this.#features) register(ctx);
       socket.onAny((event: unknown, ...args: unknown[]) => {
         const name = String(event);
         if (isClientRequestName(name)) return;
@@ -127,6 +130,11 @@ export class SignallingServer {
       () => cameras.off('removed', onRemoved),
       () => media.off('roomclose', onRoomClose),
     );
+  }
+
+  /** Registers a feature's request handlers on every connection from now on (e.g. `registerAlertHandlers`). */
+  addHandlers(register: (ctx: HandlerContext) => void): void {
+    this.#features.push(register);
   }
 
   get peerCount(): number {

@@ -112,7 +112,7 @@ export const MIGRATIONS: readonly Migration[] = [
         incorrect  INTEGER NOT NULL DEFAULT 0 CHECK (incorrect >= 0),
         alerts     INTEGER NOT NULL DEFAULT 0 CHECK (alerts >= 0),
         PRIMARY KEY (camera_id, minute)
-      ) WITHOUT ROWID;
+      );
       CREATE INDEX compliance_minutes_minute ON compliance_minutes (minute);
     `,
   },
