@@ -3,9 +3,11 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { CameraNameSchema, type CameraView } from '@maskwatch/protocol/camera';
 import { listCameras } from '../lib/api';
+import { unlockAudio } from '../lib/announcer';
 import { Publisher, type PublisherState } from '../lib/publisher';
 import { describeError } from '../lib/signalling';
 import { useFaceGuide } from './useFaceGuide';
+import { CameraAlerts } from './alerts/CameraAlerts';
 import { StatusBadge } from './StatusBadge';
 import styles from './CameraPublisher.module.css';
 
@@ -27,6 +29,7 @@ export function CameraPublisher() {
   const [running, setRunning] = useState(false);
   const [state, setState] = useState<PublisherState | null>(null);
   const [mediaError, setMediaError] = useState<string | null>(null);
+  const [publisher, setPublisher] = useState<Publisher | null>(null);
   const videoRef = useRef<HTMLVideoElement>(null);
   const streamRef = useRef<MediaStream | null>(null);
   const publisherRef = useRef<Publisher | null>(null);
@@ -48,6 +51,8 @@ export function CameraPublisher() {
   };
 
   const start = async (): Promise<void> => {
+    // The Start tap is the gesture phones require before a page may speak or play sound (alerts).
+    unlockAudio();
     const parsed = CameraNameSchema.safeParse(name);
     if (!parsed.success) {
       setNameError(parsed.error.issues[0]?.message ?? 'invalid name');
@@ -65,6 +70,7 @@ export function CameraPublisher() {
       setRunning(true);
       publisherRef.current?.close();
       publisherRef.current = new Publisher(parsed.data, track, setState);
+      setPublisher(publisherRef.current);
     } catch (error) {
       stopMedia();
       setMediaError(`Camera unavailable: ${describeError(error)}`);
@@ -179,6 +185,7 @@ export function CameraPublisher() {
         )}
         {running && (
           <>
+            <CameraAlerts publisher={publisher} />
             <div className={styles.top}>
               <span className={styles.name}>{name}</span>
               <StatusBadge status={badge} detail={detail} />

@@ -5,6 +5,7 @@ import type { CameraView } from '@maskwatch/protocol/camera';
 import type { FrameResult } from '@maskwatch/protocol/faces';
 import { connectSignalling, describeError, onPush, SignallingError, unavailableRetryDelay } from '../lib/signalling';
 import { Viewer } from '../lib/viewer';
+import { AlertFeed } from './alerts/AlertFeed';
 import { CameraTile, type LatestResult } from './CameraTile';
 import { NavBar } from './NavBar';
 import styles from './Console.module.css';
@@ -131,6 +132,7 @@ export function Console() {
           </div>
         )}
         {focusedCamera && <div className={styles.backdrop} onClick={() => setFocused(null)} aria-hidden />}
+        <AlertFeed onOpenCamera={setFocused} />
       </main>
     </div>
   );
