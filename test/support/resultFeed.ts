@@ -42,33 +42,42 @@ export class ResultFeed extends EventEmitter implements AnalysisResults {
     return super.off(event, listener);
   }
 
-  /** Emits `frames` results of `cameraId`, 200 ms apart in capture time, the last one captured now. */
+  /** Emits `frames` results of `cameraId` at once, 200 ms apart in capture time, the last one captured now. */
   play(cameraId: string, frames: number, people: (i: number) => FedPerson[]): void {
     const now = Date.now();
-    for (let i = 0; i < frames; i++) {
-      const seq = this.#seq++;
-      this.#held.add(`${cameraId}/${seq}`);
-      const faces: Face[] = people(i).map((p, n) => ({
-        box: p.box ?? [120 + n * 220, 60, 260 + n * 220, 230],
-        label: p.label ?? 'mask',
-        score: 0.9,
-        trackId: p.trackId,
-        trackLabel: p.label,
-        trackScore: p.label === null ? null : (p.score ?? 0.9),
-        trackAge: i + 1,
-      }));
-      const result: FrameResult = {
-        cameraId,
-        ts: now - (frames - 1 - i) * 200,
-        seq,
-        width: this.#frame.width,
-        height: this.#frame.height,
-        faces,
-        timings: {},
-        nodeId: FEED_SOURCE.nodeId,
-      };
-      this.emit('results', result, FEED_SOURCE);
-    }
+    for (let i = 0; i < frames; i++) this.#emit(cameraId, now - (frames - 1 - i) * 200, people(i));
+  }
+
+  /** Emits a result of `cameraId` every 1000/fps ms, captured now, like a live camera; returns the stop function. */
+  loop(cameraId: string, people: (i: number) => FedPerson[], fps = 5): () => void {
+    let i = 0;
+    const timer = setInterval(() => this.#emit(cameraId, Date.now(), people(i++)), 1000 / fps);
+    return () => clearInterval(timer);
+  }
+
+  #emit(cameraId: string, ts: number, people: FedPerson[]): void {
+    const seq = this.#seq++;
+    this.#held.add(`${cameraId}/${seq}`);
+    const faces: Face[] = people.map((p, n) => ({
+      box: p.box ?? [120 + n * 220, 60, 260 + n * 220, 230],
+      label: p.label ?? 'mask',
+      score: 0.9,
+      trackId: p.trackId,
+      trackLabel: p.label,
+      trackScore: p.label === null ? null : (p.score ?? 0.9),
+      trackAge: 1,
+    }));
+    const result: FrameResult = {
+      cameraId,
+      ts,
+      seq,
+      width: this.#frame.width,
+      height: this.#frame.height,
+      faces,
+      timings: {},
+      nodeId: FEED_SOURCE.nodeId,
+    };
+    this.emit('results', result, FEED_SOURCE);
   }
 
   async snapshot(cameraId: string, seq: number, box: Box, blur: Box[]): Promise<SnapshotImage> {
