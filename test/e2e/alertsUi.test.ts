@@ -14,24 +14,10 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { AlertListResponseSchema, ALERT_SENTENCES } from '@maskwatch/protocol/alerts';
 import { fakeCameraClip, launchBrowser, logPage, startCamera, waitUntil } from '../support/browser.ts';
+import { RECORD_SOUND, soundsOf } from '../support/recordSound.ts';
 import { ResultFeed } from '../support/resultFeed.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { startServerProcess } from '../support/serverProcess.ts';
-
-/** Records what the page asks to say or play (the headless browser has no voice and no loudspeaker). */
-const RECORD_SOUND = `
-  window.__spoken = [];
-  window.__played = [];
-  if ('speechSynthesis' in window) {
-    const speak = window.speechSynthesis.speak.bind(window.speechSynthesis);
-    window.speechSynthesis.speak = (u) => { if (u.text.trim()) window.__spoken.push(u.text); return speak(u); };
-  }
-  const play = HTMLMediaElement.prototype.play;
-  HTMLMediaElement.prototype.play = function () {
-    if (!this.muted) window.__played.push(this.src);
-    return play.call(this);
-  };
-`;
 
 describe('alert pages in Chromium', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'maskwatch-alerts-ui-'));
