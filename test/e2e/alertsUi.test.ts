@@ -60,10 +60,7 @@ describe('alert pages in Chromium', () => {
       const said = await waitUntil(
         'the camera page to say the sentence',
         async () => {
-          const { spoken, played } = await camera.evaluate(() => {
-            const w = window as unknown as { __spoken: string[]; __played: string[] };
-            return { spoken: w.__spoken, played: w.__played };
-          });
+          const { spoken, played } = await soundsOf(camera);
           return spoken.length > 0 || played.length > 0 ? { spoken, played } : undefined;
         },
         15_000,
