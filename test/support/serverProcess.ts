@@ -9,7 +9,12 @@ import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export type ServerProcess = { url: string; close(): Promise<void> };
+export type ServerProcess = {
+  url: string;
+  close(): Promise<void>;
+  /** Kills the process without letting it close anything (`SIGKILL`: a crash); resolves when it is gone. */
+  kill9(): Promise<void>;
+};
 
 const child = join(dirname(fileURLToPath(import.meta.url)), 'serverProcess.child.ts');
 
@@ -41,7 +46,12 @@ export function startServerProcess(options: { dataDir: string; timeoutMs?: numbe
       const match = /^MASKWATCH_URL (\S+)$/m.exec(buffer);
       if (match?.[1]) {
         clearTimeout(timer);
-        resolve({ url: match[1], close });
+        const kill9 = async (): Promise<void> => {
+          closed = true;
+          if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+          await exited;
+        };
+        resolve({ url: match[1], close, kill9 });
       }
     });
     proc.once('exit', (code, signal) => {

@@ -2,6 +2,7 @@ import { cpuUsage, memoryUsage } from 'node:process';
 import { createLogger } from '@maskwatch/common/logger';
 import { MaskwatchError } from '@maskwatch/protocol/errors';
 import type { NodeCapacity, ServerToNodeRequestOf, ServerToNodeResponseOf } from '@maskwatch/protocol/inference';
+import { renderSnapshot } from '@maskwatch/vision/snapshot/renderSnapshot';
 import { AnalysisWorker } from './analyse/AnalysisWorker.ts';
 import { FrameScheduler } from './analyse/FrameScheduler.ts';
 import type { NodeConfig } from './config/NodeConfig.ts';
@@ -119,8 +120,11 @@ export async function createInferenceNode(config: NodeConfig): Promise<RunningNo
         release(cameraId);
         return {};
       },
-      'camera:snapshot': () => {
-        throw new MaskwatchError('unavailable', 'this node does not render snapshots');
+      'camera:snapshot': async ({ cameraId, seq, box, blur }) => {
+        const frame = sessions.get(cameraId)?.frame(seq);
+        if (!frame) throw new MaskwatchError('not_found', `frame ${seq} of camera ${cameraId} is no longer held`);
+        const snapshot = await renderSnapshot(frame, box, blur);
+        return { ...snapshot, jpeg: new Uint8Array(snapshot.jpeg), thumbnail: new Uint8Array(snapshot.thumbnail) };
       },
     },
   });

@@ -3,6 +3,7 @@
  * Clients connect with `auth: HandshakeAuth`; each request is answered through its ack with `Ack<T>`.
  */
 import { z } from 'zod';
+import { alertEvents, alertRequests } from './alerts.ts';
 import { CameraIdSchema, CameraNameSchema, CameraViewSchema } from './camera.ts';
 import { ErrorBodySchema, type ErrorBody } from './errors.ts';
 import { FrameResultSchema } from './faces.ts';
@@ -89,6 +90,7 @@ export const clientRequests = {
     request: z.object({ transportId: IdSchema, dtlsParameters: DtlsParametersSchema }).strict(),
     response: Empty,
   },
+  ...alertRequests,
 } as const;
 
 export type ClientRequestName = keyof typeof clientRequests;
@@ -110,6 +112,7 @@ export const serverEvents = {
   'results:frame': FrameResultSchema,
   /** An error not tied to an ack: a message without ack, an unknown event. */
   'server:error': ErrorBodySchema.extend({ event: z.string().optional() }),
+  ...alertEvents,
 } as const;
 export type ServerEventName = keyof typeof serverEvents;
 export type ServerEventPayload<N extends ServerEventName> = z.output<(typeof serverEvents)[N]>;

@@ -53,6 +53,14 @@ const EnvSchema = z
     MASKWATCH_INFERENCE_SECRET: z.string().min(16, 'at least 16 characters').max(256).optional(),
     /** Where the server sends video to inference nodes from; a LAN address when nodes run on other machines. */
     MASKWATCH_INFERENCE_LISTEN_IP: ipv4.default('127.0.0.1'),
+    /** Alerts (rows and snapshots) older than this many days are deleted. */
+    MASKWATCH_ALERT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+    /** Snapshots beyond this many MB are deleted with their alerts, oldest first. */
+    MASKWATCH_ALERT_RETENTION_MB: z.coerce.number().int().min(1).max(1_000_000).default(2048),
+    /** Defaults of the per-camera alert settings (the /alerts page changes them per camera). */
+    MASKWATCH_ALERT_COOLDOWN_S: z.coerce.number().int().min(0).max(3600).default(15),
+    MASKWATCH_ALERT_REMINDER_S: z.coerce.number().int().min(0).max(3600).default(30),
+    MASKWATCH_ALERT_MAX_REMINDERS: z.coerce.number().int().min(0).max(20).default(2),
     MASKWATCH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     MASKWATCH_LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   })
@@ -83,6 +91,15 @@ export type Config = {
   ffmpegPath: string;
   inferenceSecret: string | undefined;
   inferenceListenIp: string;
+  alerts: AlertConfig;
+};
+
+export type AlertConfig = {
+  retentionDays: number;
+  retentionBytes: number;
+  cooldownSeconds: number;
+  reminderSeconds: number;
+  maxReminders: number;
 };
 
 /** Thrown when the environment is wrong; the message names each bad variable. */
@@ -126,6 +143,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ffmpegPath: e.MASKWATCH_FFMPEG,
     inferenceSecret: e.MASKWATCH_INFERENCE_SECRET,
     inferenceListenIp: e.MASKWATCH_INFERENCE_LISTEN_IP,
+    alerts: {
+      retentionDays: e.MASKWATCH_ALERT_RETENTION_DAYS,
+      retentionBytes: e.MASKWATCH_ALERT_RETENTION_MB * 1024 * 1024,
+      cooldownSeconds: e.MASKWATCH_ALERT_COOLDOWN_S,
+      reminderSeconds: e.MASKWATCH_ALERT_REMINDER_S,
+      maxReminders: e.MASKWATCH_ALERT_MAX_REMINDERS,
+    },
   };
 }
 

@@ -6,6 +6,11 @@ import { join } from 'node:path';
 import { ensureInferenceSecret } from '@maskwatch/common/inferenceSecret';
 import { Database } from '@maskwatch/db/Database';
 import { INFERENCE_NAMESPACE } from '@maskwatch/protocol/inference';
+import { AlertService } from '../alerts/AlertService.ts';
+import { OperatingPoints } from '../alerts/OperatingPoints.ts';
+import { pushAlerts } from '../alerts/pushAlerts.ts';
+import { SnapshotStore } from '../alerts/SnapshotStore.ts';
+import { alertRoutes } from '../api/alerts/alertRoutes.ts';
 import { ApiServer } from '../api/ApiServer.ts';
 import { cameraRoutes } from '../api/routes/cameraRoutes.ts';
 import { healthRoutes } from '../api/routes/healthRoutes.ts';
@@ -16,6 +21,7 @@ import { IngestManager } from '../ingest/IngestManager.ts';
 import { createLogger } from '../logger.ts';
 import { MediaService } from '../media/MediaService.ts';
 import { resolveAnnouncedIps } from '../media/network.ts';
+import { registerAlertHandlers } from '../signalling/registerAlertHandlers.ts';
 import { SignallingServer } from '../signalling/SignallingServer.ts';
 import { ensureCertificate } from '../tls/ensureCertificate.ts';
 
@@ -40,6 +46,7 @@ export type RunningServer = {
     ingest: IngestManager;
     signalling: SignallingServer;
     inference: InferenceManager;
+    alerts: AlertService;
   };
   /** Closes everything this server opened; safe to call twice. */
   close(): Promise<void>;
@@ -83,6 +90,16 @@ export async function createServer(config: Config): Promise<RunningServer> {
     const db = new Database({ path: config.dbPath });
     closers.push(() => db.close());
     const cameras = new CameraService(db);
+    // Alerts close before the database (closers run in reverse); retention first fixes what a crash left.
+    const alerts = new AlertService({
+      db,
+      cameras,
+      store: new SnapshotStore(join(config.dataDir, 'alerts')),
+      config: config.alerts,
+      operatingPoints: new OperatingPoints(),
+    });
+    closers.push(() => alerts.close());
+    await alerts.runRetention();
     const announcedIps = resolveAnnouncedIps(config.announcedIps);
     const media = await MediaService.create({
       workers: config.workers,
@@ -106,7 +123,7 @@ export async function createServer(config: Config): Promise<RunningServer> {
     }
 
     // Every REST route, each declaring who may call it (see api/Route.ts); features add their own list here.
-    const api = new ApiServer([...healthRoutes(media.pool), ...cameraRoutes(cameras)]);
+    const api = new ApiServer([...healthRoutes(media.pool), ...cameraRoutes(cameras), ...alertRoutes(alerts)]);
     const onRequest = (req: IncomingMessage, res: ServerResponse) => {
       const pathname = (req.url ?? '/').split('?')[0] ?? '/';
       const handler: RequestHandler = ApiServer.matches(pathname)
@@ -146,6 +163,8 @@ export async function createServer(config: Config): Promise<RunningServer> {
     );
     const signalling = new SignallingServer(httpServer, cameras, media);
     closers.push(() => signalling.close());
+    signalling.addHandlers((ctx) => registerAlertHandlers(ctx, alerts));
+    closers.push(pushAlerts(signalling.io, alerts, cameras));
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);
       httpServer.listen(config.port, config.host, () => {
@@ -164,6 +183,8 @@ export async function createServer(config: Config): Promise<RunningServer> {
     });
     closers.push(() => inference.close());
     inference.on('results', (result) => signalling.pushResults(result));
+    // The alert rule runs on every result, and asks the node that holds the frame for its snapshot.
+    alerts.attach(inference);
     inference.start();
 
     const ingest = new IngestManager({ cameras, media, ffmpegPath: config.ffmpegPath, mode: config.rtspMode });
@@ -185,7 +206,7 @@ export async function createServer(config: Config): Promise<RunningServer> {
       servesWeb: pages !== undefined,
       certPath: certificate?.certPath,
       selfSigned: certificate !== undefined && !(config.tlsCert && config.tlsKey),
-      internals: { db, media, cameras, ingest, signalling, inference },
+      internals: { db, media, cameras, ingest, signalling, inference, alerts },
       close: () => (closing ??= closeAll()),
     };
   } catch (error) {

@@ -36,6 +36,8 @@ export class SignallingServer {
   readonly #peers = new Map<string, Peer>();
   readonly #cameras: CameraService;
   readonly #unsubscribe: (() => void)[] = [];
+  /** Handlers of features that live outside signalling (alerts...), registered on every new connection. */
+  readonly #features: ((ctx: HandlerContext) => void)[] = [];
   #closed = false;
 
   constructor(httpServer: HttpServer | HttpsServer, cameras: CameraService, media: MediaService) {
@@ -79,6 +81,7 @@ export class SignallingServer {
       registerViewerHandlers(ctx);
       registerTransportHandlers(ctx);
       registerClockHandlers(ctx);
+      for (const register of this.#features) register(ctx);
       socket.onAny((event: unknown, ...args: unknown[]) => {
         const name = String(event);
         if (isClientRequestName(name)) return;
@@ -138,6 +141,11 @@ export class SignallingServer {
   pushResults(result: FrameResult): void {
     if (this.#closed) return;
     this.io.to(VIEWERS_ROOM).to(resultsRoom(result.cameraId)).volatile.emit('results:frame', result);
+  }
+
+  /** Registers a feature's request handlers on every connection from now on (e.g. `registerAlertHandlers`). */
+  addHandlers(register: (ctx: HandlerContext) => void): void {
+    this.#features.push(register);
   }
 
   get peerCount(): number {

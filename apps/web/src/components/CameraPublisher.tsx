@@ -6,6 +6,8 @@ import { useCameras } from '../hooks/useCameras';
 import { useFaceGuide } from '../hooks/useFaceGuide';
 import { Publisher, type PublisherState } from '../lib/publisher';
 import { describeError } from '../lib/signalling';
+import { unlockAudio } from '../lib/announcer';
+import { CameraAlerts } from './alerts/CameraAlerts';
 import { StatusBadge } from './StatusBadge';
 import styles from './CameraPublisher.module.css';
 
@@ -28,6 +30,7 @@ export function CameraPublisher() {
   const [running, setRunning] = useState(false);
   const [state, setState] = useState<PublisherState | null>(null);
   const [mediaError, setMediaError] = useState<string | null>(null);
+  const [publisher, setPublisher] = useState<Publisher | null>(null);
   const videoRef = useRef<HTMLVideoElement>(null);
   const streamRef = useRef<MediaStream | null>(null);
   const publisherRef = useRef<Publisher | null>(null);
@@ -46,6 +49,8 @@ export function CameraPublisher() {
   };
 
   const start = async (): Promise<void> => {
+    // The Start tap is the gesture phones require before a page may speak or play sound (alerts).
+    unlockAudio();
     const parsed = CameraNameSchema.safeParse(name);
     if (!parsed.success) {
       setNameError(parsed.error.issues[0]?.message ?? 'invalid name');
@@ -63,6 +68,7 @@ export function CameraPublisher() {
       setRunning(true);
       publisherRef.current?.close();
       publisherRef.current = new Publisher(parsed.data, track, setState);
+      setPublisher(publisherRef.current);
     } catch (error) {
       stopMedia();
       setMediaError(`Camera unavailable: ${describeError(error)}`);
@@ -177,6 +183,7 @@ export function CameraPublisher() {
         )}
         {running && (
           <>
+            <CameraAlerts publisher={publisher} />
             <div className={styles.top}>
               <span className={styles.name}>{name}</span>
               <StatusBadge status={badge} detail={detail} />

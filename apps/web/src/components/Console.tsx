@@ -7,6 +7,7 @@ import { useServerClock } from '../hooks/useServerClock';
 import { useSignalling } from '../hooks/useSignalling';
 import { useViewer } from '../hooks/useViewer';
 import { CameraTile } from './CameraTile';
+import { AlertFeed } from './alerts/AlertFeed';
 import { NavBar } from './NavBar';
 import styles from './Console.module.css';
 
@@ -65,6 +66,7 @@ export function Console() {
           </div>
         )}
         {focusedCamera && <div className={styles.backdrop} onClick={() => setFocused(null)} aria-hidden />}
+        <AlertFeed onOpenCamera={setFocused} />
       </main>
     </div>
   );

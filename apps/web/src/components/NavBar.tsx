@@ -3,6 +3,7 @@ import styles from './NavBar.module.css';
 
 const LINKS = [
   { href: '/console', label: 'Console' },
+  { href: '/alerts', label: 'Alerts' },
   { href: '/camera', label: 'Camera' },
   { href: '/admin', label: 'Cameras' },
 ] as const;

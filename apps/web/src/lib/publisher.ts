@@ -6,7 +6,7 @@
  * camera is removed (publishing again would take it back, or create it again).
  */
 import { Device, type types } from 'mediasoup-client';
-import type { ServerEventPayload } from '@maskwatch/protocol/signalling';
+import type { ServerEventName, ServerEventPayload } from '@maskwatch/protocol/signalling';
 import {
   connectSignalling,
   describeError,
@@ -60,6 +60,11 @@ export class Publisher {
 
   get cameraId(): string | null {
     return this.#cameraId;
+  }
+
+  /** Listens to a push on this publisher's connection (the alerts of its camera); returns the unsubscribe. */
+  onPush<N extends ServerEventName>(name: N, listener: (payload: ServerEventPayload<N>) => void): () => void {
+    return onPush(this.#socket, name, listener);
   }
 
   /** Reports the on-device detector's face count; dropped while not live. */

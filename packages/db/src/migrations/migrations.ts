@@ -48,4 +48,72 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE cameras ADD COLUMN analysis_enabled INTEGER NOT NULL DEFAULT 1 CHECK (analysis_enabled IN (0, 1));
     `,
   },
+  {
+    version: 4,
+    name: 'alerts',
+    // camera_id is not a foreign key: the history (and its snapshots) outlives a removed camera.
+    sql: `
+      CREATE TABLE alerts (
+        id               TEXT PRIMARY KEY CHECK (id GLOB 'al_[0-9a-f]*' AND length(id) = 19),
+        camera_id        TEXT NOT NULL,
+        camera_name      TEXT NOT NULL,
+        track_id         INTEGER NOT NULL CHECK (track_id >= 0),
+        label            TEXT NOT NULL CHECK (label IN ('no_mask', 'incorrect')),
+        confidence       REAL NOT NULL CHECK (confidence BETWEEN 0 AND 1),
+        first_seen_at    INTEGER NOT NULL,
+        raised_at        INTEGER NOT NULL,
+        resolved_at      INTEGER,
+        ended_at         INTEGER,
+        reminders        INTEGER NOT NULL DEFAULT 0 CHECK (reminders >= 0),
+        last_reminded_at INTEGER,
+        ack_by           TEXT,
+        ack_at           INTEGER,
+        ack_note         TEXT,
+        model_name       TEXT NOT NULL,
+        model_sha256     TEXT NOT NULL,
+        node_id          TEXT,
+        frame_seq        INTEGER,
+        frame_ts         INTEGER NOT NULL,
+        latency_ms       REAL NOT NULL CHECK (latency_ms >= 0),
+        box              TEXT NOT NULL CHECK (json_valid(box)),
+        frame_width      INTEGER NOT NULL CHECK (frame_width > 0),
+        frame_height     INTEGER NOT NULL CHECK (frame_height > 0),
+        snapshot_file    TEXT,
+        thumbnail_file   TEXT,
+        snapshot_width   INTEGER,
+        snapshot_height  INTEGER,
+        snapshot_bytes   INTEGER NOT NULL DEFAULT 0 CHECK (snapshot_bytes >= 0),
+        CHECK ((ack_by IS NULL) = (ack_at IS NULL)),
+        CHECK ((snapshot_file IS NULL) = (thumbnail_file IS NULL)),
+        CHECK ((snapshot_file IS NULL) = (snapshot_width IS NULL))
+      );
+      CREATE INDEX alerts_raised_at ON alerts (raised_at, id);
+      CREATE INDEX alerts_camera_raised_at ON alerts (camera_id, raised_at);
+      CREATE TABLE alert_settings (
+        camera_id       TEXT PRIMARY KEY REFERENCES cameras (id) ON DELETE CASCADE,
+        cooldown_s      INTEGER CHECK (cooldown_s BETWEEN 0 AND 3600),
+        reminder_s      INTEGER CHECK (reminder_s BETWEEN 0 AND 3600),
+        max_reminders   INTEGER CHECK (max_reminders BETWEEN 0 AND 20),
+        console_speaks  INTEGER NOT NULL DEFAULT 0 CHECK (console_speaks IN (0, 1)),
+        updated_at      TEXT NOT NULL
+      );
+    `,
+  },
+  {
+    version: 5,
+    name: 'compliance_minutes',
+    // People (tracks) seen per camera and minute by voted label, and alerts raised; minute = floor(ms / 60000).
+    sql: `
+      CREATE TABLE compliance_minutes (
+        camera_id  TEXT NOT NULL,
+        minute     INTEGER NOT NULL,
+        mask       INTEGER NOT NULL DEFAULT 0 CHECK (mask >= 0),
+        no_mask    INTEGER NOT NULL DEFAULT 0 CHECK (no_mask >= 0),
+        incorrect  INTEGER NOT NULL DEFAULT 0 CHECK (incorrect >= 0),
+        alerts     INTEGER NOT NULL DEFAULT 0 CHECK (alerts >= 0),
+        PRIMARY KEY (camera_id, minute)
+      );
+      CREATE INDEX compliance_minutes_minute ON compliance_minutes (minute);
+    `,
+  },
 ];

@@ -4,7 +4,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 
 import { VisionError } from '../VisionError.ts';
 import { findRepoRoot } from './findRepoRoot.ts';
-import { ManifestSchema, type Manifest, type ModelTask } from './manifestSchema.ts';
+import { ManifestSchema, type Manifest, type ModelTask, type OperatingPoint } from './manifestSchema.ts';
 import type { ModelManifestOptions, ResolvedModel } from './ModelManifestTypes.ts';
 
 export type { ModelManifestOptions, ResolvedModel } from './ModelManifestTypes.ts';
@@ -76,6 +76,14 @@ export class ModelManifest {
 
   defaultName(kind: 'classifier' | 'detector'): string | undefined {
     return this.#manifest.default[kind];
+  }
+
+  /**
+   * The declared operating point of a model (undefined when it declares none or is not in the manifest). Read
+   * from the entry alone, without the model file: the server reads it for the alert rule, the node has the file.
+   */
+  operatingPoint(name: string): OperatingPoint | undefined {
+    return Object.hasOwn(this.#manifest.models, name) ? this.#manifest.models[name]?.operatingPoint : undefined;
   }
 
   /** The named classifier, or the default one. */

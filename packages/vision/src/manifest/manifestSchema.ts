@@ -16,6 +16,15 @@ export const ModelInputSchema = z.object({
 });
 export type ModelInput = z.infer<typeof ModelInputSchema>;
 
+/** A classifier's calibrated operating point (issue 7): its temperature, mask threshold τ, and the alert rule's confidence. */
+export const OperatingPointSchema = z.object({
+  temperature: z.number().positive().optional(),
+  maskThreshold: z.number().min(0).max(1).optional(),
+  /** The alert rule raises only on a track whose voted confidence reaches this. */
+  alertMinScore: z.number().min(0).max(1).optional(),
+});
+export type OperatingPoint = z.infer<typeof OperatingPointSchema>;
+
 export const ModelTaskSchema = z.enum(['classify', 'detect']);
 export type ModelTask = z.infer<typeof ModelTaskSchema>;
 
@@ -29,6 +38,7 @@ export const ModelEntrySchema = z
     labels: z.array(z.string().min(1)).min(1),
     metrics: z.record(z.string(), z.unknown()).optional(),
     trainingRun: z.string().optional(),
+    operatingPoint: OperatingPointSchema.optional(),
   })
   .superRefine((entry, ctx) => {
     if (entry.task !== 'classify') return;

@@ -1,0 +1,406 @@
+import { randomBytes } from 'node:crypto';
+import { AlertRepository, type AlertPage, type SnapshotFiles } from '@maskwatch/db/AlertRepository';
+import { AlertSettingsRepository } from '@maskwatch/db/AlertSettingsRepository';
+import { ComplianceRepository } from '@maskwatch/db/ComplianceRepository';
+import type { Database } from '@maskwatch/db/Database';
+import { DbError } from '@maskwatch/db/DbError';
+import {
+  ALERT_SENTENCES,
+  type Alert,
+  type AlertChange,
+  type AlertEvent,
+  type AlertLabel,
+  type AlertQuery,
+  type AlertSettings,
+  type ComplianceQuery,
+  type ComplianceResponse,
+  type UpdateAlertSettings,
+} from '@maskwatch/protocol/alerts';
+import type { Camera } from '@maskwatch/protocol/camera';
+import { MaskwatchError } from '@maskwatch/protocol/errors';
+import type { FrameResult } from '@maskwatch/protocol/faces';
+import type { AlertConfig } from '../config/Config.ts';
+import { EnhancedEmitter } from '../EnhancedEmitter.ts';
+import { createLogger } from '../logger.ts';
+import { AlertRetention } from './AlertRetention.ts';
+import { AlertRule, DEFAULT_RULE, type RuleDecision, type RuleSettings } from './AlertRule.ts';
+import { ComplianceCounter } from './ComplianceCounter.ts';
+import type { AnalysisResults, ResultSource } from './ResultSource.ts';
+import type { SnapshotStore } from './SnapshotStore.ts';
+
+const log = createLogger('AlertService');
+
+/** How long a snapshot may take before the alert is stored without one (telling the person matters more). */
+const SNAPSHOT_TIMEOUT_MS = 2000;
+/** Tracks of cameras whose results stopped are ended, and finished minutes are written, this often. */
+const SWEEP_MS = 1000;
+const RETENTION_MS = 10 * 60 * 1000;
+const COMPLIANCE_DAYS = 400;
+
+export type AlertServiceOptions = {
+  db: Database;
+  /** The camera records (CameraService): names for alerts, existence for settings. */
+  cameras: { get(id: string): Camera | undefined; list(): Camera[] };
+  store: SnapshotStore;
+  config: AlertConfig;
+  /** The rule's confidence threshold for a classifier (the manifest's operating point). */
+  operatingPoints: { alertMinScore(classifier: string): number };
+  snapshotTimeoutMs?: number;
+};
+
+export type AlertServiceEvents = {
+  /** An alert was stored or changed (always after the database write): push it. */
+  alert: [event: AlertEvent];
+};
+
+type CameraState = {
+  rule: AlertRule;
+  counter: ComplianceCounter;
+  /** Rule key -> stored alert id (undefined when storing failed). */
+  ids: Map<number, string | undefined>;
+  /** Decisions of one camera are applied in order: a reminder never overtakes the raise it belongs to. */
+  chain: Promise<void>;
+  classifier: string | undefined;
+};
+
+function toMaskwatchError(error: unknown): unknown {
+  if (error instanceof DbError)
+    return new MaskwatchError(error.code === 'invalid' ? 'bad_request' : error.code, error.message);
+  return error;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new MaskwatchError('unavailable', `${what} took longer than ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Alerts: runs the rule on every camera's results, stores each alert (snapshot files, then the row) before
+ * emitting it, keeps per-minute compliance counts, applies retention, and answers the REST queries. Emits
+ * `alert`; the signalling layer pushes it (it never pushes itself).
+ */
+export class AlertService extends EnhancedEmitter<AlertServiceEvents> {
+  readonly #repo: AlertRepository;
+  readonly #settings: AlertSettingsRepository;
+  readonly #compliance: ComplianceRepository;
+  readonly #retention: AlertRetention;
+  readonly #options: AlertServiceOptions;
+  readonly #cameras = new Map<string, CameraState>();
+  readonly #detach: (() => void)[] = [];
+  readonly #sweepTimer: ReturnType<typeof setInterval>;
+  readonly #retentionTimer: ReturnType<typeof setInterval>;
+  #source: AnalysisResults | undefined;
+  #closed = false;
+
+  constructor(options: AlertServiceOptions) {
+    super();
+    this.#options = options;
+    this.#repo = new AlertRepository(options.db);
+    this.#settings = new AlertSettingsRepository(options.db);
+    this.#compliance = new ComplianceRepository(options.db);
+    this.#retention = new AlertRetention(this.#repo, this.#compliance, options.store, {
+      days: options.config.retentionDays,
+      maxBytes: options.config.retentionBytes,
+      complianceDays: COMPLIANCE_DAYS,
+    });
+    this.#sweepTimer = setInterval(() => this.#sweep(Date.now()), SWEEP_MS);
+    this.#sweepTimer.unref();
+    this.#retentionTimer = setInterval(() => void this.runRetention(), RETENTION_MS);
+    this.#retentionTimer.unref();
+  }
+
+  /** Retention, and the check that rows and files agree (after a crash); run at start and every 10 minutes. */
+  runRetention(now?: number): Promise<unknown> {
+    return this.#retention.run(now).catch((error: unknown) => log.error({ err: error }, 'retention failed'));
+  }
+
+  /** Listens to live analysis (one source at a time); returns the function that stops listening. */
+  attach(source: AnalysisResults): () => void {
+    const listener = (result: FrameResult, origin: ResultSource): void => this.handleResult(result, origin);
+    source.on('results', listener);
+    this.#source = source;
+    const off = (): void => {
+      source.off('results', listener);
+      if (this.#source === source) this.#source = undefined;
+    };
+    this.#detach.push(off);
+    return off;
+  }
+
+  /** One analysed frame of one camera. */
+  handleResult(result: FrameResult, origin: ResultSource): void {
+    if (this.#closed) return;
+    const state = this.#state(result.cameraId);
+    if (state.classifier !== origin.classifier) {
+      state.classifier = origin.classifier;
+      state.rule.settings = this.#ruleSettings(result.cameraId, origin.classifier);
+    }
+    state.counter.observe(result.ts, result.faces);
+    const decisions = state.rule.observe(result);
+    if (decisions.length > 0) this.#apply(result.cameraId, state, decisions, origin);
+  }
+
+  // ---- queries (REST) ----
+
+  get(id: string): Alert {
+    const alert = this.#repo.get(id);
+    if (!alert) throw new MaskwatchError('not_found', `no alert ${id}`);
+    return alert;
+  }
+
+  list(query: AlertQuery): AlertPage {
+    try {
+      return this.#repo.list(query, query.limit, query.cursor);
+    } catch (error) {
+      // The only invalid input the repository finds itself is a cursor that it did not make.
+      if (error instanceof DbError && error.code === 'invalid') {
+        const message = 'is not a cursor from this API';
+        throw new MaskwatchError('bad_request', `invalid alert filters: cursor: ${message}`, [{ path: 'cursor', message }]);
+      }
+      throw error;
+    }
+  }
+
+  recent(count: number): Alert[] {
+    return count === 0 ? [] : this.#repo.list({}, count).alerts;
+  }
+
+  /** The JPEG bytes of an alert's snapshot or thumbnail; `not_found` when it has none. */
+  async image(id: string, which: 'snapshot' | 'thumbnail'): Promise<Buffer> {
+    const files = this.#repo.files(id);
+    if (!files) {
+      throw new MaskwatchError('not_found', this.#repo.get(id) ? `alert ${id} has no snapshot` : `no alert ${id}`);
+    }
+    try {
+      return await this.#options.store.read(files[which]);
+    } catch {
+      // Retention removed it between the two reads, or it went missing: the next retention pass fixes the row.
+      throw new MaskwatchError('not_found', `the snapshot of alert ${id} is gone`);
+    }
+  }
+
+  acknowledge(ids: string[], by: string, note: string): { alerts: Alert[]; already: string[] } {
+    let result: { alerts: Alert[]; already: string[] };
+    try {
+      result = this.#repo.acknowledge(ids, by, note, Date.now());
+    } catch (error) {
+      throw toMaskwatchError(error);
+    }
+    for (const alert of result.alerts) {
+      if (!result.already.includes(alert.id)) this.#emit('acknowledged', alert, null);
+    }
+    log.info({ ids: ids.length, by }, 'alerts acknowledged');
+    return result;
+  }
+
+  settingsOf(cameraId: string): AlertSettings {
+    const stored = this.#settings.get(cameraId);
+    const d = this.#options.config;
+    return {
+      cameraId,
+      cooldownSeconds: stored?.cooldownSeconds ?? d.cooldownSeconds,
+      reminderSeconds: stored?.reminderSeconds ?? d.reminderSeconds,
+      maxReminders: stored?.maxReminders ?? d.maxReminders,
+      consoleSpeaks: stored?.consoleSpeaks ?? false,
+    };
+  }
+
+  listSettings(): AlertSettings[] {
+    return this.#options.cameras.list().map((camera) => this.settingsOf(camera.id));
+  }
+
+  updateSettings(cameraId: string, changes: UpdateAlertSettings): AlertSettings {
+    if (!this.#options.cameras.get(cameraId)) throw new MaskwatchError('not_found', `no camera ${cameraId}`);
+    const next = { ...this.settingsOf(cameraId), ...changes };
+    this.#settings.put(next);
+    const state = this.#cameras.get(cameraId);
+    if (state?.classifier !== undefined) state.rule.settings = this.#ruleSettings(cameraId, state.classifier);
+    log.info({ cameraId, changes: Object.keys(changes) }, 'alert settings changed');
+    return next;
+  }
+
+  compliance(query: ComplianceQuery): ComplianceResponse {
+    return {
+      from: query.from,
+      to: query.to,
+      bucketMinutes: query.bucketMinutes,
+      series: this.#compliance.series(query.from, query.to, query.bucketMinutes, query.cameraId),
+    };
+  }
+
+  /** Stops listening, waits for alerts being stored, writes the partial minutes; idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#sweepTimer);
+    clearInterval(this.#retentionTimer);
+    for (const off of this.#detach.splice(0)) off();
+    await Promise.all([...this.#cameras.values()].map((state) => state.chain));
+    const now = Date.now();
+    try {
+      this.#compliance.add([...this.#cameras.values()].flatMap((state) => state.counter.take(now, true)));
+    } catch (error) {
+      log.error({ err: error }, 'could not write the last compliance minutes');
+    }
+    this.#cameras.clear();
+  }
+
+  // ---- internals ----
+
+  #state(cameraId: string): CameraState {
+    let state = this.#cameras.get(cameraId);
+    if (!state) {
+      state = {
+        rule: new AlertRule(this.#ruleSettings(cameraId, undefined)),
+        counter: new ComplianceCounter(cameraId),
+        ids: new Map(),
+        chain: Promise.resolve(),
+        classifier: undefined,
+      };
+      this.#cameras.set(cameraId, state);
+    }
+    return state;
+  }
+
+  #ruleSettings(cameraId: string, classifier: string | undefined): RuleSettings {
+    const settings = this.settingsOf(cameraId);
+    return {
+      ...DEFAULT_RULE,
+      minScore: classifier === undefined ? 1 : this.#options.operatingPoints.alertMinScore(classifier),
+      cooldownMs: settings.cooldownSeconds * 1000,
+      reminderMs: settings.reminderSeconds * 1000,
+      maxReminders: settings.maxReminders,
+    };
+  }
+
+  #sweep(now: number): void {
+    const minutes = [];
+    for (const [cameraId, state] of this.#cameras) {
+      const decisions = state.rule.sweep(now);
+      if (decisions.length > 0) this.#apply(cameraId, state, decisions, undefined);
+      minutes.push(...state.counter.take(now));
+    }
+    try {
+      this.#compliance.add(minutes);
+    } catch (error) {
+      log.error({ err: error }, 'could not write compliance minutes');
+    }
+  }
+
+  #apply(cameraId: string, state: CameraState, decisions: RuleDecision[], origin: ResultSource | undefined): void {
+    const source = this.#source;
+    state.chain = state.chain.then(async () => {
+      for (const decision of decisions) {
+        try {
+          await this.#applyOne(cameraId, state, decision, origin, source);
+        } catch (error) {
+          log.error({ err: error, cameraId, decision: decision.kind }, 'could not store an alert change');
+        }
+      }
+    });
+  }
+
+  async #applyOne(
+    cameraId: string,
+    state: CameraState,
+    decision: RuleDecision,
+    origin: ResultSource | undefined,
+    source: AnalysisResults | undefined,
+  ): Promise<void> {
+    if (decision.kind === 'raise') {
+      state.ids.set(decision.key, undefined);
+      const alert = await this.#raise(cameraId, decision, origin, source);
+      state.ids.set(decision.key, alert.id);
+      this.#emit('raised', alert, decision.label);
+      return;
+    }
+    const id = state.ids.get(decision.key);
+    if (id === undefined) return; // its raise failed (logged there)
+    switch (decision.kind) {
+      case 'remind':
+        this.#emit('reminded', this.#repo.remind(id, decision.at), decision.label);
+        return;
+      case 'reopen':
+        this.#emit('reopened', this.#repo.reopen(id, decision.at), decision.label);
+        return;
+      case 'resolve':
+        this.#emit('resolved', this.#repo.resolve(id, decision.at), null);
+        return;
+      case 'end':
+        state.ids.delete(decision.key);
+        this.#emit('ended', this.#repo.end(id, decision.at), null);
+        return;
+    }
+  }
+
+  async #raise(
+    cameraId: string,
+    decision: Extract<RuleDecision, { kind: 'raise' }>,
+    origin: ResultSource | undefined,
+    source: AnalysisResults | undefined,
+  ): Promise<Alert> {
+    const { result, face } = decision;
+    const id = `al_${randomBytes(8).toString('hex')}`;
+    let files: SnapshotFiles | null = null;
+    if (source && result.seq !== undefined) {
+      try {
+        const image = await withTimeout(
+          source.snapshot(cameraId, result.seq, face.box, decision.blur),
+          this.#options.snapshotTimeoutMs ?? SNAPSHOT_TIMEOUT_MS,
+          'the snapshot',
+        );
+        files = await this.#options.store.write(id, Date.now(), image);
+      } catch (error) {
+        log.warn({ err: error, cameraId, seq: result.seq }, 'alert stored without a snapshot');
+      }
+    }
+    const raisedAt = Date.now();
+    try {
+      const alert = this.#repo.insert({
+        id,
+        cameraId,
+        cameraName: this.#options.cameras.get(cameraId)?.name ?? cameraId,
+        trackId: face.trackId,
+        label: decision.label,
+        confidence: decision.confidence,
+        firstSeenAt: Math.round(decision.firstSeenAt),
+        raisedAt,
+        model: { name: origin?.classifier ?? 'unknown', sha256: origin?.classifierSha256 ?? '' },
+        nodeId: origin?.nodeId ?? result.nodeId ?? null,
+        latencyMs: Math.max(0, raisedAt - result.ts),
+        box: face.box,
+        frame: { width: result.width, height: result.height },
+        frameSeq: result.seq ?? null,
+        frameTs: result.ts,
+        files,
+      });
+      log.info(
+        { alertId: id, cameraId, trackId: face.trackId, label: decision.label, latencyMs: alert.latencyMs },
+        'alert raised',
+      );
+      return alert;
+    } catch (error) {
+      if (files) await this.#options.store.remove([files.snapshot, files.thumbnail]).catch(() => undefined);
+      throw error;
+    } finally {
+      if (files) this.#options.store.settle([files.snapshot, files.thumbnail]);
+    }
+  }
+
+  #emit(change: AlertChange, alert: Alert, sayLabel: AlertLabel | null): void {
+    const announce =
+      sayLabel === null
+        ? null
+        : {
+            label: sayLabel,
+            sentence: ALERT_SENTENCES[sayLabel],
+            console: this.settingsOf(alert.cameraId).consoleSpeaks,
+          };
+    this.safeEmit('alert', { change, alert, announce });
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * Issue 8's acceptance on the live pipeline: real Chromium publishing the shared clips through mediasoup, the
+ * inference node analysing them (ffmpeg decode, ONNX detection and classification, tracking), alerts stored in
+ * SQLite with their snapshots, pushed to the console and the camera page.
+ *   - Gituatu_nomask.mp4 (looping) for 30 s: 1 to 4 alerts, not one per frame; each snapshot decodes as JPEG; the
+ *     console feed shows it; the camera page says the sentence (speechSynthesis.speak or the bundled recording).
+ *   - Gituatu_mask.mp4 for 30 s: no alert.
+ *   - kill -9 of the server right after an alert was pushed: the alert is in the history after the restart.
+ * The same pages on the server's alert path alone are tested by test/e2e/alertsUi.test.ts.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { AlertListResponseSchema, ALERT_SENTENCES, type Alert } from '@maskwatch/protocol/alerts';
+import { decodeImage } from '@maskwatch/vision/image/decodeImage';
+import { fakeCameraClip, launchBrowser, logPage, startCamera, waitUntil } from '../support/browser.ts';
+import { call, connect, nextEvent } from '../support/client.ts';
+import { RECORD_SOUND, soundsOf } from '../support/recordSound.ts';
+import { startInferenceNode } from '../support/inferenceNode.ts';
+import { startServerProcess, type ServerProcess } from '../support/serverProcess.ts';
+
+const PUBLISH_MS = 30_000;
+
+let nodes = 0;
+
+/**
+ * A server process with the web pages and a live inference node process beside it, on `dataDir`. `kill9` kills the
+ * server only (the node would reconnect to the same URL; the restarted server listens on a new port, so the node
+ * is closed with it and a new one starts with the next server).
+ */
+async function startLive(dataDir: string): Promise<ServerProcess> {
+  const server = await startServerProcess({ dataDir, timeoutMs: 120_000 });
+  const node = await startInferenceNode({ serverUrl: server.url, dataDir, nodeId: `alerts-node-${++nodes}` }).catch(
+    async (error: unknown) => {
+      await server.close();
+      throw error;
+    },
+  );
+  return {
+    url: server.url,
+    close: async () => {
+      await node.close();
+      await server.close();
+    },
+    kill9: async () => {
+      await server.kill9();
+      await node.close();
+    },
+  };
+}
+
+async function alertsOf(url: string, cameraId: string): Promise<Alert[]> {
+  const res = await fetch(`${url}/api/alerts?cameraId=${cameraId}&limit=200`);
+  assert.equal(res.status, 200);
+  return AlertListResponseSchema.parse(await res.json()).alerts;
+}
+
+describe('alerts on the live pipeline', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'maskwatch-alerts-e2e-'));
+  let server: ServerProcess;
+  const browsers: Browser[] = [];
+
+  before(async () => {
+    server = await startLive(dataDir);
+  });
+  after(async () => {
+    await Promise.all(browsers.map((b) => b.close().catch(() => undefined)));
+    await server?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function publish(clip: string, name: string): Promise<{ camera: Page; cameraId: string; browser: Browser }> {
+    const browser = await launchBrowser({ fakeVideo: fakeCameraClip(clip) });
+    browsers.push(browser);
+    const camera = await browser.newPage();
+    await camera.addInitScript(RECORD_SOUND);
+    logPage(camera, name);
+    const cameraId = await startCamera(camera, server.url, name);
+    return { camera, cameraId, browser };
+  }
+
+  test('Gituatu_nomask for 30 s: 1 to 4 alerts with JPEG snapshots; the feed shows them; the camera page speaks', async () => {
+    const { camera, cameraId, browser } = await publish('Gituatu_nomask.mp4', 'E2E nomask');
+    const console = await browser.newPage();
+    logPage(console, 'console');
+    await console.goto(`${server.url}/console`);
+    await new Promise((done) => setTimeout(done, PUBLISH_MS));
+
+    const alerts = await alertsOf(server.url, cameraId);
+    assert.ok(alerts.length >= 1 && alerts.length <= 4, `${alerts.length} alerts in 30 s`);
+    for (const alert of alerts) {
+      assert.equal(alert.label, 'no_mask');
+      const res = await fetch(`${server.url}/api/alerts/${alert.id}/snapshot.jpg`);
+      assert.equal(res.status, 200, `snapshot of ${alert.id}`);
+      const image = await decodeImage(new Uint8Array(await res.arrayBuffer()));
+      assert.ok(image.width > 0 && image.height > 0);
+    }
+    await console.waitForSelector(`li[data-alert-id="${alerts[0]!.id}"]`, { timeout: 10_000 });
+    const said = await soundsOf(camera);
+    assert.ok(
+      said.spoken.includes(ALERT_SENTENCES.no_mask) || said.played.some((src) => src.endsWith('/audio/please-wear-a-face-mask.mp3')),
+      `the camera page said nothing: ${JSON.stringify(said)}`,
+    );
+  });
+
+  test('Gituatu_mask for 30 s: no alert', async () => {
+    const { cameraId } = await publish('Gituatu_mask.mp4', 'E2E mask');
+    await new Promise((done) => setTimeout(done, PUBLISH_MS));
+    assert.deepEqual(await alertsOf(server.url, cameraId), []);
+  });
+
+  test('kill -9 right after an alert was pushed: the alert is in the history after the restart', async () => {
+    const viewer = await connect(server.url, 'viewer');
+    await call(viewer, 'alerts:subscribe', { recent: 0 });
+    const pushed = nextEvent(viewer, 'alert:raised', () => true, 60_000);
+    await publish('Gituatu_nomask.mp4', 'E2E crash');
+    const { alert } = await pushed;
+    await server.kill9();
+    viewer.close();
+    server = await startLive(dataDir);
+    const found = await waitUntil(
+      'the pushed alert in the history',
+      async () => (await alertsOf(server.url, alert.cameraId)).find((a) => a.id === alert.id),
+      30_000,
+    );
+    assert.equal(found.raisedAt, alert.raisedAt);
+  });
+});
