@@ -8,6 +8,7 @@ import { Publisher, type PublisherState } from '../lib/publisher';
 import { describeError } from '../lib/signalling';
 import { unlockAudio } from '../lib/announcer';
 import { CameraAlerts } from './alerts/CameraAlerts';
+import { OwnResults } from './OwnResults';
 import { StatusBadge } from './StatusBadge';
 import styles from './CameraPublisher.module.css';
 
@@ -102,6 +103,12 @@ export function CameraPublisher() {
 
   // The server ended the publisher (name taken over, camera removed): release the camera and show why.
   const stoppedByServer = state?.status === 'stopped' ? state : null;
+  // The camera this page publishes (kept while it reconnects, so its boxes come back with it).
+  const [ownCamera, setOwnCamera] = useState<string | null>(null);
+  const liveCamera = state?.status === 'live' ? state.cameraId : null;
+  useEffect(() => {
+    if (liveCamera) setOwnCamera(liveCamera);
+  }, [liveCamera]);
   useEffect(() => {
     if (!stoppedByServer) return;
     publisherRef.current = null;
@@ -184,6 +191,7 @@ export function CameraPublisher() {
         {running && (
           <>
             <CameraAlerts publisher={publisher} />
+            <OwnResults publisher={publisher} cameraId={ownCamera} video={videoRef} mirror={facing === 'user'} />
             <div className={styles.top}>
               <span className={styles.name}>{name}</span>
               <StatusBadge status={badge} detail={detail} />

@@ -19,20 +19,34 @@ export function faceCaption(face: Face): { text: string; colour: string } {
 
 export type Rect = { x: number; y: number; width: number; height: number };
 
-/** Where a `contentWidth x contentHeight` picture lands inside a `boxWidth x boxHeight` box (object-fit: contain). */
-export function containRect(contentWidth: number, contentHeight: number, boxWidth: number, boxHeight: number): Rect {
+/**
+ * Where a `contentWidth x contentHeight` picture lands inside a `boxWidth x boxHeight` box: letterboxed
+ * (object-fit: contain), or filling it and cropped (cover).
+ */
+export function containRect(
+  contentWidth: number,
+  contentHeight: number,
+  boxWidth: number,
+  boxHeight: number,
+  fit: 'contain' | 'cover' = 'contain',
+): Rect {
   if (contentWidth <= 0 || contentHeight <= 0 || boxWidth <= 0 || boxHeight <= 0) return { x: 0, y: 0, width: 0, height: 0 };
-  const scale = Math.min(boxWidth / contentWidth, boxHeight / contentHeight);
+  const pick = fit === 'contain' ? Math.min : Math.max;
+  const scale = pick(boxWidth / contentWidth, boxHeight / contentHeight);
   const width = contentWidth * scale;
   const height = contentHeight * scale;
   return { x: (boxWidth - width) / 2, y: (boxHeight - height) / 2, width, height };
 }
 
-/** Sizes the canvas to its CSS box (device pixels) and draws the result's boxes; clears it when result is null. */
+/**
+ * Sizes the canvas to its CSS box (device pixels) and draws the result's boxes; clears it when result is null.
+ * `fit` is the video's object-fit; `mirror` when the video is shown flipped (a front camera's preview).
+ */
 export function drawFaces(
   canvas: HTMLCanvasElement,
   video: HTMLVideoElement,
   result: Pick<FrameResult, 'width' | 'height' | 'faces'> | null | undefined,
+  options: { fit?: 'contain' | 'cover'; mirror?: boolean } = {},
 ): void {
   const dpr = window.devicePixelRatio || 1;
   const cssWidth = canvas.clientWidth;
@@ -52,14 +66,16 @@ export function drawFaces(
   // onto the rectangle the video's picture occupies.
   const aspectWidth = video.videoWidth || result.width;
   const aspectHeight = video.videoHeight || result.height;
-  const rect = containRect(aspectWidth, aspectHeight, cssWidth, cssHeight);
+  const rect = containRect(aspectWidth, aspectHeight, cssWidth, cssHeight, options.fit);
   const sx = rect.width / result.width;
   const sy = rect.height / result.height;
   ctx.lineWidth = 2;
   ctx.font = '600 12px ui-sans-serif, system-ui, sans-serif';
   ctx.textBaseline = 'bottom';
   for (const face of result.faces) {
-    const [x1, y1, x2, y2] = face.box;
+    const [bx1, y1, bx2, y2] = face.box;
+    const x1 = options.mirror ? result.width - bx2 : bx1;
+    const x2 = options.mirror ? result.width - bx1 : bx2;
     const x = rect.x + x1 * sx;
     const y = rect.y + y1 * sy;
     const w = (x2 - x1) * sx;
