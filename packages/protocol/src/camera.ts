@@ -69,6 +69,11 @@ export const CameraViewSchema = CameraSchema.extend({
   status: CameraStatusSchema,
   /** Human-readable reason for `error` (e.g. ffmpeg's "Connection refused"), or progress for `connecting`. */
   statusDetail: z.string().nullable(),
+  /**
+   * When the server tries the source again (ms since the epoch, server clock), while an `error` waits for its retry;
+   * null otherwise. A console shows it as a countdown. Absent from an older server.
+   */
+  retryAt: z.number().int().nonnegative().nullable().optional(),
   /** Whether a video producer exists for it right now (a viewer can consume it). */
   hasVideo: z.boolean(),
   /** Faces in view as last reported by the camera page's on-device detector, null if unknown. */
