@@ -27,6 +27,9 @@ export function CameraPublisher() {
   const [running, setRunning] = useState(false);
   const [state, setState] = useState<PublisherState | null>(null);
   const [mediaError, setMediaError] = useState<string | null>(null);
+  // How many producers this page has published (its first, then one per reconnect): tests and support read it.
+  const [publishes, setPublishes] = useState(0);
+  const lastProducerRef = useRef<string | null>(null);
   const videoRef = useRef<HTMLVideoElement>(null);
   const streamRef = useRef<MediaStream | null>(null);
   const publisherRef = useRef<Publisher | null>(null);
@@ -38,6 +41,12 @@ export function CameraPublisher() {
       .then((all) => setCameras(all.filter((camera) => camera.kind === 'browser')))
       .catch(() => setCameras([]));
   }, []);
+
+  useEffect(() => {
+    if (state?.status !== 'live' || state.producerId === lastProducerRef.current) return;
+    lastProducerRef.current = state.producerId;
+    setPublishes((count) => count + 1);
+  }, [state]);
 
   const report = useCallback((count: number) => publisherRef.current?.reportFaces(count), []);
   const guide = useFaceGuide(running ? videoRef : null, report);
@@ -123,6 +132,8 @@ export function CameraPublisher() {
       data-stopped={stoppedByServer?.reason ?? ''}
       data-faces={guide.count ?? ''}
       data-camera-id={state?.status === 'live' ? state.cameraId : ''}
+      data-producer-id={state?.status === 'live' ? state.producerId : ''}
+      data-publishes={publishes}
     >
       <div className={styles.stage}>
         <video ref={videoRef} className={`${styles.video} ${facing === 'user' ? styles.mirror : ''}`} autoPlay muted playsInline />

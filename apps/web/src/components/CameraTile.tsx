@@ -6,6 +6,7 @@ import type { FrameResult } from '@maskwatch/protocol/faces';
 import { drawFaces } from '../lib/drawFaces';
 import { describeError } from '../lib/signalling';
 import type { Viewer } from '../lib/viewer';
+import { RetryCountdown } from './RetryCountdown';
 import { StatusBadge } from './StatusBadge';
 import styles from './Console.module.css';
 
@@ -101,6 +102,7 @@ export function CameraTile({ camera, viewer, results, focused, onToggleFocus }: 
   }, [camera.id, results, wantsVideo]);
 
   const detail = videoError ?? camera.statusDetail;
+  const showRetry = camera.status === 'error' && typeof camera.retryAt === 'number';
   return (
     <article
       className={`${styles.tile} ${focused ? styles.focused : ''}`}
@@ -128,23 +130,34 @@ export function CameraTile({ camera, viewer, results, focused, onToggleFocus }: 
           onEmptied={() => setPlaying(false)}
         />
         <canvas ref={canvasRef} className={styles.overlay} />
+        {/* A headline in the picture; the reason, once, in the footer. */}
         {!(wantsVideo && playing) && (
           <span className={styles.placeholder}>
             {!camera.enabled
               ? 'Disabled'
               : camera.status === 'live'
                 ? videoError
-                  ? `Video unavailable: ${videoError}`
+                  ? 'Video unavailable'
                   : 'Loading video…'
                 : camera.status === 'error'
-                  ? (camera.statusDetail ?? 'Error')
+                  ? 'Error'
                   : camera.status === 'connecting'
-                    ? (camera.statusDetail ?? 'Connecting…')
+                    ? 'Connecting…'
                     : 'Offline'}
           </span>
         )}
       </button>
-      {detail && camera.status !== 'live' && <footer className={styles.detail}>{detail}</footer>}
+      {camera.enabled && (camera.status !== 'live' || videoError) && (detail || showRetry) && (
+        <footer className={styles.detail} data-detail>
+          {detail}
+          {showRetry && (
+            <>
+              {detail && ' · '}
+              <RetryCountdown at={camera.retryAt} />
+            </>
+          )}
+        </footer>
+      )}
     </article>
   );
 }
