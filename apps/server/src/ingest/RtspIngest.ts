@@ -80,6 +80,7 @@ export class RtspIngest extends EnhancedEmitter<RtspIngestEvents> {
   #mode: IngestMode;
   #workedInMode = false;
   #status: CameraStatus = 'offline';
+  #detail: string | null = null;
   /** The probe saw the source unreachable since the last attempt: its next success is a comeback. */
   #sourceWasDown = false;
   #closed = false;
@@ -140,6 +141,7 @@ export class RtspIngest extends EnhancedEmitter<RtspIngestEvents> {
 
   #setStatus(status: CameraStatus, detail: string | null, retryAt: number | null = null): void {
     this.#status = status;
+    this.#detail = detail;
     this.safeEmit('status', status, detail, retryAt);
   }
 
@@ -194,6 +196,8 @@ export class RtspIngest extends EnhancedEmitter<RtspIngestEvents> {
     const attempt = this.#attempt;
     if (!attempt || attempt.done) return;
     attempt.poll = setInterval(() => void this.#check(attempt), POLL_MS);
+    // Still failing as far as anyone knows, but trying now (maybe before the countdown ran out: the probe).
+    if (this.#status === 'error') this.#setStatus('error', this.#detail, Date.now());
   }
 
   #onLine(line: string): void {
