@@ -105,7 +105,7 @@ export class RtspIngest extends EnhancedEmitter<RtspIngestEvents> {
       stableMs: 10_000,
       startTimeoutMs: options.liveTimeoutMs ?? 20_000,
       stallMs: options.stallMs ?? 5_000,
-      probeIntervalMs: options.probeIntervalMs ?? 500,
+      probeIntervalMs: options.probeIntervalMs ?? 250,
       ...(endpoint ? { probe: () => this.#probe(endpoint.host, endpoint.port) } : {}),
     });
     this.#supervisor.on('spawn', () => this.#onSpawn());
