@@ -6,10 +6,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { CameraResponse } from '@maskwatch/protocol/http';
-import { launchBrowser, logPage, VARIANCE_THRESHOLD, waitForTilePlaying } from './support/browser.ts';
-import { REPO_ROOT, startRtspSource, type RtspSource } from './support/rtsp.ts';
+import { launchBrowser, logPage, VARIANCE_THRESHOLD, waitForTilePlaying, waitUntil } from './support/browser.ts';
+import { freeTcpPort, REPO_ROOT, startRtspSource, type RtspSource } from './support/rtsp.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
 const built = existsSync(join(REPO_ROOT, 'apps/web/.next/BUILD_ID'));
@@ -18,6 +18,7 @@ describe('RTSP camera in the console (Chromium)', { skip: built ? false : 'apps/
   let server: TestServer;
   let source: RtspSource;
   let browser: Browser | undefined;
+  let page: Page;
   before(async () => {
     source = await startRtspSource();
     server = await startTestServer({ web: true });
@@ -37,11 +38,40 @@ describe('RTSP camera in the console (Chromium)', { skip: built ? false : 'apps/
     assert.equal(res.status, 201);
     const { camera } = (await res.json()) as CameraResponse;
     browser = await launchBrowser();
-    const page = await browser.newPage();
+    page = await browser.newPage();
     logPage(page, 'console');
     await page.goto(`${server.url}/console`);
     const sample = await waitForTilePlaying(page, camera.id, 90_000);
     assert.ok(sample.endTime > sample.startTime, `video time did not advance: ${JSON.stringify(sample)}`);
     assert.ok(sample.variance > VARIANCE_THRESHOLD, `frame looks blank: ${JSON.stringify(sample)}`);
+    await page.getByText('1 live / 1 camera', { exact: true }).waitFor({ timeout: 10_000 });
+  });
+
+  test('a refused source: the tile gives the reason once and counts down to the next attempt', async () => {
+    const port = await freeTcpPort();
+    const res = await fetch(`${server.url}/api/cameras`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'rtsp', name: 'RTSP refused', rtspUrl: `rtsp://127.0.0.1:${port}/cam` }),
+    });
+    assert.equal(res.status, 201);
+    const { camera } = (await res.json()) as CameraResponse;
+    const tile = `article[data-camera-id="${camera.id}"]`;
+    await page.getByText('1 live / 2 cameras', { exact: true }).waitFor({ timeout: 10_000 });
+    // The backoff grows 1, 2, 4 s: wait for a pause long enough to watch it count down.
+    const first = await waitUntil(
+      'a countdown of 3 s or more',
+      async () => {
+        const value = Number(await page.getAttribute(`${tile} [data-retry-in]`, 'data-retry-in').catch(() => null));
+        return value >= 3 ? value : undefined;
+      },
+      30_000,
+    );
+    const text = await page.$eval(tile, (element) => (element as HTMLElement).innerText);
+    assert.equal(text.match(/connection refused/gi)?.length, 1, `the reason once in the tile: ${JSON.stringify(text)}`);
+    assert.match(text, /retrying in \d+ s/);
+    await page.waitForTimeout(1_500);
+    const later = Number(await page.getAttribute(`${tile} [data-retry-in]`, 'data-retry-in'));
+    assert.ok(later < first && later >= first - 2, `countdown went ${first} -> ${later}`);
   });
 });

@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CameraResponse } from '@maskwatch/protocol/http';
@@ -18,6 +20,54 @@ async function createCamera(server: TestServer, name: string, rtspUrl: string): 
 async function status(server: TestServer, id: string) {
   const res = await fetch(`${server.url}/api/cameras/${id}`);
   return ((await res.json()) as CameraResponse).camera;
+}
+
+async function patchCamera(server: TestServer, id: string, changes: Record<string, unknown>): Promise<void> {
+  const res = await fetch(`${server.url}/api/cameras/${id}`, {
+    method: 'PATCH',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(changes),
+  });
+  assert.equal(res.status, 200, await res.text());
+}
+
+/** Transports on the media router now (PlainTransports of ingests, WebRtcTransports of peers). */
+async function transportCount(server: TestServer): Promise<number> {
+  const room = await server.internals.media.getRoom();
+  return (await room.router.dump()).transportIds.length;
+}
+
+/** ffmpeg processes this test process's server started (the ingest's; not the RTSP source's feeder). */
+function ingestFfmpegPids(): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(/^\d+ \(.*\) \S (\d+)/.exec(stat)?.[1]);
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (ppid === process.pid && cmdline.includes('ffmpeg') && cmdline.includes('-rtsp_transport')) pids.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+/** When plain ffmpeg first decodes a frame from `url` (ms since the epoch), trying again while it refuses. */
+async function firstFrameAt(url: string, timeoutMs = 30_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ffmpeg = spawn('ffmpeg', ['-hide_banner', '-nostdin', '-rtsp_transport', 'tcp', '-i', url, '-frames:v', '1', '-f', 'null', '-'], {
+      stdio: 'ignore',
+    });
+    const timer = setTimeout(() => ffmpeg.kill('SIGKILL'), timeoutMs);
+    const code = await new Promise<number | null>((resolve) => ffmpeg.once('close', resolve));
+    clearTimeout(timer);
+    if (code === 0) return Date.now();
+    if (Date.now() > deadline) throw new Error(`no frame from ${url} within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 async function rtpBytes(server: TestServer, id: string): Promise<number> {
@@ -104,6 +154,8 @@ describe('RTSP ingest (GStreamer RTSP server + ffmpeg feeder + ffmpeg ingest + m
     assert.ok(back.producerId && back.producerId !== before.producerId);
     const onNewWorker = await rtpBytes(server, id);
     await waitFor(async () => (await rtpBytes(server, id)) > onNewWorker, 'RTP bytes on the new worker');
+    const del = await fetch(`${server.url}/api/cameras/${id}`, { method: 'DELETE' });
+    assert.equal(del.status, 204);
   });
 
   test('a wrong URL (closed port) gives status error with a clear detail, and restarts stay spaced', async () => {
@@ -129,6 +181,93 @@ describe('RTSP ingest (GStreamer RTSP server + ffmpeg feeder + ffmpeg ingest + m
     const del = await fetch(`${server.url}/api/cameras/${id}`, { method: 'DELETE' });
     assert.equal(del.status, 204);
     assert.equal(server.internals.ingest.get(id), undefined);
+  });
+
+  test('a NUL byte in a stored URL (saved before URLs were checked) gives an error status and retries, and the API refuses one', async () => {
+    const refused = await fetch(`${server.url}/api/cameras`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'rtsp', name: 'Nul', rtspUrl: `${source.url}\u0000x` }),
+    });
+    assert.equal(refused.status, 400);
+    const baseline = await transportCount(server);
+    // As an older server stored it: straight into the service, past the API's schema.
+    const camera = server.internals.cameras.create({ kind: 'rtsp', name: 'Stored NUL', rtspUrl: `${source.url}\u0000x` });
+    const view = await waitFor(
+      async () => {
+        const v = await status(server, camera.id);
+        return v.status === 'error' ? v : undefined;
+      },
+      'status error',
+    );
+    assert.match(view.statusDetail ?? '', /NUL byte/);
+    assert.ok(view.retryAt && view.retryAt > Date.now() - 1_000, `retryAt ${view.retryAt}`);
+    await waitFor(() => server.internals.ingest.get(camera.id)?.spawns === 0 && transportCount(server).then((n) => n === baseline), 'the failed attempts to release their transports');
+    assert.equal((await fetch(`${server.url}/api/health`)).status, 200);
+    server.internals.cameras.remove(camera.id);
+  });
+
+  test('50 enable/disable toggles with a bad and a good URL leave no transport and no ffmpeg behind', async () => {
+    const baseline = await transportCount(server);
+    const closedPort = await freeTcpPort();
+    const bad = `rtsp://127.0.0.1:${closedPort}/cam`;
+    const id = await createCamera(server, 'Toggled', source.url);
+    for (let i = 0; i < 50; i++) {
+      if (i % 2 === 0) {
+        await patchCamera(server, id, { enabled: false });
+      } else if (i % 6 === 1) {
+        // Stored as an older server would have: a URL whose spawn fails.
+        server.internals.cameras.update(id, { rtspUrl: `${source.url}\u0000`, enabled: true });
+      } else {
+        await patchCamera(server, id, { enabled: true, rtspUrl: i % 4 === 1 ? bad : source.url });
+      }
+      // Now and then let an attempt get further (transport made, ffmpeg spawned, producer created).
+      if (i % 10 === 9) await new Promise((resolve) => setTimeout(resolve, 400 + 100 * (i % 3)));
+    }
+    await patchCamera(server, id, { enabled: true, rtspUrl: source.url });
+    await waitFor(async () => (await status(server, id)).status === 'live', 'live after the toggles', 40_000);
+    await patchCamera(server, id, { enabled: false });
+    const left = await waitFor(
+      async () => ((await transportCount(server)) === baseline && ingestFfmpegPids().length === 0 ? 'clean' : undefined),
+      'transports back to the baseline and no ingest ffmpeg',
+      10_000,
+    ).catch(async () => `transports ${await transportCount(server)} (baseline ${baseline}), ffmpeg ${ingestFfmpegPids().join(',')}`);
+    assert.equal(left, 'clean');
+    const del = await fetch(`${server.url}/api/cameras/${id}`, { method: 'DELETE' });
+    assert.equal(del.status, 204);
+  });
+
+  test('back within 5 s of the source returning, after a long outage and after a second one soon after', async () => {
+    const id = await createCamera(server, 'Flaky source', source.url);
+    await waitFor(async () => (await status(server, id)).status === 'live', 'live', 40_000);
+    const outage = async (downMs: number): Promise<{ tookMs: number; backoffMs: number }> => {
+      await source.stop();
+      await waitFor(async () => (await status(server, id)).status === 'error', 'status error while the source is down');
+      await new Promise((resolve) => setTimeout(resolve, downMs));
+      // The next attempt the backoff has scheduled (while an attempt runs, retryAt says when it started).
+      const pending = await waitFor(async () => {
+        const retryAt = (await status(server, id)).retryAt ?? 0;
+        return retryAt > Date.now() ? retryAt : undefined;
+      }, 'a scheduled retry');
+      await source.start();
+      // The source is back when it serves video (its own start-up is not the ingest's delay): a plain ffmpeg says when.
+      const [sourceBack] = await Promise.all([
+        firstFrameAt(source.url),
+        waitFor(async () => (await status(server, id)).status === 'live', 'live again', 40_000, 50),
+      ]);
+      const tookMs = Date.now() - sourceBack;
+      console.error(`live ${tookMs} ms after the source served video again (the backoff's next attempt was ${pending - sourceBack} ms away)`);
+      return { tookMs, backoffMs: pending - sourceBack };
+    };
+    // 20 s down: attempts at about 0, 1, 3, 7, 15 s, the next at 31 s: the probe cuts the wait short.
+    const first = await outage(20_000);
+    assert.ok(first.backoffMs > 5_000, `the backoff was only ${first.backoffMs} ms away: this proves nothing`);
+    assert.ok(first.tookMs <= 5_000, `live ${first.tookMs} ms after the source came back`);
+    // A second outage right after recovering (no stable period): the probe's comeback started a new backoff series.
+    const second = await outage(6_000);
+    assert.ok(second.tookMs <= 5_000, `live ${second.tookMs} ms after the source came back`);
+    const del = await fetch(`${server.url}/api/cameras/${id}`, { method: 'DELETE' });
+    assert.equal(del.status, 204);
   });
 });
 

@@ -41,6 +41,7 @@ async function startLive(dataDir: string): Promise<ServerProcess> {
   );
   return {
     url: server.url,
+    pid: server.pid,
     close: async () => {
       await node.close();
       await server.close();

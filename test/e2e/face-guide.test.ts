@@ -50,14 +50,20 @@ describe('camera page', () => {
     const page = await browser.newPage();
     logPage(page, 'camera');
     const cameraId = await startCamera(page, server.url, 'E2E reconnect');
+    const first = await page.getAttribute('main', 'data-producer-id');
+    const publishes = Number(await page.getAttribute('main', 'data-publishes'));
+    assert.ok(first);
     server.internals.signalling.io.in(await socketIdsOf(server)).disconnectSockets(true);
-    await page.waitForSelector('main:not([data-status="live"])', { timeout: 10_000 });
-    await page.waitForSelector('main[data-status="live"]', { timeout: 60_000 });
+    // The outcome, not the way there (a fast reconnect may never show a non-live state): a new producer, published
+    // by this page without a reload.
+    await page.waitForSelector(`main[data-status="live"][data-publishes="${publishes + 1}"]`, { timeout: 60_000 });
+    const second = await page.getAttribute('main', 'data-producer-id');
+    assert.ok(second && second !== first, `producer ${first} -> ${second}`);
     assert.equal(await page.getAttribute('main', 'data-camera-id'), cameraId);
-    const camera = await waitUntil('the server to see the camera live again', async () => {
+    const camera = await waitUntil('the server to see the camera live on the new producer', async () => {
       const response = await fetch(`${server.url}/api/cameras/${cameraId}`);
-      const body = (await response.json()) as { camera?: { status?: string; hasVideo?: boolean } };
-      return body.camera?.status === 'live' && body.camera.hasVideo ? body.camera : undefined;
+      const body = (await response.json()) as { camera?: { status?: string; hasVideo?: boolean; producerId?: string | null } };
+      return body.camera?.status === 'live' && body.camera.hasVideo && body.camera.producerId === second ? body.camera : undefined;
     });
     assert.equal(camera.status, 'live');
     await page.close();

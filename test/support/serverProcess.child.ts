@@ -3,7 +3,7 @@ import { startTestServer } from './server.ts';
 
 const dataDir = process.env.MASKWATCH_TEST_DATA_DIR;
 if (!dataDir) throw new Error('MASKWATCH_TEST_DATA_DIR is not set');
-const server = await startTestServer({ web: true, dataDir });
+const server = await startTestServer({ web: process.env.MASKWATCH_TEST_WEB !== 'off', dataDir });
 process.stdout.write(`MASKWATCH_URL ${server.url}\n`);
 const stop = (): void => {
   // A close() that hangs is a bug: say so and exit non-zero, so the restart that waits on it fails.

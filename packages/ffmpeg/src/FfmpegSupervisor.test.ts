@@ -170,26 +170,33 @@ describe('FfmpegSupervisor (real ffmpeg)', () => {
     await until('the second attempt', () => supervisor.spawns === 2 && supervisor.running);
   });
 
-  test('a probe that says "ready" cuts the backoff short', async () => {
-    let ready = false;
+  test('a probe that says "ready" cuts the wait short and starts a new series of backoff', async () => {
+    let comebacks = 0;
     let probes = 0;
     const { supervisor, exits } = supervise({
-      retryMinMs: 60_000,
+      retryMinMs: 30_000,
       retryMaxMs: 60_000,
       probeIntervalMs: 50,
+      // Says "ready" once per comeback of the source, as RtspIngest's reachability probe does.
       probe: async () => {
         probes++;
-        return ready;
+        if (comebacks === 0) return false;
+        comebacks--;
+        return true;
       },
       prepare: () => ({ args: BAD_FORMAT }),
     });
     supervisor.start();
     await until('the first exit', () => exits[0]);
-    assert.equal(exits[0]!.retryInMs, 60_000);
+    assert.equal(exits[0]!.retryInMs, 30_000);
     await until('a few probes', () => probes >= 3);
     assert.equal(supervisor.spawns, 1, 'a probe saying "not yet" keeps the wait');
-    ready = true;
-    await until('the second attempt, long before the 60 s backoff', () => exits.length >= 2, 3_000);
+    comebacks = 1;
+    await until('the second attempt, long before the 30 s backoff', () => exits[1], 3_000);
+    // Without the reset this would be 60 s (the second failure in a row).
+    assert.equal(exits[1]!.retryInMs, 30_000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(supervisor.spawns, 2, 'no retry while the probe has no new comeback to report');
   });
 
   test('stdin bytes reach ffmpeg (e.g. an SDP), stdout comes back', async () => {

@@ -62,7 +62,11 @@ export type FfmpegSupervisorOptions = {
   startTimeoutMs?: number;
   /** alive() stopped for this long ends the attempt ("stalled for N s"); 0 = never (default 10 s). */
   stallMs?: number;
-  /** While waiting to retry, polled every probeIntervalMs; true = retry now (e.g. the source is reachable again). */
+  /**
+   * While waiting to retry, polled every probeIntervalMs (default 1 s); true = retry now and reset the backoff (e.g.
+   * the source is reachable again). Make it say true once per comeback, or a source that is reachable but failing
+   * is retried at every poll.
+   */
   probe?: () => Promise<boolean>;
   probeIntervalMs?: number;
 };
@@ -336,11 +340,14 @@ export class FfmpegSupervisor extends EnhancedEmitter<FfmpegSupervisorEvents> {
     }
     const ended = attempt.ended;
     const cause: ExitCause = this.#closed ? 'closed' : (ended?.cause ?? 'exited');
+    // A clean exit (code 0: e.g. the input ended) is not explained by the warnings it logged on the way.
     const reason =
       ended?.reason ??
-      pickErrorLine(attempt.lines) ??
-      this.#options.describeExit?.(code, signal, attempt.lines) ??
-      (code === 0 ? 'ffmpeg ended by itself' : `ffmpeg exited (${signal ?? `code ${code}`}): ${attempt.lines.at(-1) ?? 'no output'}`);
+      (code === 0
+        ? (this.#options.describeExit?.(code, signal, attempt.lines) ?? 'ffmpeg ended by itself')
+        : (pickErrorLine(attempt.lines) ??
+          this.#options.describeExit?.(code, signal, attempt.lines) ??
+          `ffmpeg exited (${signal ?? `code ${code}`}): ${attempt.lines.at(-1) ?? 'no output'}`));
     let retryInMs: number | null = null;
     if (!this.#closed) {
       if (ended?.immediate) {
@@ -376,7 +383,9 @@ export class FfmpegSupervisor extends EnhancedEmitter<FfmpegSupervisorEvents> {
           (ready) => {
             if (this.#wait !== wait) return;
             if (!ready) return poll();
+            // The source is back: a new series of attempts, so one that fails while it settles waits little.
             this.#log.info('the probe says the source is back: retrying now');
+            this.#failures = 0;
             this.#cancelWait();
             void this.#run();
           },

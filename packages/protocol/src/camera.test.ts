@@ -11,6 +11,41 @@ test('an RTSP camera needs an rtsp:// URL with a host', () => {
   assert.equal(CreateCameraSchema.safeParse({ kind: 'rtsp', name: 'Gate' }).success, false);
 });
 
+test('RTSP URLs that ffmpeg could misread are refused: control characters, option-like or malformed hosts', () => {
+  const problem = (rtspUrl: string) => {
+    const parsed = CreateCameraSchema.safeParse({ kind: 'rtsp', name: 'Gate', rtspUrl });
+    return parsed.success ? undefined : parsed.error.issues[0]?.message;
+  };
+  for (const rtspUrl of [
+    'rtsp://cam.local/x\u0000y',
+    'rtsp://cam.local/a\tb',
+    'rtsp://cam.local/a\nb',
+    'rtsp://cam.local/a b',
+    'rtsp://cam.local/a\u200bb',
+    'rtsp://cam.local/\u007f',
+  ]) {
+    assert.match(problem(rtspUrl) ?? 'accepted', /control characters/, JSON.stringify(rtspUrl));
+  }
+  for (const rtspUrl of ['rtsp://-i/x', 'rtsp://-/x', 'rtsp://cam.-x/s', 'rtsp://cam-.local/s', 'rtsp://ca%41m/x', 'rtsp://c\u00e4m/x']) {
+    assert.match(problem(rtspUrl) ?? 'accepted', /host must be/, rtspUrl);
+  }
+  for (const rtspUrl of ['-i rtsp://cam/x', 'rtsp:/cam/x', 'rtsp:cam', 'rtsp://', ' -rtsp://x']) {
+    assert.ok(problem(rtspUrl), `${rtspUrl} accepted`);
+  }
+  for (const rtspUrl of [
+    'rtsp://10.0.0.5:554/live',
+    'RTSP://cam.local/Streaming/Channels/101?transportmode=unicast',
+    'rtsp://admin:p%40ss@cam-2.site.example:8554/cam/realmonitor?channel=1&subtype=0',
+    'rtsps://[fe80::1]:322/s',
+    'rtsp://cam_1/x',
+    'rtsp://xn--cm-via.example/s',
+  ]) {
+    assert.equal(problem(rtspUrl), undefined, rtspUrl);
+  }
+  // Also on update.
+  assert.equal(UpdateCameraSchema.safeParse({ rtspUrl: 'rtsp://-i/x' }).success, false);
+});
+
 test('camera names are trimmed, bounded and free of control characters', () => {
   const parsed = CreateCameraSchema.parse({ kind: 'browser', name: '  Lab 2  ' });
   assert.equal(parsed.name, 'Lab 2');

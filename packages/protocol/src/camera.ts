@@ -20,18 +20,41 @@ export const CameraNameSchema = z
   .min(1, 'name is empty')
   .max(64, 'name is longer than 64 characters')
   .regex(/^[^\p{Cc}]+$/u, 'name has control characters');
+/** A DNS label (letters, digits, `_`, inner `-`): never a leading `-` that a program could read as an option. */
+const HOST_LABEL = /^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/;
+
+/**
+ * Why an RTSP URL cannot be handed to ffmpeg, or undefined when it can. The value is passed as it is (not as the URL
+ * parser would normalise it), so the raw text is checked too: no control or invisible characters (a NUL byte makes
+ * spawn throw; a tab or newline would be dropped by the parser but kept by ffmpeg), no spaces.
+ */
+export function rtspUrlProblem(value: string): string | undefined {
+  if (/[\p{Cc}\p{Cf}\p{Z}\s]/u.test(value)) return 'has spaces or control characters (percent-encode them)';
+  if (!/^rtsps?:\/\//i.test(value)) return 'must be an rtsp:// or rtsps:// URL with a host';
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'must be an rtsp:// or rtsps:// URL with a host';
+  }
+  const host = url.hostname;
+  if (!host) return 'must be an rtsp:// or rtsps:// URL with a host';
+  // An IPv6 literal was checked by the parser; anything else must look like a DNS name or an IPv4 address.
+  if (host.startsWith('[')) return undefined;
+  const name = host.endsWith('.') ? host.slice(0, -1) : host;
+  if (name.length > 253 || !name.split('.').every((label) => HOST_LABEL.test(label)))
+    return 'host must be a DNS name or an IP address (letters, digits, dots and inner hyphens; punycode for international names)';
+  return undefined;
+}
+
 export const RtspUrlSchema = z
   .string()
   .trim()
   .max(2048)
-  .refine((value) => {
-    try {
-      const url = new URL(value);
-      return (url.protocol === 'rtsp:' || url.protocol === 'rtsps:') && url.hostname.length > 0;
-    } catch {
-      return false;
-    }
-  }, 'must be an rtsp:// or rtsps:// URL with a host');
+  .superRefine((value, ctx) => {
+    const problem = rtspUrlProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 export const CameraSchema = z.object({
   id: CameraIdSchema,
@@ -69,6 +92,11 @@ export const CameraViewSchema = CameraSchema.extend({
   status: CameraStatusSchema,
   /** Human-readable reason for `error` (e.g. ffmpeg's "Connection refused"), or progress for `connecting`. */
   statusDetail: z.string().nullable(),
+  /**
+   * When the server tries the source again (ms since the epoch, server clock), while an `error` waits for its retry;
+   * null otherwise. A console shows it as a countdown. Absent from an older server.
+   */
+  retryAt: z.number().int().nonnegative().nullable().optional(),
   /** Whether a video producer exists for it right now (a viewer can consume it). */
   hasVideo: z.boolean(),
   /** Faces in view as last reported by the camera page's on-device detector, null if unknown. */

@@ -20,6 +20,8 @@ const log = createLogger('CameraService');
 type LiveState = {
   status: CameraStatus;
   statusDetail: string | null;
+  /** When the publisher tries again (ms since the epoch), while it waits after a failure. */
+  retryAt: number | null;
   facesInView: number | null;
   producer: types.Producer | undefined;
   /** Who publishes it (a socket id or `ingest`), so a stale publisher cannot reset a newer one's state. */
@@ -79,6 +81,7 @@ export class CameraService extends EnhancedEmitter<CameraServiceEvents> {
       rtspUrl: redactRtspUrl(camera.rtspUrl),
       status: live?.status ?? 'offline',
       statusDetail: live?.statusDetail ?? null,
+      retryAt: live?.retryAt ?? null,
       hasVideo: producer !== undefined,
       facesInView: live?.facesInView ?? null,
       producerId: producer?.id ?? null,
@@ -147,13 +150,20 @@ export class CameraService extends EnhancedEmitter<CameraServiceEvents> {
     this.#state(id).publisher = publisher;
   }
 
-  setStatus(id: string, status: CameraStatus, statusDetail: string | null = null, publisher?: string): void {
+  setStatus(
+    id: string,
+    status: CameraStatus,
+    statusDetail: string | null = null,
+    publisher?: string,
+    retryAt: number | null = null,
+  ): void {
     if (!this.#repo.get(id)) return;
     const live = this.#state(id);
     if (publisher !== undefined && live.publisher !== publisher) return;
-    if (live.status === status && live.statusDetail === statusDetail) return;
+    if (live.status === status && live.statusDetail === statusDetail && live.retryAt === retryAt) return;
     live.status = status;
     live.statusDetail = statusDetail;
+    live.retryAt = retryAt;
     this.#emitState(id);
   }
 
@@ -182,6 +192,7 @@ export class CameraService extends EnhancedEmitter<CameraServiceEvents> {
     live.publisher = undefined;
     live.status = status;
     live.statusDetail = statusDetail;
+    live.retryAt = null;
     live.facesInView = null;
     producer?.close();
     this.#emitState(id);
@@ -211,6 +222,7 @@ export class CameraService extends EnhancedEmitter<CameraServiceEvents> {
       live = {
         status: 'offline',
         statusDetail: null,
+        retryAt: null,
         facesInView: null,
         producer: undefined,
         publisher: undefined,

@@ -14,7 +14,7 @@ export type IngestManagerOptions = {
   ffmpegPath: string;
   mode: RtspIngestOptions['mode'];
   /** Passed to each RtspIngest (tests shorten them). */
-  timing?: Pick<RtspIngestOptions, 'retryMinMs' | 'retryMaxMs' | 'liveTimeoutMs' | 'stallMs'>;
+  timing?: Pick<RtspIngestOptions, 'retryMinMs' | 'retryMaxMs' | 'liveTimeoutMs' | 'stallMs' | 'probeIntervalMs'>;
 };
 
 /**
@@ -80,7 +80,9 @@ export class IngestManager {
     });
     this.#ingests.set(camera.id, ingest);
     cameras.setPublisher(camera.id, INGEST_PUBLISHER);
-    ingest.on('status', (status, detail) => cameras.setStatus(camera.id, status, detail, INGEST_PUBLISHER));
+    ingest.on('status', (status, detail, retryAt) =>
+      cameras.setStatus(camera.id, status, detail, INGEST_PUBLISHER, retryAt),
+    );
     ingest.on('producer', (producer) => cameras.setProducer(camera.id, producer, INGEST_PUBLISHER));
     log.info({ cameraId: camera.id }, 'ingest started');
     ingest.start();

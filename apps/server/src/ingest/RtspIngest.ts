@@ -1,7 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { createInterface } from 'node:readline';
 import type { types } from 'mediasoup';
+import { FfmpegSupervisor, type ExitInfo, type Prepared } from '@maskwatch/ffmpeg/FfmpegSupervisor';
 import { redactRtspUrl, type CameraStatus } from '@maskwatch/protocol/camera';
 import { EnhancedEmitter } from '../EnhancedEmitter.ts';
 import { createLogger, type Logger } from '../logger.ts';
@@ -10,14 +9,15 @@ import {
   buildFfmpegArgs,
   INGEST_PAYLOAD_TYPE,
   parseInputStream,
-  pickErrorLine,
   profileLevelIdFor,
   TRANSCODE_PROFILE_LEVEL_ID,
   type IngestMode,
 } from './ffmpegArgs.ts';
+import { rtspEndpoint, tcpReachable } from './tcpReachable.ts';
 
 export type RtspIngestEvents = {
-  status: [status: CameraStatus, detail: string | null];
+  /** `retryAt` (ms since the epoch, server clock): when the next attempt starts, for `error`; null otherwise. */
+  status: [status: CameraStatus, detail: string | null, retryAt: number | null];
   /** A new producer carries the camera's video (the previous one, if any, is closed). */
   producer: [producer: types.Producer];
 };
@@ -34,69 +34,88 @@ export type RtspIngestOptions = {
   retryMaxMs?: number;
   /** An attempt that has not delivered RTP by then is ended (and the next one transcodes, in auto mode). */
   liveTimeoutMs?: number;
-  /** Live with no new RTP for this long: status goes back to connecting. */
+  /** Live with no new RTP for this long: the attempt is ended and another one starts. */
   stallMs?: number;
+  /** While waiting to retry, how often the source's host:port is tried (a TCP connect) to notice it came back. */
+  probeIntervalMs?: number;
 };
 
+/** One ffmpeg run and what it feeds: the transport is made by `prepare` and closed by `cleanup`. */
 type Attempt = {
-  ffmpeg: ChildProcess;
   transport: types.PlainTransport;
   producer: types.Producer | undefined;
   mode: IngestMode;
-  lines: string[];
-  startedAt: number;
+  ssrc: number;
+  sawOutput: boolean;
   lastBytes: number;
-  lastBytesAt: number;
-  liveSince: number | undefined;
-  poll: NodeJS.Timeout;
-  /** Why we ended it ourselves (shown instead of ffmpeg's last line). */
-  endReason: string | undefined;
+  live: boolean;
+  poll: NodeJS.Timeout | undefined;
+  done: boolean;
 };
 
-const STABLE_MS = 10_000;
+/** How often the producer's byte count is read (progress for the supervisor, `live` for viewers). */
+const POLL_MS = 500;
+/** An ffmpeg failure that says the source's host:port was not there: the probe may report its comeback at once. */
+const UNREACHABLE = /refused|unreachable|no route|timed out|timeout|reset by peer|end of file/i;
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
 
 /**
- * One RTSP camera: ffmpeg reads the source over TCP and sends RTP into a comedia PlainTransport on the room's
- * router, where a producer with a fixed payload type and SSRC receives it. Restarts itself with capped exponential
- * backoff; emits status and producers, the owner (IngestManager) decides what they mean for the camera.
+ * One RTSP camera: ffmpeg (supervised by FfmpegSupervisor) reads the source over TCP and sends RTP into a comedia
+ * PlainTransport on the room's router, where a producer with a fixed payload type and SSRC receives it. Each attempt
+ * owns its transport; the supervisor restarts ffmpeg with backoff, and at once when a cheap TCP probe of the source
+ * sees it come back. Emits status and producers; the owner (IngestManager) decides what they mean for the camera.
  */
 export class RtspIngest extends EnhancedEmitter<RtspIngestEvents> {
   readonly cameraId: string;
   readonly url: string;
-  readonly #options: Required<Omit<RtspIngestOptions, 'cameraId' | 'url'>>;
+  readonly #options: RtspIngestOptions;
   readonly #log: Logger;
   readonly #safeUrl: string;
+  readonly #supervisor: FfmpegSupervisor;
   #attempt: Attempt | undefined;
-  #retryTimer: NodeJS.Timeout | undefined;
-  #failures = 0;
   /** In auto mode: switches to transcode once copying failed to deliver; stays once something worked. */
   #mode: IngestMode;
   #workedInMode = false;
   #status: CameraStatus = 'offline';
-  #spawns = 0;
+  #detail: string | null = null;
+  /** The probe saw the source unreachable since the last attempt: its next success is a comeback. */
+  #sourceWasDown = false;
   #closed = false;
 
   constructor(options: RtspIngestOptions) {
     super();
     this.cameraId = options.cameraId;
     this.url = options.url;
+    this.#options = options;
     this.#safeUrl = redactRtspUrl(options.url) ?? '';
-    this.#options = {
-      getRoom: options.getRoom,
-      ffmpegPath: options.ffmpegPath,
-      mode: options.mode,
-      retryMinMs: options.retryMinMs ?? 1_000,
-      retryMaxMs: options.retryMaxMs ?? 30_000,
-      liveTimeoutMs: options.liveTimeoutMs ?? 20_000,
-      stallMs: options.stallMs ?? 5_000,
-    };
     this.#mode = options.mode === 'transcode' ? 'transcode' : 'copy';
     this.#log = createLogger('RtspIngest', { cameraId: options.cameraId, url: this.#safeUrl });
+    const endpoint = rtspEndpoint(options.url);
+    this.#supervisor = new FfmpegSupervisor({
+      name: `rtsp:${options.cameraId}`,
+      ffmpegPath: options.ffmpegPath,
+      prepare: () => this.#prepare(),
+      redact: (line) => line.split(this.url).join(this.#safeUrl),
+      describeExit: (code) => (code === 0 ? 'the source ended the stream' : undefined),
+      retryMinMs: options.retryMinMs ?? 1_000,
+      retryMaxMs: options.retryMaxMs ?? 30_000,
+      stableMs: 10_000,
+      startTimeoutMs: options.liveTimeoutMs ?? 20_000,
+      stallMs: options.stallMs ?? 5_000,
+      probeIntervalMs: options.probeIntervalMs ?? 250,
+      ...(endpoint ? { probe: () => this.#probe(endpoint.host, endpoint.port) } : {}),
+    });
+    this.#supervisor.on('spawn', () => this.#onSpawn());
+    this.#supervisor.on('line', (line) => this.#onLine(line));
+    this.#supervisor.on('exit', (info) => this.#onExit(info));
   }
 
   /** How many times ffmpeg was started (tests check restarts stay spaced). */
   get spawns(): number {
-    return this.#spawns;
+    return this.#supervisor.spawns;
   }
 
   get producer(): types.Producer | undefined {
@@ -108,93 +127,90 @@ export class RtspIngest extends EnhancedEmitter<RtspIngestEvents> {
   }
 
   start(): void {
-    if (this.#closed || this.#attempt || this.#retryTimer) return;
+    if (this.#closed) return;
     this.#setStatus('connecting', 'starting ffmpeg');
-    void this.#run();
+    this.#supervisor.start();
   }
 
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    clearTimeout(this.#retryTimer);
-    this.#retryTimer = undefined;
-    this.#end('closed');
+    this.#supervisor.close();
     this.removeAllListeners();
   }
 
-  #setStatus(status: CameraStatus, detail: string | null): void {
+  #setStatus(status: CameraStatus, detail: string | null, retryAt: number | null = null): void {
     this.#status = status;
-    this.safeEmit('status', status, detail);
+    this.#detail = detail;
+    this.safeEmit('status', status, detail, retryAt);
   }
 
-  #redact(line: string): string {
-    return line.split(this.url).join(this.#safeUrl);
-  }
-
-  async #run(): Promise<void> {
+  async #prepare(): Promise<Prepared> {
     let transport: types.PlainTransport;
     try {
       const room = await this.#options.getRoom();
       transport = await room.createPlainTransport({ cameraId: this.cameraId, ingest: true });
     } catch (error) {
-      this.#scheduleRetry(`media server unavailable: ${error instanceof Error ? error.message : String(error)}`);
-      return;
+      throw new Error(`media server unavailable: ${messageOf(error)}`);
     }
-    if (this.#closed) {
-      transport.close();
-      return;
-    }
-    const mode = this.#mode;
-    const ssrc = randomInt(1, 2 ** 31);
-    const args = buildFfmpegArgs({
-      url: this.url,
-      mode,
-      rtpPort: transport.tuple.localPort,
-      rtcpPort: transport.rtcpTuple?.localPort ?? transport.tuple.localPort,
-      ssrc,
-    });
-    this.#spawns++;
-    this.#log.info({ mode, rtpPort: transport.tuple.localPort, attempt: this.#failures + 1 }, 'starting ffmpeg');
-    const ffmpeg = spawn(this.#options.ffmpegPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     const attempt: Attempt = {
-      ffmpeg,
       transport,
       producer: undefined,
-      mode,
-      lines: [],
-      startedAt: Date.now(),
+      mode: this.#mode,
+      ssrc: randomInt(1, 2 ** 31),
+      sawOutput: false,
       lastBytes: 0,
-      lastBytesAt: Date.now(),
-      liveSince: undefined,
-      poll: setInterval(() => void this.#check(attempt), 1000),
-      endReason: undefined,
+      live: false,
+      poll: undefined,
+      done: false,
     };
-    this.#attempt = attempt;
-
-    transport.observer.once('close', () => {
-      // The router went away under us (worker died): end this attempt, the retry gets a new room.
-      if (this.#attempt === attempt && !attempt.endReason) this.#end('media server restarted');
-    });
-    let sawOutput = false;
-    const rl = createInterface({ input: ffmpeg.stderr! });
-    rl.on('line', (raw) => {
-      const line = this.#redact(raw.trim());
-      if (!line) return;
-      attempt.lines.push(line);
-      if (attempt.lines.length > 50) attempt.lines.shift();
-      if (line.startsWith('Output #0')) sawOutput = true;
-      if (!sawOutput && !attempt.producer && !attempt.endReason) {
-        const input = parseInputStream(line);
-        if (input) void this.#onInput(attempt, input.codec, input.profile, ssrc);
-      }
-    });
-    ffmpeg.once('error', (error) => {
-      attempt.lines.push(`cannot run ${this.#options.ffmpegPath}: ${error.message}`);
-    });
-    ffmpeg.once('close', (code, signal) => this.#onExit(attempt, code, signal));
+    const cleanup = (): void => {
+      attempt.done = true;
+      clearInterval(attempt.poll);
+      if (this.#attempt === attempt) this.#attempt = undefined;
+      // Closing the transport closes its producer; CameraService hears it through the producer's observer.
+      transport.close();
+    };
+    try {
+      const args = buildFfmpegArgs({
+        url: this.url,
+        mode: attempt.mode,
+        rtpPort: transport.tuple.localPort,
+        rtcpPort: transport.rtcpTuple?.localPort ?? transport.tuple.localPort,
+        ssrc: attempt.ssrc,
+      });
+      this.#attempt = attempt;
+      // The router went away under us (worker died): end this attempt, the next one gets a new room.
+      transport.observer.once('close', () => {
+        if (!attempt.done) this.#supervisor.restart('media server restarted');
+      });
+      this.#log.info({ mode: attempt.mode, rtpPort: transport.tuple.localPort }, 'starting ffmpeg');
+      return { args, cleanup };
+    } catch (error) {
+      cleanup();
+      throw error;
+    }
   }
 
-  async #onInput(attempt: Attempt, codec: string, profile: string | undefined, ssrc: number): Promise<void> {
+  #onSpawn(): void {
+    const attempt = this.#attempt;
+    if (!attempt || attempt.done) return;
+    attempt.poll = setInterval(() => void this.#check(attempt), POLL_MS);
+    // Still failing as far as anyone knows, but trying now (maybe before the countdown ran out: the probe).
+    if (this.#status === 'error') this.#setStatus('error', this.#detail, Date.now());
+  }
+
+  #onLine(line: string): void {
+    const attempt = this.#attempt;
+    if (!attempt || attempt.done) return;
+    if (line.startsWith('Output #0')) attempt.sawOutput = true;
+    if (attempt.sawOutput || attempt.producer) return;
+    const input = parseInputStream(line);
+    if (input) void this.#onInput(attempt, input.codec, input.profile);
+  }
+
+  async #onInput(attempt: Attempt, codec: string, profile: string | undefined): Promise<void> {
+    const described = `${codec}${profile ? ` (${profile})` : ''}`;
     let profileLevelId: string;
     if (attempt.mode === 'transcode') {
       profileLevelId = TRANSCODE_PROFILE_LEVEL_ID;
@@ -202,19 +218,19 @@ export class RtspIngest extends EnhancedEmitter<RtspIngestEvents> {
       const copied = codec === 'h264' ? profileLevelIdFor(profile) : undefined;
       if (!copied) {
         if (this.#options.mode === 'copy') {
-          this.#end(`the source is ${codec}${profile ? ` (${profile})` : ''}; MASKWATCH_RTSP_MODE=copy needs H.264`);
+          this.#supervisor.restart(`the source is ${described}; MASKWATCH_RTSP_MODE=copy needs H.264`);
           return;
         }
         this.#log.info({ codec, profile }, 'source cannot be copied; transcoding');
         this.#mode = 'transcode';
-        this.#end(`switching to transcoding (${codec}${profile ? ` ${profile}` : ''})`, true);
+        this.#supervisor.restart(`switching to transcoding (${described})`, { immediate: true });
         return;
       }
       profileLevelId = copied;
     }
     this.#setStatus(
       this.#status === 'error' ? 'error' : 'connecting',
-      `receiving ${codec}${profile ? ` (${profile})` : ''}, ${attempt.mode === 'copy' ? 'copying' : 'transcoding'}`,
+      `receiving ${described}, ${attempt.mode === 'copy' ? 'copying' : 'transcoding'}`,
     );
     try {
       const producer = await attempt.transport.produce({
@@ -229,100 +245,72 @@ export class RtspIngest extends EnhancedEmitter<RtspIngestEvents> {
               rtcpFeedback: [],
             },
           ],
-          encodings: [{ ssrc }],
+          encodings: [{ ssrc: attempt.ssrc }],
         },
         appData: { cameraId: this.cameraId, group: 'default', ingest: true },
       });
-      if (this.#attempt !== attempt || attempt.endReason) {
+      if (attempt.done) {
         producer.close();
         return;
       }
       attempt.producer = producer;
       this.safeEmit('producer', producer);
     } catch (error) {
+      if (attempt.done) return;
       this.#log.error({ err: error, profileLevelId }, 'cannot create the producer');
       if (attempt.mode === 'copy' && this.#options.mode === 'auto') this.#mode = 'transcode';
-      this.#end(`cannot receive ${codec} ${profile ?? ''}: ${error instanceof Error ? error.message : String(error)}`);
+      this.#supervisor.restart(`cannot receive ${described}: ${messageOf(error)}`);
     }
   }
 
+  /** RTP arriving at the producer is the attempt's progress: it keeps the supervisor from ending it. */
   async #check(attempt: Attempt): Promise<void> {
-    if (this.#attempt !== attempt || attempt.endReason) return;
-    const now = Date.now();
+    const producer = attempt.producer;
+    if (attempt.done || !producer || producer.closed) return;
     let bytes = 0;
-    if (attempt.producer && !attempt.producer.closed) {
-      try {
-        for (const stat of await attempt.producer.getStats()) bytes += stat.byteCount;
-      } catch {
-        return;
-      }
-    }
-    if (this.#attempt !== attempt || attempt.endReason) return;
-    if (bytes > attempt.lastBytes) {
-      attempt.lastBytes = bytes;
-      attempt.lastBytesAt = now;
-      if (attempt.liveSince === undefined) {
-        attempt.liveSince = now;
-        this.#workedInMode = true;
-        this.#log.info({ mode: attempt.mode }, 'live');
-        this.#setStatus('live', null);
-      } else if (this.#status !== 'live') {
-        this.#setStatus('live', null);
-      }
-      if (now - attempt.liveSince >= STABLE_MS) this.#failures = 0;
+    try {
+      for (const stat of await producer.getStats()) bytes += stat.byteCount;
+    } catch {
       return;
     }
-    if (attempt.liveSince === undefined) {
-      if (now - attempt.startedAt > this.#options.liveTimeoutMs) {
-        if (attempt.mode === 'copy' && this.#options.mode === 'auto' && !this.#workedInMode) this.#mode = 'transcode';
-        this.#end(`no video within ${Math.round(this.#options.liveTimeoutMs / 1000)} s`);
-      }
-      return;
+    if (attempt.done || bytes <= attempt.lastBytes) return;
+    attempt.lastBytes = bytes;
+    this.#supervisor.alive();
+    if (!attempt.live) {
+      attempt.live = true;
+      this.#workedInMode = true;
+      this.#log.info({ mode: attempt.mode }, 'live');
     }
-    if (now - attempt.lastBytesAt > this.#options.stallMs && this.#status === 'live') {
-      this.#setStatus('connecting', `no video for ${Math.round((now - attempt.lastBytesAt) / 1000)} s`);
-    }
+    if (this.#status !== 'live') this.#setStatus('live', null);
   }
 
-  /** Ends the current attempt; its exit schedules the next one (immediately when `now`). */
-  #end(reason: string, now = false): void {
-    const attempt = this.#attempt;
-    if (!attempt || attempt.endReason) return;
-    attempt.endReason = reason;
-    if (now) this.#failures = -1; // the next delay is the shortest: this is a planned switch, not a failure
-    clearInterval(attempt.poll);
-    attempt.ffmpeg.kill('SIGKILL');
-    attempt.transport.close();
-  }
-
-  #onExit(attempt: Attempt, code: number | null, signal: NodeJS.Signals | null): void {
-    clearInterval(attempt.poll);
-    const current = this.#attempt === attempt;
-    if (current) this.#attempt = undefined;
-    if (!attempt.transport.closed) attempt.transport.close();
-    if (!current) return;
-    if (this.#closed) return;
+  #onExit(info: ExitInfo): void {
+    if (this.#closed || info.retryInMs === null) return;
+    // #mode only ever moves from copy to transcode, so copy now means the attempt copied.
+    if (info.cause === 'start-timeout' && this.#mode === 'copy' && this.#options.mode === 'auto' && !this.#workedInMode)
+      this.#mode = 'transcode';
+    // A planned switch (copy -> transcode) is not a failure to show.
+    if (info.cause === 'restart' && info.retryInMs === 0) return;
     const reason =
-      attempt.endReason ??
-      pickErrorLine(attempt.lines) ??
-      (code === 0
-        ? 'the source ended the stream'
-        : `ffmpeg exited (${signal ?? `code ${code}`}): ${attempt.lines.at(-1) ?? 'no output'}`);
-    this.#log.warn({ code, signal, reason, lastLines: attempt.lines.slice(-3) }, 'ffmpeg ended');
-    this.#scheduleRetry(reason);
+      info.cause === 'start-timeout'
+        ? `no video within ${Math.round((this.#options.liveTimeoutMs ?? 20_000) / 1000)} s`
+        : info.cause === 'stalled'
+          ? `no video for ${Math.round((this.#options.stallMs ?? 5_000) / 1000)} s`
+          : info.reason;
+    this.#sourceWasDown = UNREACHABLE.test(reason);
+    this.#setStatus('error', reason, Date.now() + info.retryInMs);
   }
 
-  #scheduleRetry(reason: string): void {
-    if (this.#closed) return;
-    const planned = this.#failures < 0;
-    this.#failures = planned ? 0 : this.#failures + 1;
-    const delay = planned
-      ? 0
-      : Math.min(this.#options.retryMaxMs, this.#options.retryMinMs * 2 ** (this.#failures - 1));
-    if (!planned) this.#setStatus('error', `${reason} (retrying in ${Math.max(1, Math.round(delay / 1000))} s)`);
-    this.#retryTimer = setTimeout(() => {
-      this.#retryTimer = undefined;
-      void this.#run();
-    }, delay);
+  /** True once per comeback: the host:port answers after it did not (a source that answers but fails waits). */
+  async #probe(host: string, port: number): Promise<boolean> {
+    const reachable = await tcpReachable(host, port, 1_000);
+    if (!reachable) {
+      this.#sourceWasDown = true;
+      return false;
+    }
+    if (!this.#sourceWasDown) return false;
+    this.#sourceWasDown = false;
+    this.#log.info('the source answers again');
+    return true;
   }
 }

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildFfmpegArgs, parseInputStream, pickErrorLine, profileLevelIdFor } from './ffmpegArgs.ts';
+import { buildFfmpegArgs, parseInputStream, profileLevelIdFor } from './ffmpegArgs.ts';
 
 describe('ffmpeg arguments and output parsing', () => {
   test('parses the input stream line', () => {
@@ -39,13 +39,5 @@ describe('ffmpeg arguments and output parsing', () => {
     });
     assert.ok(transcode.join(' ').includes('-c:v libx264'));
     assert.ok(transcode.join(' ').includes('-bf 0'));
-  });
-
-  test('picks the error line', () => {
-    assert.equal(
-      pickErrorLine(['Input #0', 'rtsp://127.0.0.1:1/x: Connection refused', '']),
-      'rtsp://127.0.0.1:1/x: Connection refused',
-    );
-    assert.equal(pickErrorLine(['a', 'Stream #0:0: Video: h264, 720x404']), undefined);
   });
 });

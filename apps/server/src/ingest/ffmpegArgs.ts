@@ -91,14 +91,3 @@ export function buildFfmpegArgs(options: {
   ];
   return [...input, ...codec, ...output];
 }
-
-/** The line of ffmpeg's stderr worth showing a person: the last error-looking one, if any. */
-export function pickErrorLine(lines: readonly string[]): string | undefined {
-  const interesting =
-    /error|refused|failed|timed out|timeout|not found|invalid|unauthori[sz]ed|denied|no route|unreachable|\b40[134]\b|end of file|could not|unable/i;
-  for (let i = lines.length - 1; i >= 0; i--) {
-    const line = lines[i];
-    if (line && !line.startsWith('Stream #') && interesting.test(line)) return line;
-  }
-  return undefined;
-}

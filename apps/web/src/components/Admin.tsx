@@ -8,6 +8,7 @@ import { toFieldErrors, type FieldErrors } from '../lib/fieldErrors';
 import { describeError } from '../lib/signalling';
 import { AddCameraForm } from './AddCameraForm';
 import { NavBar } from './NavBar';
+import { RetryCountdown } from './RetryCountdown';
 import { StatusBadge } from './StatusBadge';
 import styles from './Admin.module.css';
 
@@ -183,6 +184,7 @@ function CameraRow({ camera, onUpdate, onDelete }: RowProps) {
       <td>
         <StatusBadge status={camera.status} detail={camera.statusDetail} />
         {camera.statusDetail && <div className={styles.statusDetail}>{camera.statusDetail}</div>}
+        {camera.status === 'error' && <RetryCountdown at={camera.retryAt} className={styles.statusDetail} />}
       </td>
       <td>
         <label className={styles.switch}>

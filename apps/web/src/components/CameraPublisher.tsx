@@ -32,6 +32,9 @@ export function CameraPublisher() {
   const [state, setState] = useState<PublisherState | null>(null);
   const [mediaError, setMediaError] = useState<string | null>(null);
   const [publisher, setPublisher] = useState<Publisher | null>(null);
+  // How many producers this page has published (its first, then one per reconnect): tests and support read it.
+  const [publishes, setPublishes] = useState(0);
+  const lastProducerRef = useRef<string | null>(null);
   const videoRef = useRef<HTMLVideoElement>(null);
   const streamRef = useRef<MediaStream | null>(null);
   const publisherRef = useRef<Publisher | null>(null);
@@ -40,6 +43,12 @@ export function CameraPublisher() {
     const fromUrl = new URLSearchParams(window.location.search).get('name');
     setName(fromUrl ?? window.localStorage.getItem(NAME_KEY) ?? '');
   }, []);
+
+  useEffect(() => {
+    if (state?.status !== 'live' || state.producerId === lastProducerRef.current) return;
+    lastProducerRef.current = state.producerId;
+    setPublishes((count) => count + 1);
+  }, [state]);
 
   const report = useCallback((count: number) => publisherRef.current?.reportFaces(count), []);
   const guide = useFaceGuide(running ? videoRef : null, report);
@@ -134,6 +143,8 @@ export function CameraPublisher() {
       data-stopped={stoppedByServer?.reason ?? ''}
       data-faces={guide.count ?? ''}
       data-camera-id={state?.status === 'live' ? state.cameraId : ''}
+      data-producer-id={state?.status === 'live' ? state.producerId : ''}
+      data-publishes={publishes}
     >
       <div className={styles.stage}>
         <video ref={videoRef} className={`${styles.video} ${facing === 'user' ? styles.mirror : ''}`} autoPlay muted playsInline />

@@ -8,6 +8,7 @@ import type { ResultTimeline } from '../lib/ResultTimeline';
 import type { ServerClock } from '../lib/ServerClock';
 import { describeError } from '../lib/signalling';
 import { AnalysisBadge } from './AnalysisBadge';
+import { RetryCountdown } from './RetryCountdown';
 import { StatusBadge } from './StatusBadge';
 import styles from './Console.module.css';
 
@@ -93,6 +94,7 @@ export function CameraTile({ camera, viewer, results, clock, focused, onToggleFo
   });
 
   const detail = videoError ?? camera.statusDetail;
+  const showRetry = camera.status === 'error' && typeof camera.retryAt === 'number';
   return (
     <article
       className={`${styles.tile} ${focused ? styles.focused : ''}`}
@@ -123,23 +125,34 @@ export function CameraTile({ camera, viewer, results, clock, focused, onToggleFo
           onEmptied={() => setPlaying(false)}
         />
         <canvas ref={canvasRef} className={styles.overlay} />
+        {/* A headline in the picture; the reason, once, in the footer. */}
         {!(wantsVideo && playing) && (
           <span className={styles.placeholder}>
             {!camera.enabled
               ? 'Disabled'
               : camera.status === 'live'
                 ? videoError
-                  ? `Video unavailable: ${videoError}`
+                  ? 'Video unavailable'
                   : 'Loading video…'
                 : camera.status === 'error'
-                  ? (camera.statusDetail ?? 'Error')
+                  ? 'Error'
                   : camera.status === 'connecting'
-                    ? (camera.statusDetail ?? 'Connecting…')
+                    ? 'Connecting…'
                     : 'Offline'}
           </span>
         )}
       </button>
-      {detail && camera.status !== 'live' && <footer className={styles.detail}>{detail}</footer>}
+      {camera.enabled && (camera.status !== 'live' || videoError) && (detail || showRetry) && (
+        <footer className={styles.detail} data-detail>
+          {detail}
+          {showRetry && (
+            <>
+              {detail && ' · '}
+              <RetryCountdown at={camera.retryAt} now={() => clock.now()} />
+            </>
+          )}
+        </footer>
+      )}
     </article>
   );
 }

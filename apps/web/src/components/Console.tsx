@@ -36,7 +36,7 @@ export function Console() {
     <div className={styles.shell}>
       <NavBar current="/console">
         <span>
-          {live} live / {sorted.length} cameras
+          {live} live / {sorted.length} {sorted.length === 1 ? 'camera' : 'cameras'}
         </span>
         <span className={`${styles.link} ${styles[link.status]}`} title={link.detail ?? undefined} data-link={link.status}>
           {link.status === 'online' ? 'connected' : link.status === 'connecting' ? 'connecting…' : 'disconnected'}
