@@ -130,6 +130,11 @@ export class CameraAnalysis extends EnhancedEmitter<CameraAnalysisEvents> {
     return this.#transport.id;
   }
 
+  /** Where the camera's RTP goes on the node (its decoder's port). */
+  get nodeRtp(): { ip: string; port: number } {
+    return { ip: this.#transport.tuple.remoteIp ?? this.node.info.rtpHost, port: this.#transport.tuple.remotePort ?? 0 };
+  }
+
   /** Asks the producer for a key frame, at most once a second. */
   requestKeyFrame(): void {
     const now = Date.now();

@@ -136,6 +136,13 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
     return analysis && !analysis.closed ? analysis.node : undefined;
   }
 
+  /** What the camera's analysis is made of now (diagnostics, tests). */
+  analysisOf(cameraId: string): { nodeId: string; producerId: string; nodeRtp: { ip: string; port: number } } | undefined {
+    const analysis = this.#analyses.get(cameraId);
+    if (!analysis || analysis.closed) return undefined;
+    return { nodeId: analysis.node.id, producerId: analysis.producerId, nodeRtp: analysis.nodeRtp };
+  }
+
   /** A JPEG of an analysed frame the camera's node still holds (`box` drawn, `blur` blurred) and a thumbnail. */
   async snapshot(
     cameraId: string,
