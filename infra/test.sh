@@ -28,7 +28,7 @@ static_checks() {
 }
 # No suite is optional: a package without tests, or a missing venv, fails the run instead of skipping.
 suite static static_checks
-for dir in packages/protocol packages/db packages/vision apps/server; do
+for dir in packages/protocol packages/db packages/vision apps/server apps/web; do
   suite "$(basename "$dir")" node infra/run-tests.mjs "$dir/src"
 done
 suite models models/.venv/bin/python -m pytest models/tests -q -p no:cacheprovider

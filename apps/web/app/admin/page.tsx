@@ -1,8 +1,13 @@
 import type { Metadata } from 'next';
 import { Admin } from '../../src/components/Admin';
+import { SignallingProvider } from '../../src/hooks/SignallingProvider';
 
 export const metadata: Metadata = { title: 'Cameras' };
 
 export default function AdminPage() {
-  return <Admin />;
+  return (
+    <SignallingProvider>
+      <Admin />
+    </SignallingProvider>
+  );
 }

@@ -1,10 +1,11 @@
 'use client';
 /** /admin: the camera list, through the REST API, kept current by socket.io `camera:state` pushes. */
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useState } from 'react';
 import { CreateCameraSchema, UpdateCameraSchema, type CameraKind, type CameraView, type UpdateCamera } from '@maskwatch/protocol/camera';
-import { ApiError, createCamera, deleteCamera, listCameras, updateCamera } from '../lib/api';
+import { useCameras } from '../hooks/useCameras';
+import { ApiError, createCamera, deleteCamera, updateCamera } from '../lib/api';
 import { toFieldErrors, type FieldErrors } from '../lib/fieldErrors';
-import { connectSignalling, describeError, onPush, request } from '../lib/signalling';
+import { describeError } from '../lib/signalling';
 import { AddCameraForm } from './AddCameraForm';
 import { NavBar } from './NavBar';
 import { StatusBadge } from './StatusBadge';
@@ -12,45 +13,9 @@ import styles from './Admin.module.css';
 
 export type CreateInput = { kind: CameraKind; name: string; rtspUrl: string; enabled: boolean };
 
+/** Needs a `SignallingProvider` above it (the page provides one): the list follows the server's pushes. */
 export function Admin() {
-  const [cameras, setCameras] = useState<Map<string, CameraView>>(new Map());
-  const [loadError, setLoadError] = useState<string | null>(null);
-  const [loaded, setLoaded] = useState(false);
-
-  const upsert = useCallback((camera: CameraView) => setCameras((prev) => new Map(prev).set(camera.id, camera)), []);
-  const remove = useCallback(
-    (id: string) =>
-      setCameras((prev) => {
-        const next = new Map(prev);
-        next.delete(id);
-        return next;
-      }),
-    [],
-  );
-
-  useEffect(() => {
-    listCameras()
-      .then((list) => {
-        setCameras(new Map(list.map((camera) => [camera.id, camera])));
-        setLoadError(null);
-      })
-      .catch((error: unknown) => setLoadError(describeError(error)))
-      .finally(() => setLoaded(true));
-    const socket = connectSignalling('viewer');
-    const offState = onPush(socket, 'camera:state', upsert);
-    const offRemoved = onPush(socket, 'camera:removed', ({ cameraId }) => remove(cameraId));
-    // Joining as a viewer subscribes to pushes; its list also refreshes ours after a reconnect.
-    socket.on('connect', () => {
-      request(socket, 'viewer:join', {})
-        .then(({ cameras: list }) => setCameras(new Map(list.map((camera) => [camera.id, camera]))))
-        .catch(() => undefined);
-    });
-    return () => {
-      offState();
-      offRemoved();
-      socket.close();
-    };
-  }, [upsert, remove]);
+  const { sorted, loaded, error: loadError, upsert, remove } = useCameras();
 
   const create = async (input: CreateInput): Promise<FieldErrors | null> => {
     const body = input.kind === 'rtsp' ? { kind: 'rtsp', name: input.name, rtspUrl: input.rtspUrl, enabled: input.enabled } : { kind: 'browser', name: input.name, enabled: input.enabled };
@@ -87,8 +52,6 @@ export function Admin() {
       return describeError(error);
     }
   };
-
-  const sorted = useMemo(() => [...cameras.values()].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id)), [cameras]);
 
   return (
     <div className={styles.shell}>

@@ -1,11 +1,11 @@
 'use client';
 /** /camera: turns a phone or laptop into a Maskwatch camera. */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { CameraNameSchema, type CameraView } from '@maskwatch/protocol/camera';
-import { listCameras } from '../lib/api';
+import { CameraNameSchema } from '@maskwatch/protocol/camera';
+import { useCameras } from '../hooks/useCameras';
+import { useFaceGuide } from '../hooks/useFaceGuide';
 import { Publisher, type PublisherState } from '../lib/publisher';
 import { describeError } from '../lib/signalling';
-import { useFaceGuide } from './useFaceGuide';
 import { StatusBadge } from './StatusBadge';
 import styles from './CameraPublisher.module.css';
 
@@ -20,7 +20,8 @@ async function openCamera(facing: Facing): Promise<MediaStream> {
 }
 
 export function CameraPublisher() {
-  const [cameras, setCameras] = useState<CameraView[]>([]);
+  // Names to pick from; a REST snapshot (this page publishes on its own connection and does not join as a viewer).
+  const cameras = useCameras().sorted.filter((camera) => camera.kind === 'browser');
   const [name, setName] = useState('');
   const [nameError, setNameError] = useState<string | null>(null);
   const [facing, setFacing] = useState<Facing>('user');
@@ -34,9 +35,6 @@ export function CameraPublisher() {
   useEffect(() => {
     const fromUrl = new URLSearchParams(window.location.search).get('name');
     setName(fromUrl ?? window.localStorage.getItem(NAME_KEY) ?? '');
-    listCameras()
-      .then((all) => setCameras(all.filter((camera) => camera.kind === 'browser')))
-      .catch(() => setCameras([]));
   }, []);
 
   const report = useCallback((count: number) => publisherRef.current?.reportFaces(count), []);

@@ -2,14 +2,12 @@
 /** One camera in the console: name, status, the consumed video and a canvas with the latest face boxes. */
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import type { CameraView } from '@maskwatch/protocol/camera';
-import type { FrameResult } from '@maskwatch/protocol/faces';
+import type { LatestResult } from '../hooks/useLatestResults';
+import type { ViewerHandle } from '../hooks/useViewer';
 import { drawFaces } from '../lib/drawFaces';
 import { describeError } from '../lib/signalling';
-import type { Viewer } from '../lib/viewer';
 import { StatusBadge } from './StatusBadge';
 import styles from './Console.module.css';
-
-export type LatestResult = { result: FrameResult; receivedAt: number };
 
 /** Boxes older than this are stale (the camera moved on, or inference stopped): stop drawing them. */
 const RESULT_TTL_MS = 1500;
@@ -22,7 +20,7 @@ const STALL_MS = 6000;
 
 type Props = {
   camera: CameraView;
-  viewer: { viewer: Viewer; epoch: number } | null;
+  viewer: ViewerHandle | null;
   results: RefObject<Map<string, LatestResult>>;
   focused: boolean;
   onToggleFocus: () => void;

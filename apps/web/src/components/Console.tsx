@@ -1,90 +1,22 @@
 'use client';
 /** /console: every camera as a tile with its live video and the server's face boxes drawn over it. */
-import { useEffect, useMemo, useRef, useState } from 'react';
-import type { CameraView } from '@maskwatch/protocol/camera';
-import type { FrameResult } from '@maskwatch/protocol/faces';
-import { connectSignalling, describeError, onPush, SignallingError, unavailableRetryDelay } from '../lib/signalling';
-import { Viewer } from '../lib/viewer';
-import { CameraTile, type LatestResult } from './CameraTile';
+import { useEffect, useState } from 'react';
+import { useCameras } from '../hooks/useCameras';
+import { useLatestResults } from '../hooks/useLatestResults';
+import { useSignalling } from '../hooks/useSignalling';
+import { useViewer } from '../hooks/useViewer';
+import { CameraTile } from './CameraTile';
 import { NavBar } from './NavBar';
 import styles from './Console.module.css';
 
-type Link = { status: 'connecting' | 'online' | 'offline'; detail: string | null };
-
+/** Needs a `SignallingProvider` above it (the page provides one). */
 export function Console() {
-  const [cameras, setCameras] = useState<Map<string, CameraView>>(new Map());
-  const [link, setLink] = useState<Link>({ status: 'connecting', detail: null });
-  const [viewer, setViewer] = useState<{ viewer: Viewer; epoch: number } | null>(null);
+  const { sorted, cameras } = useCameras();
+  const signalling = useSignalling();
+  const { viewer, error: viewerError } = useViewer();
+  const results = useLatestResults();
   const [focused, setFocused] = useState<string | null>(null);
-  const results = useRef(new Map<string, LatestResult>());
-
-  useEffect(() => {
-    const socket = connectSignalling('viewer');
-    const instance = new Viewer(socket);
-    let epoch = 0;
-    let joins = 0;
-    let unavailableFailures = 0;
-    let retryTimer: ReturnType<typeof setTimeout> | undefined;
-    const upsert = (camera: CameraView): void => setCameras((prev) => new Map(prev).set(camera.id, camera));
-    const offState = onPush(socket, 'camera:state', upsert);
-    const offRemoved = onPush(socket, 'camera:removed', ({ cameraId }) => {
-      results.current.delete(cameraId);
-      setCameras((prev) => {
-        const next = new Map(prev);
-        next.delete(cameraId);
-        return next;
-      });
-    });
-    const offResults = onPush(socket, 'results:frame', (result: FrameResult) => {
-      results.current.set(result.cameraId, { result, receivedAt: performance.now() });
-    });
-    const join = (detail: string): void => {
-      clearTimeout(retryTimer);
-      setViewer(null);
-      setLink({ status: 'connecting', detail });
-      const attempt = ++joins;
-      instance
-        .join()
-        .then((list) => {
-          if (attempt !== joins) return;
-          unavailableFailures = 0;
-          setCameras(new Map(list.map((camera) => [camera.id, camera])));
-          // A new epoch makes every tile consume again on the fresh transport.
-          setViewer({ viewer: instance, epoch: ++epoch });
-          setLink({ status: 'online', detail: null });
-        })
-        .catch((error: unknown) => {
-          if (attempt !== joins) return;
-          setLink({ status: 'offline', detail: describeError(error) });
-          // No media worker yet (one is being replaced): join again by itself.
-          if (error instanceof SignallingError && error.code === 'unavailable') {
-            retryTimer = setTimeout(() => {
-              if (socket.connected) join('joining again');
-            }, unavailableRetryDelay(unavailableFailures++));
-          }
-        });
-    };
-    // The media worker behind this viewer restarted: the server dropped our transport and consumers; join again.
-    const offError = onPush(socket, 'server:error', (error) => {
-      if (error.code === 'unavailable' && error.event === 'viewer:join') join('media server restarted; joining again');
-    });
-    socket.on('connect', () => join('joining'));
-    socket.on('disconnect', (reason) => {
-      setViewer(null);
-      setLink({ status: 'offline', detail: reason });
-      if (reason === 'io server disconnect') socket.connect();
-    });
-    socket.on('connect_error', (error) => setLink({ status: 'offline', detail: error.message }));
-    return () => {
-      offState();
-      offRemoved();
-      offResults();
-      offError();
-      clearTimeout(retryTimer);
-      instance.close();
-      socket.close();
-    };
-  }, []);
+  const link = viewerError ? { status: 'offline' as const, detail: viewerError } : signalling.link;
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent): void => {
@@ -94,7 +26,6 @@ export function Console() {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
-  const sorted = useMemo(() => [...cameras.values()].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id)), [cameras]);
   const live = sorted.filter((camera) => camera.status === 'live').length;
   const focusedCamera = focused !== null && cameras.has(focused) ? focused : null;
 

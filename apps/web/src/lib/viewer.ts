@@ -3,7 +3,6 @@
  * resumed once their track is attached (the server sends no media before the page can show it).
  */
 import { Device, type types } from 'mediasoup-client';
-import type { CameraView } from '@maskwatch/protocol/camera';
 import { request, type SignallingSocket } from './signalling';
 
 export type Consumed = { consumerId: string; producerId: string; track: MediaStreamTrack; close(): void };
@@ -14,25 +13,29 @@ export class Viewer {
   #transport: Promise<types.Transport> | null = null;
   readonly #consumers = new Set<types.Consumer>();
   #closed = false;
+  #generation = 0;
 
   constructor(socket: SignallingSocket) {
     this.#socket = socket;
   }
 
-  /** Joins as a viewer (again after each reconnect) and returns every camera known now. */
-  async join(): Promise<CameraView[]> {
+  /**
+   * Prepares for a new viewer session (the page's `viewer:join`, again after each reconnect): drops the previous
+   * session's transport and consumers and loads the router's capabilities.
+   */
+  async load(routerRtpCapabilities: Record<string, unknown>): Promise<void> {
     this.#reset();
-    const joined = await request(this.#socket, 'viewer:join', {});
+    const generation = ++this.#generation;
     const device = new Device();
-    await device.load({ routerRtpCapabilities: joined.routerRtpCapabilities as types.RtpCapabilities });
-    this.#device = device;
-    return joined.cameras;
+    await device.load({ routerRtpCapabilities: routerRtpCapabilities as types.RtpCapabilities });
+    // A later session started while this one loaded: it owns the device now.
+    if (generation === this.#generation && !this.#closed) this.#device = device;
   }
 
   /** Creates a paused consumer for the camera's video and returns its track; call `resume` once it is attached. */
   async consume(cameraId: string): Promise<Consumed> {
     const device = this.#device;
-    if (!device) throw new Error('viewer has not joined');
+    if (!device) throw new Error('viewer has no session');
     const transport = await this.#recvTransport(device);
     const answer = await request(this.#socket, 'viewer:consume', {
       cameraId,
