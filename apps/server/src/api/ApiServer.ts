@@ -6,6 +6,7 @@ import { PROTOCOL_VERSION } from '@maskwatch/protocol/version';
 import type { CameraService } from '../cameras/CameraService.ts';
 import { createLogger } from '../logger.ts';
 import type { WorkerPool } from '../media/WorkerPool.ts';
+import { matchRoute, type JsonRoute } from './JsonRoute.ts';
 import { readJsonBody } from './readJsonBody.ts';
 
 const log = createLogger('ApiServer');
@@ -33,11 +34,13 @@ function sendError(res: ServerResponse, error: ErrorBody, headers: Record<string
 export class ApiServer {
   readonly #cameras: CameraService;
   readonly #pool: WorkerPool;
+  readonly #routes: readonly JsonRoute[];
   readonly #startedAt = Date.now();
 
-  constructor(cameras: CameraService, pool: WorkerPool) {
+  constructor(cameras: CameraService, pool: WorkerPool, routes: readonly JsonRoute[] = []) {
     this.#cameras = cameras;
     this.#pool = pool;
+    this.#routes = routes;
   }
 
   /** Whether `url` belongs to the API (everything else goes to the pages). */
@@ -108,6 +111,13 @@ export class ApiServer {
         return;
       }
       return notAllowed('GET, PATCH, DELETE');
+    }
+    for (const route of this.#routes) {
+      const params = matchRoute(route, pathname);
+      if (!params) continue;
+      if (method !== route.method && !(method === 'HEAD' && route.method === 'GET')) return notAllowed(route.method);
+      const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
+      return send(res, 200, await route.handle({ params, query }));
     }
     throw new MaskwatchError('not_found', `no API route ${method} ${pathname}`);
   }

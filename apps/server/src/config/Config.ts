@@ -51,6 +51,10 @@ const EnvSchema = z
     MASKWATCH_FFMPEG: z.string().min(1).default('ffmpeg'),
     MASKWATCH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     MASKWATCH_LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+    /** Lets clients other than this machine read `GET /metrics` with `Authorization: Bearer <token>`. */
+    MASKWATCH_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    /** The model manifest the models page shows (the inference nodes read the same variable). */
+    MASKWATCH_MODELS_MANIFEST: z.string().min(1).default(join(REPO_ROOT, 'models/manifest.json')),
   })
   .refine((env) => env.MASKWATCH_RTC_MIN_PORT < env.MASKWATCH_RTC_MAX_PORT, {
     path: ['MASKWATCH_RTC_MAX_PORT'],
@@ -77,6 +81,8 @@ export type Config = {
   serveWeb: 'on' | 'off' | 'auto';
   rtspMode: 'auto' | 'copy' | 'transcode';
   ffmpegPath: string;
+  metricsToken: string | undefined;
+  modelsManifest: string;
 };
 
 /** Thrown when the environment is wrong; the message names each bad variable. */
@@ -118,13 +124,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     serveWeb: e.MASKWATCH_SERVE_WEB,
     rtspMode: e.MASKWATCH_RTSP_MODE,
     ffmpegPath: e.MASKWATCH_FFMPEG,
+    metricsToken: e.MASKWATCH_METRICS_TOKEN,
+    modelsManifest: abs(e.MASKWATCH_MODELS_MANIFEST),
   };
 }
 
 /** Variables read by other parts of Maskwatch (set-up scripts, models, vision, benchmarks), not by the server. */
 const OTHER_PARTS = new Set([
   'MASKWATCH_SHARED',
-  'MASKWATCH_MODELS_MANIFEST',
   'MASKWATCH_VIDEOS_DIR',
   'MASKWATCH_SEED_PYTHON',
   'MASKWATCH_TRAIN_MINUTES',

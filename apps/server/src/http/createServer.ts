@@ -4,6 +4,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Database } from '@maskwatch/db/Database';
+import { TrainingRunRepository } from '@maskwatch/db/TrainingRunRepository';
 import { ApiServer } from '../api/ApiServer.ts';
 import { CameraService } from '../cameras/CameraService.ts';
 import type { Config } from '../config/Config.ts';
@@ -11,6 +12,11 @@ import { IngestManager } from '../ingest/IngestManager.ts';
 import { createLogger } from '../logger.ts';
 import { MediaService } from '../media/MediaService.ts';
 import { resolveAnnouncedIps } from '../media/network.ts';
+import { metricsHistoryRoute } from '../metrics/metricsHistory.handler.ts';
+import { isMetricsPageRequest, METRICS_PATH, servePrometheus } from '../metrics/prometheusEndpoint.ts';
+import { ServerMetrics } from '../metrics/ServerMetrics.ts';
+import { liveModelsRoute } from '../modelRuns/liveModels.handler.ts';
+import { trainingRunRoutes } from '../modelRuns/trainingRuns.handler.ts';
 import { SignallingServer } from '../signalling/SignallingServer.ts';
 import { ensureCertificate } from '../tls/ensureCertificate.ts';
 
@@ -34,6 +40,7 @@ export type RunningServer = {
     cameras: CameraService;
     ingest: IngestManager;
     signalling: SignallingServer;
+    metrics: ServerMetrics;
   };
   /** Closes everything this server opened; safe to call twice. */
   close(): Promise<void>;
@@ -99,16 +106,26 @@ export async function createServer(config: Config): Promise<RunningServer> {
       closers.push(nextApp.close);
     }
 
-    const api = new ApiServer(cameras, media.pool);
+    const metrics = new ServerMetrics({ cameras, media });
+    closers.push(() => metrics.close());
+    await metrics.start();
+
+    const api = new ApiServer(cameras, media.pool, [
+      metricsHistoryRoute(metrics),
+      ...trainingRunRoutes(new TrainingRunRepository(db)),
+      liveModelsRoute(config.modelsManifest),
+    ]);
     const onRequest = (req: IncomingMessage, res: ServerResponse) => {
       const pathname = (req.url ?? '/').split('?')[0] ?? '/';
       const handler: RequestHandler = ApiServer.matches(pathname)
         ? (rq, rs) => api.handle(rq, rs)
-        : (pages ??
-          ((_rq, rs) => {
-            rs.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
-            rs.end('The web app is not built here (npm run build -w @maskwatch/web). The API is under /api.\n');
-          }));
+        : pathname === METRICS_PATH && !(pages && isMetricsPageRequest(req))
+          ? (rq, rs) => servePrometheus(rq, rs, metrics, config.metricsToken)
+          : (pages ??
+            ((_rq, rs) => {
+              rs.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+              rs.end('The web app is not built here (npm run build -w @maskwatch/web). The API is under /api.\n');
+            }));
       Promise.resolve(handler(req, res)).catch((error: unknown) => {
         log.error({ err: error, url: req.url }, 'request handler failed');
         if (!res.headersSent) res.writeHead(500).end();
@@ -139,6 +156,7 @@ export async function createServer(config: Config): Promise<RunningServer> {
     );
     const signalling = new SignallingServer(httpServer, cameras, media);
     closers.push(() => signalling.close());
+    metrics.attachSockets(signalling.io);
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);
       httpServer.listen(config.port, config.host, () => {
@@ -166,7 +184,7 @@ export async function createServer(config: Config): Promise<RunningServer> {
       servesWeb: pages !== undefined,
       certPath: certificate?.certPath,
       selfSigned: certificate !== undefined && !(config.tlsCert && config.tlsKey),
-      internals: { db, media, cameras, ingest, signalling },
+      internals: { db, media, cameras, ingest, signalling, metrics },
       close: () => (closing ??= closeAll()),
     };
   } catch (error) {

@@ -12,6 +12,7 @@ import { VIEWERS_ROOM, type HandlerContext, type IoServer } from './context.ts';
 import { Peer } from './Peer.ts';
 import { registerCameraHandlers } from './registerCameraHandlers.ts';
 import { registerClockHandlers } from './registerClockHandlers.ts';
+import { registerMetricsHandlers } from './registerMetricsHandlers.ts';
 import { registerTransportHandlers } from './registerTransportHandlers.ts';
 import { registerViewerHandlers } from './registerViewerHandlers.ts';
 
@@ -78,6 +79,7 @@ export class SignallingServer {
       registerViewerHandlers(ctx);
       registerTransportHandlers(ctx);
       registerClockHandlers(ctx);
+      registerMetricsHandlers(ctx);
       socket.onAny((event: unknown, ...args: unknown[]) => {
         const name = String(event);
         if (isClientRequestName(name)) return;

@@ -19,3 +19,6 @@ export type HandlerContext = {
 
 /** socket.io room that every joined viewer is in. */
 export const VIEWERS_ROOM = 'viewers';
+
+/** socket.io room of the pages that asked for `metrics:update` pushes. */
+export const METRICS_ROOM = 'metrics';
