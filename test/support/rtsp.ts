@@ -67,7 +67,9 @@ export async function startRtspSource(clip = CLIP): Promise<RtspSource> {
         server!.once('exit', (code) => reject(new Error(`rtsp_server.py exited (${code})`)));
         server!.stdout!.once('data', () => ready());
       });
-      // Baseline without B-frames keeps timestamps simple for the GStreamer repacketiser.
+      // Baseline without B-frames keeps timestamps simple for the GStreamer repacketiser. One slice per frame
+      // (-threads 1: x264 cuts a slice per thread): with several, the repacketised stream decodes with a green block
+      // over the top of the picture ("corrupt decoded frame"), and analysis would read those frames.
       feeder = spawn(
         'ffmpeg',
         [
@@ -83,6 +85,8 @@ export async function startRtspSource(clip = CLIP): Promise<RtspSource> {
           '-an',
           '-c:v',
           'libx264',
+          '-threads',
+          '1',
           '-preset',
           'ultrafast',
           '-tune',

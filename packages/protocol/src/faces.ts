@@ -65,5 +65,17 @@ export const FrameResultSchema = z.object({
   timings: FrameTimingsSchema,
   /** The inference node that analysed it. */
   nodeId: z.string().max(64).optional(),
+  /** Tracks that ended with this frame (the person left the picture): their last voted label. */
+  endedTracks: z
+    .array(
+      z.object({
+        trackId: z.number().int().nonnegative(),
+        label: MaskLabelSchema.nullable(),
+        /** When the track was last seen (capture time, server clock). */
+        lastSeen: z.number(),
+      }),
+    )
+    .max(256)
+    .optional(),
 });
 export type FrameResult = z.infer<typeof FrameResultSchema>;

@@ -144,13 +144,8 @@ export function isNodeRequestName(name: string): name is NodeRequestName {
   return Object.hasOwn(nodeRequests, name);
 }
 
-/** Results of one analysed frame; `seq` and every face's `trackId` are required from a node. */
-export const NodeResultSchema = FrameResultSchema.extend({
-  seq: z.number().int().nonnegative(),
-  faces: z
-    .array(FrameResultSchema.shape.faces.element.required({ trackId: true, trackLabel: true, trackScore: true }))
-    .max(256),
-}).omit({ nodeId: true });
+/** Results of one analysed frame from a node: `seq` is required; the server adds `nodeId` and `timings.emitMs`. */
+export const NodeResultSchema = FrameResultSchema.extend({ seq: z.number().int().nonnegative() }).omit({ nodeId: true });
 export type NodeResult = z.infer<typeof NodeResultSchema>;
 
 /** Requests the server sends a node (answered through the ack with `Ack<T>`). */

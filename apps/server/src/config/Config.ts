@@ -49,6 +49,10 @@ const EnvSchema = z
     /** RTSP ingest: copy H.264 when possible and transcode otherwise (auto), or force one. */
     MASKWATCH_RTSP_MODE: z.enum(['auto', 'copy', 'transcode']).default('auto'),
     MASKWATCH_FFMPEG: z.string().min(1).default('ffmpeg'),
+    /** Shared with the inference nodes; default: made at first start in `<data dir>/inference.secret`. */
+    MASKWATCH_INFERENCE_SECRET: z.string().min(16, 'at least 16 characters').max(256).optional(),
+    /** Where the server sends video to inference nodes from; a LAN address when nodes run on other machines. */
+    MASKWATCH_INFERENCE_LISTEN_IP: ipv4.default('127.0.0.1'),
     MASKWATCH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     MASKWATCH_LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
     /** Lets clients other than this machine read `GET /metrics` with `Authorization: Bearer <token>`. */
@@ -81,6 +85,8 @@ export type Config = {
   serveWeb: 'on' | 'off' | 'auto';
   rtspMode: 'auto' | 'copy' | 'transcode';
   ffmpegPath: string;
+  inferenceSecret: string | undefined;
+  inferenceListenIp: string;
   metricsToken: string | undefined;
   modelsManifest: string;
 };
@@ -124,6 +130,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     serveWeb: e.MASKWATCH_SERVE_WEB,
     rtspMode: e.MASKWATCH_RTSP_MODE,
     ffmpegPath: e.MASKWATCH_FFMPEG,
+    inferenceSecret: e.MASKWATCH_INFERENCE_SECRET,
+    inferenceListenIp: e.MASKWATCH_INFERENCE_LISTEN_IP,
     metricsToken: e.MASKWATCH_METRICS_TOKEN,
     modelsManifest: abs(e.MASKWATCH_MODELS_MANIFEST),
   };

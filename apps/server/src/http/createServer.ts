@@ -3,20 +3,24 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { ensureInferenceSecret } from '@maskwatch/common/inferenceSecret';
 import { Database } from '@maskwatch/db/Database';
 import { TrainingRunRepository } from '@maskwatch/db/TrainingRunRepository';
+import { INFERENCE_NAMESPACE } from '@maskwatch/protocol/inference';
 import { ApiServer } from '../api/ApiServer.ts';
+import { cameraRoutes } from '../api/routes/cameraRoutes.ts';
+import { healthRoutes } from '../api/routes/healthRoutes.ts';
 import { CameraService } from '../cameras/CameraService.ts';
 import type { Config } from '../config/Config.ts';
+import { InferenceManager } from '../inference/InferenceManager.ts';
 import { IngestManager } from '../ingest/IngestManager.ts';
 import { createLogger } from '../logger.ts';
 import { MediaService } from '../media/MediaService.ts';
 import { resolveAnnouncedIps } from '../media/network.ts';
-import { metricsHistoryRoute } from '../metrics/metricsHistory.handler.ts';
+import { metricsRoutes } from '../metrics/metricsRoutes.ts';
 import { isMetricsPageRequest, METRICS_PATH, servePrometheus } from '../metrics/prometheusEndpoint.ts';
 import { ServerMetrics } from '../metrics/ServerMetrics.ts';
-import { liveModelsRoute } from '../modelRuns/liveModels.handler.ts';
-import { trainingRunRoutes } from '../modelRuns/trainingRuns.handler.ts';
+import { modelRunRoutes } from '../modelRuns/modelRunRoutes.ts';
 import { SignallingServer } from '../signalling/SignallingServer.ts';
 import { ensureCertificate } from '../tls/ensureCertificate.ts';
 
@@ -40,6 +44,7 @@ export type RunningServer = {
     cameras: CameraService;
     ingest: IngestManager;
     signalling: SignallingServer;
+    inference: InferenceManager;
     metrics: ServerMetrics;
   };
   /** Closes everything this server opened; safe to call twice. */
@@ -110,10 +115,12 @@ export async function createServer(config: Config): Promise<RunningServer> {
     closers.push(() => metrics.close());
     await metrics.start();
 
-    const api = new ApiServer(cameras, media.pool, [
-      metricsHistoryRoute(metrics),
-      ...trainingRunRoutes(new TrainingRunRepository(db)),
-      liveModelsRoute(config.modelsManifest),
+    // Every REST route, each declaring who may call it (see api/Route.ts); features add their own list here.
+    const api = new ApiServer([
+      ...healthRoutes(media.pool),
+      ...cameraRoutes(cameras),
+      ...metricsRoutes(metrics),
+      ...modelRunRoutes(new TrainingRunRepository(db), config.modelsManifest),
     ]);
     const onRequest = (req: IncomingMessage, res: ServerResponse) => {
       const pathname = (req.url ?? '/').split('?')[0] ?? '/';
@@ -165,6 +172,20 @@ export async function createServer(config: Config): Promise<RunningServer> {
       });
     });
 
+    // Live analysis: inference nodes connect to /inference with the shared secret; their results go to viewers.
+    const inference = new InferenceManager({
+      namespace: signalling.io.of(INFERENCE_NAMESPACE),
+      cameras,
+      media,
+      secret: ensureInferenceSecret(config.dataDir, config.inferenceSecret),
+      listenIp: config.inferenceListenIp,
+    });
+    closers.push(() => inference.close());
+    inference.on('results', (result) => signalling.pushResults(result));
+    metrics.attachResults(inference);
+    metrics.attachNodeStats(inference);
+    inference.start();
+
     const ingest = new IngestManager({ cameras, media, ffmpegPath: config.ffmpegPath, mode: config.rtspMode });
     // Ingest closes before the media service (closers run in reverse).
     closers.push(() => ingest.close());
@@ -184,7 +205,7 @@ export async function createServer(config: Config): Promise<RunningServer> {
       servesWeb: pages !== undefined,
       certPath: certificate?.certPath,
       selfSigned: certificate !== undefined && !(config.tlsCert && config.tlsKey),
-      internals: { db, media, cameras, ingest, signalling, metrics },
+      internals: { db, media, cameras, ingest, signalling, inference, metrics },
       close: () => (closing ??= closeAll()),
     };
   } catch (error) {

@@ -55,7 +55,9 @@ export function buildFfmpegArgs(options: {
   ];
   const codec =
     options.mode === 'copy'
-      ? ['-c:v', 'copy', '-bsf:v', 'h264_mp4toannexb']
+      ? // SPS/PPS before every key frame: a source that sends them once (or only in its SDP) would leave every
+        // consumer that joins later (a viewer, an inference node) unable to decode.
+        ['-c:v', 'copy', '-bsf:v', 'h264_mp4toannexb,dump_extra=freq=keyframe']
       : [
           '-c:v',
           'libx264',

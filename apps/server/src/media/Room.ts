@@ -90,6 +90,21 @@ export class Room extends EnhancedEmitter<RoomEvents> {
     });
   }
 
+  /**
+   * An RTP endpoint towards an inference node: the node's address is given with `connect()` (no comedia), RTCP on
+   * its own port in both directions (the node's decoder sends its NACK/PLI from RTP port + 1).
+   */
+  async createAnalysisTransport(listenIp: string, appData: types.AppData = {}): Promise<types.PlainTransport> {
+    const portRange = { min: this.#options.rtcMinPort, max: this.#options.rtcMaxPort };
+    return this.router.createPlainTransport({
+      listenInfo: { protocol: 'udp', ip: listenIp, portRange },
+      rtcpListenInfo: { protocol: 'udp', ip: listenIp, portRange },
+      rtcpMux: false,
+      comedia: false,
+      appData,
+    });
+  }
+
   close(): void {
     if (this.#closed) return;
     this.#closed = true;

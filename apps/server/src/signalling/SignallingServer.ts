@@ -2,13 +2,14 @@ import type { Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import { Server } from 'socket.io';
 import type { CameraView } from '@maskwatch/protocol/camera';
+import type { FrameResult } from '@maskwatch/protocol/faces';
 import type { ErrorBody } from '@maskwatch/protocol/errors';
 import { HandshakeAuthSchema, isClientRequestName, MAX_SOCKET_FRAME_BYTES } from '@maskwatch/protocol/signalling';
 import { PROTOCOL_VERSION } from '@maskwatch/protocol/version';
 import type { CameraService } from '../cameras/CameraService.ts';
 import { createLogger } from '../logger.ts';
 import type { MediaService } from '../media/MediaService.ts';
-import { VIEWERS_ROOM, type HandlerContext, type IoServer } from './context.ts';
+import { resultsRoom, VIEWERS_ROOM, type HandlerContext, type IoServer } from './context.ts';
 import { Peer } from './Peer.ts';
 import { registerCameraHandlers } from './registerCameraHandlers.ts';
 import { registerClockHandlers } from './registerClockHandlers.ts';
@@ -103,6 +104,7 @@ export class SignallingServer {
         if (peer.cameraId === cameraId) {
           peer.closeMedia();
           peer.cameraId = undefined;
+          this.io.in(peer.id).socketsLeave(resultsRoom(cameraId));
           this.io
             .to(peer.id)
             .emit('server:error', { code: 'not_found', message: 'this camera was removed', event: 'camera:join' });
@@ -129,6 +131,15 @@ export class SignallingServer {
       () => cameras.off('removed', onRemoved),
       () => media.off('roomclose', onRoomClose),
     );
+  }
+
+  /**
+   * One analysed frame to every viewer (the console shows every camera) and to the camera's own page. Volatile: a
+   * client that cannot keep up misses results rather than getting them late (a newer one is on its way).
+   */
+  pushResults(result: FrameResult): void {
+    if (this.#closed) return;
+    this.io.to(VIEWERS_ROOM).to(resultsRoom(result.cameraId)).volatile.emit('results:frame', result);
   }
 
   get peerCount(): number {

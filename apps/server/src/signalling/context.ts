@@ -20,5 +20,9 @@ export type HandlerContext = {
 /** socket.io room that every joined viewer is in. */
 export const VIEWERS_ROOM = 'viewers';
 
+/** socket.io room of a camera's own page: it gets the camera's results (viewers get every camera's). */
+export function resultsRoom(cameraId: string): string {
+  return `results:${cameraId}`;
+}
 /** socket.io room of the pages that asked for `metrics:update` pushes. */
 export const METRICS_ROOM = 'metrics';

@@ -1,13 +1,13 @@
 import type { types } from 'mediasoup';
 import { MaskwatchError } from '@maskwatch/protocol/errors';
-import type { HandlerContext } from './context.ts';
+import { resultsRoom, type HandlerContext } from './context.ts';
 import { onRequest } from './onRequest.ts';
 import { PEER_LIMITS } from './Peer.ts';
 import { requireRoom } from './requireJoined.ts';
 
 /** camera:join / camera:produce / camera:faces: a browser camera publishing its video. */
 export function registerCameraHandlers(ctx: HandlerContext): void {
-  onRequest(ctx, 'camera:join', async ({ peer, peers, cameras, media }, { name }) => {
+  onRequest(ctx, 'camera:join', async ({ peer, peers, socket, cameras, media }, { name }) => {
     if (peer.role !== 'camera')
       throw new MaskwatchError('bad_request', 'only a camera connection may send camera:join');
     const camera = cameras.getByName(name) ?? cameras.create({ kind: 'browser', name });
@@ -25,6 +25,7 @@ export function registerCameraHandlers(ctx: HandlerContext): void {
         other.log.info({ cameraId: camera.id }, 'camera taken over by a newer connection');
         other.closeMedia();
         other.cameraId = undefined;
+        ctx.io.in(other.id).socketsLeave(resultsRoom(camera.id));
         ctx.io.to(other.id).emit('server:error', {
           code: 'conflict',
           message: `camera "${name}" was taken over by another connection`,
@@ -33,7 +34,10 @@ export function registerCameraHandlers(ctx: HandlerContext): void {
       }
     }
     peer.setRoom(room);
+    if (peer.cameraId && peer.cameraId !== camera.id) await socket.leave(resultsRoom(peer.cameraId));
     peer.cameraId = camera.id;
+    // The camera page draws the server's results over its own preview.
+    await socket.join(resultsRoom(camera.id));
     peer.log.info({ cameraId: camera.id }, 'camera joined');
     cameras.setPublisher(camera.id, peer.id);
     cameras.setStatus(camera.id, 'connecting', 'waiting for video', peer.id);

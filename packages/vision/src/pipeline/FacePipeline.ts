@@ -1,7 +1,8 @@
-import type { Box, Face } from '@maskwatch/protocol/faces';
+import { MASK_LABELS, type Face } from '@maskwatch/protocol/faces';
 
 import { MaskClassifier } from '../classify/MaskClassifier.ts';
 import { FaceDetector } from '../detect/FaceDetector.ts';
+import { clipBox } from '../image/clipBox.ts';
 import { decodeImage } from '../image/decodeImage.ts';
 import type { RgbFrame } from '../image/RgbFrame.ts';
 import { ModelManifest } from '../manifest/ModelManifest.ts';
@@ -10,13 +11,6 @@ import type { FacePipelineOptions, FrameAnalysis } from './FacePipelineTypes.ts'
 
 export type { FacePipelineOptions, FrameAnalysis, FrameTimings } from './FacePipelineTypes.ts';
 
-const clip = (box: Box, width: number, height: number): Box => [
-  Math.min(Math.max(box[0], 0), width),
-  Math.min(Math.max(box[1], 0), height),
-  Math.min(Math.max(box[2], 0), width),
-  Math.min(Math.max(box[3], 0), height),
-];
-
 /**
  * Detector + classifier: every face of a frame found, cropped and classified in one batched run. Owns both
  * sessions, created once; `analyze` does no disk or network I/O.
@@ -24,11 +18,14 @@ const clip = (box: Box, width: number, height: number): Box => [
 export class FacePipeline {
   readonly detector: FaceDetector;
   readonly classifier: MaskClassifier;
+  /** For each of MASK_LABELS, its index in the classifier's output (-1: the model has no such label). */
+  readonly #labelIndex: number[];
   #closed = false;
 
   private constructor(detector: FaceDetector, classifier: MaskClassifier) {
     this.detector = detector;
     this.classifier = classifier;
+    this.#labelIndex = MASK_LABELS.map((label) => classifier.labels.indexOf(label));
   }
 
   static async create(options: FacePipelineOptions = {}): Promise<FacePipeline> {
@@ -64,13 +61,19 @@ export class FacePipeline {
     const faces: Face[] = detected.map((d, i) => {
       const c = classes[i]!;
       return {
-        box: clip(d.box, frame.width, frame.height),
+        box: clipBox(d.box, frame.width, frame.height),
         label: c.label,
         score: c.score,
         detScore: Math.min(1, Math.max(0, d.score)),
       };
     });
-    return { faces, timings: { detectMs: t1 - t0, classifyMs: t2 - t1, totalMs: t2 - t0 } };
+    const probabilities = classes.map((c) => this.inMaskLabelOrder(c.probabilities));
+    return { faces, probabilities, timings: { detectMs: t1 - t0, classifyMs: t2 - t1, totalMs: t2 - t0 } };
+  }
+
+  /** A classifier's probabilities rearranged in MASK_LABELS order (0 for a label the model lacks). */
+  inMaskLabelOrder(probabilities: readonly number[]): number[] {
+    return this.#labelIndex.map((k) => (k >= 0 ? probabilities[k]! : 0));
   }
 
   /** Decodes an encoded image (path or bytes) then analyzes it; `timings.decodeMs` is set and counted in totalMs. */

@@ -26,5 +26,7 @@ export type FrameTimings = {
 export type FrameAnalysis = {
   /** Boxes in frame pixels, clipped to the frame; best detector score first. */
   faces: Face[];
+  /** Per face (same order), the classifier's probabilities in MASK_LABELS order (0 for a label the model lacks): what the tracker votes on. */
+  probabilities: number[][];
   timings: FrameTimings;
 };

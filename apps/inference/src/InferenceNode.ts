@@ -1,0 +1,180 @@
+import { cpuUsage, memoryUsage } from 'node:process';
+import { createLogger } from '@maskwatch/common/logger';
+import { MaskwatchError } from '@maskwatch/protocol/errors';
+import type { NodeCapacity, ServerToNodeRequestOf, ServerToNodeResponseOf } from '@maskwatch/protocol/inference';
+import { AnalysisWorker } from './analyse/AnalysisWorker.ts';
+import { FrameScheduler } from './analyse/FrameScheduler.ts';
+import type { NodeConfig } from './config/NodeConfig.ts';
+import { allocatePorts } from './decode/allocatePorts.ts';
+import { CameraDecoder } from './decode/CameraDecoder.ts';
+import { ServerLink } from './link/ServerLink.ts';
+import { CameraSession } from './session/CameraSession.ts';
+
+const log = createLogger('InferenceNode');
+
+export type RunningNode = {
+  nodeId: string;
+  capacity: NodeCapacity;
+  /** Cameras this node analyses now. */
+  cameras(): string[];
+  /** Closes everything it opened; safe to call twice. */
+  close(): Promise<void>;
+};
+
+const STATS_PERIOD_MS = 2000;
+/** Key frame requests for one camera, at most one per this period. */
+const KEYFRAME_MIN_INTERVAL_MS = 500;
+const VERSION = '0.1.0';
+
+/**
+ * Starts an inference node: the analysis worker (ONNX models, off this thread), the link to the server, and one
+ * CameraSession (decoder, tracker) per camera the server assigns. Everything it opens, `close()` closes.
+ */
+export async function createInferenceNode(config: NodeConfig): Promise<RunningNode> {
+  const worker = await AnalysisWorker.create({
+    detector: config.detector,
+    classifier: config.classifier,
+    // Weak detections (0.3..0.6) continue tracks through a turned or blurred face; alone they are not shown.
+    detectorOptions: { maxInputSide: config.detectorInput, scoreThreshold: 0.3 },
+    session: {
+      executionProvider: config.executionProvider,
+      intraOpThreads: config.threads,
+    },
+  });
+  const capacity: NodeCapacity = {
+    executionProvider: worker.info.executionProvider,
+    maxCameras: config.maxCameras,
+    fps: config.fps,
+    frameMaxSide: config.detectorInput,
+    detector: worker.info.detector,
+    classifier: worker.info.classifier,
+    classifierSha256: worker.info.classifierSha256,
+  };
+  log.info({ nodeId: config.nodeId, capacity }, 'models loaded');
+  const scheduler = new FrameScheduler(worker);
+  const sessions = new Map<string, CameraSession>();
+  const lastKeyFrame = new Map<string, number>();
+  const usedPorts = new Set<number>();
+
+  const release = (cameraId: string): void => {
+    const session = sessions.get(cameraId);
+    if (!session) return;
+    sessions.delete(cameraId);
+    usedPorts.delete(session.decoder.rtpPort);
+    scheduler.forget(cameraId);
+    session.close();
+    log.info({ cameraId }, 'camera released');
+  };
+
+  const askKeyFrame = (cameraId: string): void => {
+    const now = Date.now();
+    if (now - (lastKeyFrame.get(cameraId) ?? 0) < KEYFRAME_MIN_INTERVAL_MS) return;
+    lastKeyFrame.set(cameraId, now);
+    link.request('node:keyframe', { cameraId }).catch((error: unknown) => log.debug({ err: error, cameraId }, 'key frame request failed'));
+  };
+
+  const assign = async ({
+    cameraId,
+    name,
+    stream,
+  }: ServerToNodeRequestOf<'camera:assign'>): Promise<ServerToNodeResponseOf<'camera:assign'>> => {
+    // The server re-assigns a camera whose producer changed: start that camera afresh.
+    release(cameraId);
+    if (sessions.size >= config.maxCameras) {
+      throw new MaskwatchError('unavailable', `node ${config.nodeId} is full (${config.maxCameras} cameras)`);
+    }
+    const rtpPort = await allocatePorts(config.rtpHost, config.rtpPorts, usedPorts);
+    if (sessions.has(cameraId)) throw new MaskwatchError('conflict', `camera ${cameraId} was assigned twice at once`);
+    usedPorts.add(rtpPort);
+    const decoder = new CameraDecoder({
+      cameraId,
+      stream,
+      host: config.rtpHost,
+      rtpPort,
+      fps: config.fps,
+      maxSide: config.detectorInput,
+      ffmpegPath: config.ffmpegPath,
+    });
+    const session = new CameraSession(cameraId, decoder);
+    sessions.set(cameraId, session);
+    decoder.on('frame', (frame) => scheduler.offer(cameraId, frame));
+    decoder.on('keyframe', () => askKeyFrame(cameraId));
+    decoder.on('status', (status, detail) => {
+      link.request('node:status', { cameraId, status, detail: detail?.slice(0, 300) ?? null }).catch(() => undefined);
+    });
+    decoder.start();
+    log.info({ cameraId, name, codec: stream.mimeType, rtpPort }, 'camera assigned');
+    return { rtpPort, rtcpPort: rtpPort + 1 };
+  };
+
+  const link = new ServerLink({
+    url: config.serverUrl,
+    secret: config.secret,
+    nodeId: config.nodeId,
+    ...(config.serverCa ? { ca: config.serverCa } : {}),
+    hello: () => ({ name: config.name, capacity, rtpHost: config.rtpHost, version: VERSION }),
+    handlers: {
+      'camera:assign': assign,
+      'camera:release': ({ cameraId }) => {
+        release(cameraId);
+        return {};
+      },
+      'camera:snapshot': () => {
+        throw new MaskwatchError('unavailable', 'this node does not render snapshots');
+      },
+    },
+  });
+  // The server dropped this node's cameras when the connection went: so does the node. It assigns them again.
+  link.on('lost', () => {
+    for (const cameraId of [...sessions.keys()]) release(cameraId);
+  });
+
+  scheduler.on('analysed', (analysed) => {
+    const session = sessions.get(analysed.cameraId);
+    if (!session) return;
+    link.sendResult(session.result(analysed, (ms) => link.toServerTime(ms)));
+  });
+  scheduler.on('dropped', (cameraId, reason) => sessions.get(cameraId)?.dropped(reason));
+
+  let lastStatsAt = Date.now();
+  let lastCpu = cpuUsage();
+  let analysedSince = 0;
+  scheduler.on('analysed', () => analysedSince++);
+  const statsTimer = setInterval(() => {
+    if (!link.ready) return;
+    const now = Date.now();
+    const period = now - lastStatsAt;
+    const cpu = cpuUsage(lastCpu);
+    lastCpu = cpuUsage();
+    lastStatsAt = now;
+    const framesPerSecond = (analysedSince * 1000) / Math.max(1, period);
+    analysedSince = 0;
+    link
+      .request('node:stats', {
+        at: now,
+        cameras: [...sessions.values()].map((session) => session.takeStats(period)),
+        framesPerSecond,
+        busy: Math.min(1, worker.takeBusyMs() / Math.max(1, period)),
+        process: {
+          cpuPercent: ((cpu.user + cpu.system) / 1000 / Math.max(1, period)) * 100,
+          rssBytes: memoryUsage.rss(),
+        },
+      })
+      .catch((error: unknown) => log.debug({ err: error }, 'stats not delivered'));
+  }, STATS_PERIOD_MS);
+
+  let closing: Promise<void> | undefined;
+  return {
+    nodeId: config.nodeId,
+    capacity,
+    cameras: () => [...sessions.keys()],
+    close: () =>
+      (closing ??= (async () => {
+        clearInterval(statsTimer);
+        link.close();
+        for (const cameraId of [...sessions.keys()]) release(cameraId);
+        scheduler.close();
+        await worker.close();
+      })()),
+  };
+}

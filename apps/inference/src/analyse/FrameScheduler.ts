@@ -1,0 +1,91 @@
+import { EnhancedEmitter } from '@maskwatch/common/EnhancedEmitter';
+import { createLogger } from '@maskwatch/common/logger';
+import type { BatchFrameAnalysis } from '@maskwatch/vision/pipeline/analyzeBatch';
+import type { DecodedFrame } from '../decode/FrameReader.ts';
+import type { AnalysisWorker } from './AnalysisWorker.ts';
+
+const log = createLogger('FrameScheduler');
+
+/** Why a decoded frame was never analysed. */
+export type DropReason = 'stale' | 'analysis_failed' | 'released';
+
+export type AnalysedFrame = {
+  cameraId: string;
+  frame: DecodedFrame;
+  analysis: BatchFrameAnalysis;
+  /** From the frame being offered to its batch starting (node clock, ms). */
+  queueMs: number;
+};
+
+export type FrameSchedulerEvents = {
+  analysed: [analysed: AnalysedFrame];
+  dropped: [cameraId: string, reason: DropReason];
+};
+
+/**
+ * Frames of every camera into the analysis worker. The newest frame of a camera wins: one that arrives while an
+ * older one still waits replaces it (the older is dropped and counted, never queued), so latency stays bounded
+ * when the node is over capacity. One batch at a time, holding the waiting frame of every camera.
+ */
+export class FrameScheduler extends EnhancedEmitter<FrameSchedulerEvents> {
+  readonly #worker: AnalysisWorker;
+  readonly #maxBatch: number;
+  readonly #waiting = new Map<string, { frame: DecodedFrame; offeredAt: number }>();
+  #busy = false;
+  #closed = false;
+
+  constructor(worker: AnalysisWorker, options: { maxBatch?: number } = {}) {
+    super();
+    this.#worker = worker;
+    this.#maxBatch = options.maxBatch ?? 16;
+  }
+
+  offer(cameraId: string, frame: DecodedFrame): void {
+    if (this.#closed) return;
+    if (this.#waiting.delete(cameraId)) this.safeEmit('dropped', cameraId, 'stale');
+    this.#waiting.set(cameraId, { frame, offeredAt: performance.now() });
+    this.#pump();
+  }
+
+  /** Drops the camera's waiting frame (it was released). */
+  forget(cameraId: string): void {
+    if (this.#waiting.delete(cameraId)) this.safeEmit('dropped', cameraId, 'released');
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#waiting.clear();
+    this.removeAllListeners();
+  }
+
+  #pump(): void {
+    if (this.#busy || this.#closed || this.#waiting.size === 0) return;
+    const batch: { cameraId: string; frame: DecodedFrame; queueMs: number }[] = [];
+    const startedAt = performance.now();
+    for (const [cameraId, { frame, offeredAt }] of this.#waiting) {
+      batch.push({ cameraId, frame, queueMs: startedAt - offeredAt });
+      this.#waiting.delete(cameraId);
+      if (batch.length >= this.#maxBatch) break;
+    }
+    this.#busy = true;
+    this.#worker
+      .analyse(batch.map(({ frame }) => ({ width: frame.width, height: frame.height, data: frame.data })))
+      .then(
+        ({ results, frames }) => {
+          batch.forEach(({ cameraId, frame, queueMs }, i) => {
+            // The pixels went to the worker and came back in a new buffer.
+            const returned = { ...frame, data: frames[i] ?? frame.data };
+            this.safeEmit('analysed', { cameraId, frame: returned, analysis: results[i]!, queueMs });
+          });
+        },
+        (error: unknown) => {
+          log.warn({ err: error, frames: batch.length }, 'batch failed');
+          for (const { cameraId } of batch) this.safeEmit('dropped', cameraId, 'analysis_failed');
+        },
+      )
+      .finally(() => {
+        this.#busy = false;
+        this.#pump();
+      });
+  }
+}

@@ -1,0 +1,23 @@
+import type { BatchFrameAnalysis } from '@maskwatch/vision/pipeline/analyzeBatch';
+import type { FacePipelineOptions } from '@maskwatch/vision/pipeline/FacePipeline';
+
+/** What the analysis worker is started with (workerData). */
+export type WorkerInit = Pick<FacePipelineOptions, 'detector' | 'classifier' | 'session' | 'detectorOptions'>;
+
+/** The models the worker loaded and how it runs them. */
+export type WorkerInfo = {
+  executionProvider: 'cpu' | 'cuda';
+  detector: string;
+  classifier: string;
+  classifierSha256: string;
+};
+
+export type WireFrame = { width: number; height: number; data: Uint8Array };
+
+export type ToWorker = { type: 'analyse'; id: number; frames: WireFrame[] };
+
+export type FromWorker =
+  | { type: 'ready'; info: WorkerInfo }
+  | { type: 'init-failed'; message: string }
+  | { type: 'result'; id: number; results: BatchFrameAnalysis[]; frames: Uint8Array[] }
+  | { type: 'failed'; id: number; message: string; frames: Uint8Array[] };

@@ -1,0 +1,142 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { readInferenceSecret } from '@maskwatch/common/inferenceSecret';
+import { NodeIdSchema } from '@maskwatch/protocol/inference';
+
+/** The repository root (apps/inference/src/config -> ../../../..). */
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
+
+const ip = z.union([z.ipv4(), z.ipv6()]);
+const onOffAuto = z.enum(['on', 'off', 'auto']);
+
+/**
+ * Every environment variable an inference node reads, with its default. The server's own variables (host, port,
+ * TLS, data folder) are read too, so that a node started beside the server with the same environment finds it.
+ */
+const EnvSchema = z
+  .object({
+    /** The server, e.g. https://10.0.0.2:3000; default: derived from MASKWATCH_HOST/PORT/TLS as the server does. */
+    MASKWATCH_SERVER_URL: z.url({ protocol: /^https?$/ }).optional(),
+    /** PEM file of the server's certificate for https (default: the server's self-signed one under the data dir). */
+    MASKWATCH_SERVER_CA: z.string().min(1).optional(),
+    MASKWATCH_HOST: ip.default('0.0.0.0'),
+    MASKWATCH_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    MASKWATCH_TLS: onOffAuto.default('auto'),
+    MASKWATCH_TLS_CERT: z.string().min(1).optional(),
+    MASKWATCH_DATA_DIR: z.string().min(1).default(join(REPO_ROOT, 'data')),
+    /** The shared secret; default: `<data dir>/inference.secret`, made by the server at its first start. */
+    MASKWATCH_INFERENCE_SECRET: z.string().min(16).max(256).optional(),
+    MASKWATCH_NODE_ID: NodeIdSchema.optional(),
+    MASKWATCH_NODE_NAME: z.string().trim().min(1).max(64).optional(),
+    /** The address the server sends this node's RTP to. */
+    MASKWATCH_NODE_RTP_HOST: ip.default('127.0.0.1'),
+    /** UDP ports for the decoders' RTP/RTCP pairs, `min-max`. */
+    MASKWATCH_NODE_RTP_PORTS: z
+      .string()
+      .regex(/^\d+-\d+$/, 'min-max, e.g. 50000-50999')
+      .default('50000-50999')
+      .transform((value) => {
+        const [min, max] = value.split('-').map(Number) as [number, number];
+        return { min, max };
+      })
+      .refine(({ min, max }) => min >= 1024 && max <= 65535 && max - min >= 3, 'a range of at least 4 ports in 1024-65535'),
+    MASKWATCH_NODE_MAX_CAMERAS: z.coerce.number().int().min(1).max(256).default(16),
+    /** Analysed frames per second per camera. */
+    MASKWATCH_ANALYSIS_FPS: z.coerce.number().min(0.2).max(30).default(5),
+    /** Longest side of the decoded frames, and of the detector's input. */
+    MASKWATCH_DETECTOR_INPUT: z.coerce.number().int().min(160).max(4096).default(640),
+    /** Classifier by name in models/manifest.json; default: the manifest's default. */
+    MASKWATCH_CLASSIFIER: z.string().min(1).optional(),
+    MASKWATCH_DETECTOR: z.string().min(1).optional(),
+    /** `cuda` falls back to `cpu` with a warning where CUDA cannot be loaded. */
+    MASKWATCH_EXECUTION_PROVIDER: z.enum(['cpu', 'cuda']).default('cpu'),
+    /** Threads of each ONNX session (0: onnxruntime decides). */
+    MASKWATCH_INFERENCE_THREADS: z.coerce.number().int().min(0).max(256).default(0),
+    MASKWATCH_FFMPEG: z.string().min(1).default('ffmpeg'),
+  })
+  .strict();
+
+export type NodeConfig = {
+  serverUrl: string;
+  /** PEM text, for https with a certificate the system does not trust. */
+  serverCa: string | undefined;
+  secret: string;
+  nodeId: string;
+  name: string;
+  rtpHost: string;
+  rtpPorts: { min: number; max: number };
+  maxCameras: number;
+  fps: number;
+  detectorInput: number;
+  classifier: string | undefined;
+  detector: string | undefined;
+  executionProvider: 'cpu' | 'cuda';
+  threads: number;
+  ffmpegPath: string;
+};
+
+export class NodeConfigError extends Error {
+  override readonly name = 'NodeConfigError';
+}
+
+const KNOWN = new Set(Object.keys(EnvSchema.shape));
+
+function tlsOn(tls: 'on' | 'off' | 'auto', host: string): boolean {
+  if (tls !== 'auto') return tls === 'on';
+  return !(host === '127.0.0.1' || host === '::1');
+}
+
+/** Reads the node's configuration from `env`; throws NodeConfigError naming each bad variable. */
+export function loadNodeConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): NodeConfig {
+  const picked = Object.fromEntries(
+    Object.entries(env).filter(([key, value]) => KNOWN.has(key) && value !== undefined && value !== ''),
+  );
+  const result = EnvSchema.safeParse(picked);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? '(environment)');
+      return `${name}=${JSON.stringify(env[name] ?? '')}: ${issue.message}`;
+    });
+    throw new NodeConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const e = result.data;
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(cwd, p));
+  const dataDir = abs(e.MASKWATCH_DATA_DIR);
+  const secret = readInferenceSecret(dataDir, e.MASKWATCH_INFERENCE_SECRET);
+  if (!secret) {
+    throw new NodeConfigError(
+      `no inference secret: set MASKWATCH_INFERENCE_SECRET, or start the server first (it writes ${join(dataDir, 'inference.secret')})`,
+    );
+  }
+  const https = tlsOn(e.MASKWATCH_TLS, e.MASKWATCH_HOST);
+  const host = e.MASKWATCH_HOST === '0.0.0.0' || e.MASKWATCH_HOST === '::' ? '127.0.0.1' : e.MASKWATCH_HOST;
+  const serverUrl =
+    e.MASKWATCH_SERVER_URL ??
+    `${https ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${e.MASKWATCH_PORT}`;
+  const caPath = e.MASKWATCH_SERVER_CA
+    ? abs(e.MASKWATCH_SERVER_CA)
+    : e.MASKWATCH_TLS_CERT
+      ? abs(e.MASKWATCH_TLS_CERT)
+      : join(dataDir, 'tls', 'cert.pem');
+  const serverCa = serverUrl.startsWith('https:') && existsSync(caPath) ? readFileSync(caPath, 'utf8') : undefined;
+  return {
+    serverUrl,
+    serverCa,
+    secret,
+    nodeId: e.MASKWATCH_NODE_ID ?? `${hostname().replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 40)}-${process.pid}`,
+    name: e.MASKWATCH_NODE_NAME ?? hostname().slice(0, 64),
+    rtpHost: e.MASKWATCH_NODE_RTP_HOST,
+    rtpPorts: e.MASKWATCH_NODE_RTP_PORTS,
+    maxCameras: e.MASKWATCH_NODE_MAX_CAMERAS,
+    fps: e.MASKWATCH_ANALYSIS_FPS,
+    detectorInput: e.MASKWATCH_DETECTOR_INPUT,
+    classifier: e.MASKWATCH_CLASSIFIER,
+    detector: e.MASKWATCH_DETECTOR,
+    executionProvider: e.MASKWATCH_EXECUTION_PROVIDER,
+    threads: e.MASKWATCH_INFERENCE_THREADS,
+    ffmpegPath: e.MASKWATCH_FFMPEG,
+  };
+}

@@ -1,0 +1,39 @@
+import { createSocket } from 'node:dgram';
+
+export type PortRange = { min: number; max: number };
+
+async function canBind(host: string, port: number): Promise<boolean> {
+  const socket = createSocket(host.includes(':') ? 'udp6' : 'udp4');
+  try {
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind(port, host, () => resolve());
+    });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    try {
+      socket.close();
+    } catch {
+      // never bound
+    }
+  }
+}
+
+/**
+ * A free RTP/RTCP port pair (even RTP port, RTCP on the next) in `range` on `host`, not in `taken`. The decoder binds
+ * them itself a moment later; `taken` keeps two cameras of this node off the same pair.
+ */
+export async function allocatePorts(host: string, range: PortRange, taken: ReadonlySet<number>): Promise<number> {
+  const first = range.min % 2 === 0 ? range.min : range.min + 1;
+  const count = Math.floor((range.max - first) / 2);
+  if (count <= 0) throw new Error(`RTP port range ${range.min}-${range.max} holds no even/odd pair`);
+  const start = Math.floor(Math.random() * count);
+  for (let i = 0; i < count; i++) {
+    const port = first + ((start + i) % count) * 2;
+    if (taken.has(port)) continue;
+    if ((await canBind(host, port)) && (await canBind(host, port + 1))) return port;
+  }
+  throw new Error(`no free RTP port pair in ${range.min}-${range.max} on ${host}`);
+}

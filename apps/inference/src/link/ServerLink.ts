@@ -1,0 +1,227 @@
+import { io, type Socket } from 'socket.io-client';
+import { EnhancedEmitter } from '@maskwatch/common/EnhancedEmitter';
+import { createLogger } from '@maskwatch/common/logger';
+import { ErrorBodySchema, MaskwatchError, type ErrorBody } from '@maskwatch/protocol/errors';
+import {
+  INFERENCE_NAMESPACE,
+  INFERENCE_PROTOCOL_VERSION,
+  nodeRequests,
+  serverToNodeRequests,
+  type InferenceHandshakeAuth,
+  type NodeRequestName,
+  type NodeRequestOf,
+  type NodeResponseOf,
+  type NodeResult,
+  type ServerToNodeRequestName,
+  type ServerToNodeRequestOf,
+  type ServerToNodeResponseOf,
+} from '@maskwatch/protocol/inference';
+import type { Ack } from '@maskwatch/protocol/signalling';
+
+const log = createLogger('ServerLink');
+
+/** How the node answers each request of the server; a throw (a MaskwatchError) becomes the error answer. */
+export type ServerRequestHandlers = {
+  [N in ServerToNodeRequestName]: (
+    payload: ServerToNodeRequestOf<N>,
+  ) => Promise<ServerToNodeResponseOf<N>> | ServerToNodeResponseOf<N>;
+};
+
+export type ServerLinkEvents = {
+  /** Hello answered: the server may now assign cameras. */
+  ready: [];
+  /** The connection is gone: the server has dropped this node's cameras. */
+  lost: [reason: string];
+};
+
+export type ServerLinkOptions = {
+  url: string;
+  secret: string;
+  nodeId: string;
+  /** PEM of the server's certificate (a self-signed one) for https URLs. */
+  ca?: string;
+  hello: () => NodeRequestOf<'node:hello'>;
+  handlers: ServerRequestHandlers;
+};
+
+// socket.io's emit with an ack and a timeout, as it is at run time.
+type RawSocket = {
+  timeout(ms: number): { emit(event: string, payload: unknown, ack: (err: Error | null, answer: unknown) => void): void };
+  on(event: string, listener: (...args: unknown[]) => void): unknown;
+  emit(event: string, payload: unknown): unknown;
+};
+
+const REQUEST_TIMEOUT_MS = 5000;
+const CLOCK_SYNC_MS = 10_000;
+
+/**
+ * The node's connection to the server's `/inference` namespace: the handshake with the shared secret, hello,
+ * the server's requests (assign, release, snapshot) answered through their acks, results and stats sent, and the
+ * server's clock followed (results carry capture times on it). Reconnects by itself.
+ */
+export class ServerLink extends EnhancedEmitter<ServerLinkEvents> {
+  readonly #options: ServerLinkOptions;
+  readonly #socket: Socket;
+  #ready = false;
+  /** Server clock minus node clock, ms, from the clock sample with the shortest round trip lately. */
+  #offset = 0;
+  #samples: { offset: number; rtt: number }[] = [];
+  #clockTimer: NodeJS.Timeout | undefined;
+  #closed = false;
+
+  constructor(options: ServerLinkOptions) {
+    super();
+    this.#options = options;
+    const auth: InferenceHandshakeAuth = {
+      protocolVersion: INFERENCE_PROTOCOL_VERSION,
+      secret: options.secret,
+      nodeId: options.nodeId,
+    };
+    this.#socket = io(`${options.url.replace(/\/$/, '')}${INFERENCE_NAMESPACE}`, {
+      auth,
+      transports: ['websocket'],
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 3000,
+      ...(options.ca ? { ca: options.ca } : {}),
+    });
+    this.#socket.on('connect', () => void this.#hello());
+    this.#socket.on('disconnect', (reason) => this.#lose(`disconnected (${reason})`));
+    this.#socket.on('connect_error', (error: Error & { data?: unknown }) => {
+      const body = ErrorBodySchema.safeParse(error.data);
+      // A refusal (wrong secret, another protocol version) is worth a person's attention; a server still
+      // starting is not.
+      if (body.success) log.error({ code: body.data.code }, `the server refused this node: ${body.data.message}`);
+      else log.debug({ err: error.message }, 'cannot reach the server yet');
+    });
+    const raw = this.#socket as unknown as RawSocket;
+    raw.on('server:error', (error) => log.warn({ error }, 'the server refused a message'));
+    for (const name of Object.keys(serverToNodeRequests) as ServerToNodeRequestName[]) this.#serve(name);
+  }
+
+  get ready(): boolean {
+    return this.#ready;
+  }
+
+  /** Node clock (ms since epoch) to the server's. */
+  toServerTime(nodeMs: number): number {
+    return nodeMs + this.#offset;
+  }
+
+  get clockOffsetMs(): number {
+    return this.#offset;
+  }
+
+  request<N extends NodeRequestName>(name: N, payload: NodeRequestOf<N>): Promise<NodeResponseOf<N>> {
+    return new Promise((resolve, reject) => {
+      if (!this.#socket.connected) {
+        reject(new MaskwatchError('unavailable', 'not connected to the server'));
+        return;
+      }
+      (this.#socket as unknown as RawSocket).timeout(REQUEST_TIMEOUT_MS).emit(name, payload, (err, answer) => {
+        if (err) {
+          reject(new MaskwatchError('unavailable', `${name}: no answer within ${REQUEST_TIMEOUT_MS} ms`));
+          return;
+        }
+        const ack = answer as { ok?: unknown; data?: unknown; error?: unknown } | null;
+        if (ack?.ok === true) {
+          const parsed = nodeRequests[name].response.safeParse(ack.data);
+          if (parsed.success) resolve(parsed.data as NodeResponseOf<N>);
+          else reject(new MaskwatchError('internal', `${name}: malformed answer`));
+          return;
+        }
+        const error = ErrorBodySchema.safeParse(ack?.error);
+        reject(
+          error.success
+            ? new MaskwatchError(error.data.code, error.data.message)
+            : new MaskwatchError('internal', `${name}: malformed error answer`),
+        );
+      });
+    });
+  }
+
+  /** One analysed frame; dropped when not connected (a result is worth nothing later). */
+  sendResult(result: NodeResult): void {
+    if (this.#ready && this.#socket.connected) (this.#socket as unknown as RawSocket).emit('node:results', result);
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#clockTimer);
+    this.#socket.disconnect();
+    this.#ready = false;
+    this.removeAllListeners();
+  }
+
+  async #hello(): Promise<void> {
+    try {
+      await this.request('node:hello', this.#options.hello());
+      await this.#syncClock();
+      this.#ready = true;
+      clearInterval(this.#clockTimer);
+      this.#clockTimer = setInterval(() => void this.#syncClock(), CLOCK_SYNC_MS);
+      log.info({ url: this.#options.url, clockOffsetMs: Math.round(this.#offset) }, 'joined the server');
+      this.safeEmit('ready');
+    } catch (error) {
+      log.error({ err: error }, 'hello refused; disconnecting');
+      this.#socket.disconnect();
+      // Try again later, as after any other lost connection.
+      setTimeout(() => {
+        if (!this.#closed) this.#socket.connect();
+      }, 3000).unref();
+    }
+  }
+
+  async #syncClock(): Promise<void> {
+    try {
+      const t0 = Date.now();
+      const { now } = await this.request('node:clock', {});
+      const t1 = Date.now();
+      this.#samples.push({ offset: now - (t0 + t1) / 2, rtt: t1 - t0 });
+      if (this.#samples.length > 6) this.#samples.shift();
+      this.#offset = this.#samples.reduce((best, s) => (s.rtt < best.rtt ? s : best)).offset;
+    } catch (error) {
+      log.debug({ err: error }, 'clock sync failed');
+    }
+  }
+
+  #lose(reason: string): void {
+    clearInterval(this.#clockTimer);
+    this.#samples = [];
+    const wasReady = this.#ready;
+    this.#ready = false;
+    if (wasReady && !this.#closed) {
+      log.warn({ reason }, 'lost the server');
+      this.safeEmit('lost', reason);
+    }
+  }
+
+  /** Answers the server's `name` requests with the handler's result, or its error as the ack's error. */
+  #serve<N extends ServerToNodeRequestName>(name: N): void {
+    (this.#socket as unknown as RawSocket).on(name, (...args: unknown[]) => {
+      const ack = args.at(-1);
+      if (typeof ack !== 'function') return;
+      const reply = (answer: Ack<ServerToNodeResponseOf<N>>) => (ack as (answer: unknown) => void)(answer);
+      const fail = (error: ErrorBody) => reply({ ok: false, error });
+      const parsed = serverToNodeRequests[name].request.safeParse(args[0]);
+      if (!parsed.success) {
+        fail(MaskwatchError.fromZod(parsed.error, `${name} payload`).toBody());
+        return;
+      }
+      const handler = this.#options.handlers[name];
+      Promise.resolve()
+        .then(() => handler(parsed.data as ServerToNodeRequestOf<N>))
+        .then(
+          (data) => reply({ ok: true, data }),
+          (error: unknown) => {
+            if (!(error instanceof MaskwatchError)) log.error({ err: error, event: name }, 'request failed');
+            fail(
+              error instanceof MaskwatchError
+                ? error.toBody()
+                : { code: 'internal', message: error instanceof Error ? error.message : String(error) },
+            );
+          },
+        );
+    });
+  }
+}

@@ -1,0 +1,42 @@
+import { createLogger } from '@maskwatch/common/logger';
+import { loadNodeConfig, NodeConfigError } from './config/NodeConfig.ts';
+import { createInferenceNode } from './InferenceNode.ts';
+
+const log = createLogger('main');
+
+let config;
+try {
+  config = loadNodeConfig();
+} catch (error) {
+  if (error instanceof NodeConfigError) {
+    process.stderr.write(`maskwatch inference: ${error.message}\n`);
+    process.exit(2);
+  }
+  throw error;
+}
+
+let node;
+try {
+  node = await createInferenceNode(config);
+} catch (error) {
+  log.fatal({ err: error }, 'could not start');
+  process.stderr.write(`maskwatch inference: could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}
+log.info({ nodeId: node.nodeId, server: config.serverUrl, rtpHost: config.rtpHost }, 'inference node running');
+
+let stopping = false;
+const stop = (signal: string) => {
+  if (stopping) process.exit(1);
+  stopping = true;
+  log.info({ signal }, 'shutting down');
+  node.close().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      log.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    },
+  );
+};
+process.on('SIGINT', () => stop('SIGINT'));
+process.on('SIGTERM', () => stop('SIGTERM'));

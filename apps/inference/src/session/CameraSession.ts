@@ -1,0 +1,120 @@
+import type { Face } from '@maskwatch/protocol/faces';
+import type { CameraStats, NodeResult } from '@maskwatch/protocol/inference';
+import { FaceTracker } from '@maskwatch/vision/track/FaceTracker';
+import type { FaceTrackerOptions } from '@maskwatch/vision/track/FaceTrackerTypes';
+import type { CameraDecoder } from '../decode/CameraDecoder.ts';
+import type { DecodedFrame } from '../decode/FrameReader.ts';
+import type { AnalysedFrame, DropReason } from '../analyse/FrameScheduler.ts';
+
+/** Analysed frames kept per camera for snapshots (an alert asks for its frame a moment after the result). */
+const RECENT_FRAMES = 10;
+
+/**
+ * One camera on this node: its decoder, its tracker (ids are per camera), the last analysed frames, and its
+ * counters. Owned by the InferenceNode, which closes it when the server releases the camera.
+ */
+export class CameraSession {
+  readonly cameraId: string;
+  readonly decoder: CameraDecoder;
+  readonly #tracker: FaceTracker;
+  readonly #recent: { seq: number; frame: DecodedFrame }[] = [];
+  #seq = 0;
+  #inputFrames = 0;
+  #analysedFrames = 0;
+  readonly #dropped: Record<string, number> = {};
+  #closed = false;
+
+  constructor(cameraId: string, decoder: CameraDecoder, tracker: FaceTrackerOptions = {}) {
+    this.cameraId = cameraId;
+    this.decoder = decoder;
+    this.#tracker = new FaceTracker(tracker);
+    decoder.on('input', () => this.#inputFrames++);
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  dropped(reason: DropReason): void {
+    this.#dropped[reason] = (this.#dropped[reason] ?? 0) + 1;
+  }
+
+  /**
+   * Tracks the analysed frame's faces and builds its result. `ts` is the capture time on the server's clock:
+   * `toServerTime` maps the node's clock onto it.
+   */
+  result(analysed: AnalysedFrame, toServerTime: (nodeMs: number) => number): NodeResult {
+    const { frame, analysis, queueMs } = analysed;
+    const t0 = performance.now();
+    const tracked = this.#tracker.update(analysis.faces, frame.arrivedAt);
+    const trackMs = performance.now() - t0;
+    const seq = this.#seq++;
+    this.#analysedFrames++;
+    this.#recent.push({ seq, frame });
+    if (this.#recent.length > RECENT_FRAMES) this.#recent.shift();
+    // Weak detections only serve to continue tracks (ByteTrack's second stage): alone they are not faces.
+    const faces: Face[] = tracked.faces
+      .filter((face) => face.trackAge > 0 || face.detScore >= this.#tracker.options.highScore)
+      .map((face) => ({
+        box: face.box,
+        label: face.label,
+        score: face.score,
+        detScore: face.detScore,
+        ...(face.trackId !== undefined ? { trackId: face.trackId } : {}),
+        trackLabel: face.trackLabel,
+        trackScore: face.trackScore,
+        trackAge: face.trackAge,
+      }));
+    const ts = toServerTime(frame.arrivedAt);
+    const endedTracks = tracked.ended.map((track) => ({
+      trackId: track.trackId,
+      label: track.label,
+      lastSeen: toServerTime(track.lastSeenMs),
+    }));
+    return {
+      ...(endedTracks.length > 0 ? { endedTracks } : {}),
+      cameraId: this.cameraId,
+      ts,
+      seq,
+      width: frame.width,
+      height: frame.height,
+      faces,
+      timings: {
+        decodeMs: Math.max(0, frame.decodedAt - frame.arrivedAt),
+        queueMs,
+        detectMs: analysis.detectMs,
+        classifyMs: analysis.classifyMs,
+        trackMs,
+        totalMs: Math.max(0, toServerTime(Date.now()) - ts),
+      },
+    };
+  }
+
+  /** An analysed frame this session still holds. */
+  frame(seq: number): DecodedFrame | undefined {
+    return this.#recent.find((entry) => entry.seq === seq)?.frame;
+  }
+
+  /** Counters since the last call (rates over `periodMs`) for node:stats. */
+  takeStats(periodMs: number): CameraStats {
+    const seconds = Math.max(0.001, periodMs / 1000);
+    const stats: CameraStats = {
+      cameraId: this.cameraId,
+      status: this.decoder.status,
+      inputFps: this.#inputFrames / seconds,
+      analysedFps: this.#analysedFrames / seconds,
+      dropped: { ...this.#dropped },
+      decoderRestarts: this.decoder.restarts,
+    };
+    this.#inputFrames = 0;
+    this.#analysedFrames = 0;
+    return stats;
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.decoder.close();
+    this.#recent.length = 0;
+  }
+}

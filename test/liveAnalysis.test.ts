@@ -1,0 +1,129 @@
+/**
+ * Live analysis across processes with real components: an RTSP camera (GStreamer RTSP server + ffmpeg feeding a
+ * shared clip) ingested into mediasoup, a real inference node process (ffmpeg decoder, ONNX in a worker thread,
+ * tracker), results pushed to a socket.io viewer.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import type { CameraResponse } from '@maskwatch/protocol/http';
+import type { FrameResult } from '@maskwatch/protocol/faces';
+import { call, connect, nextEvent, waitFor, type ClientSocket } from './support/client.ts';
+import { startInferenceNode, type InferenceNodeProcess } from './support/inferenceNode.ts';
+import { SHARED_DIR, startRtspSource, type RtspSource } from './support/rtsp.ts';
+import { startTestServer, type TestServer } from './support/server.ts';
+
+const NOMASK = join(SHARED_DIR, 'videos', 'Gituatu_nomask.mp4');
+
+async function createRtspCamera(server: TestServer, name: string, rtspUrl: string): Promise<string> {
+  const res = await fetch(`${server.url}/api/cameras`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ kind: 'rtsp', name, rtspUrl }),
+  });
+  assert.equal(res.status, 201);
+  return ((await res.json()) as CameraResponse).camera.id;
+}
+
+/** Collects the camera's results from now on. */
+function collect(viewer: ClientSocket, cameraId: string): FrameResult[] {
+  const results: FrameResult[] = [];
+  viewer.on('results:frame', (result) => {
+    if (result.cameraId === cameraId) results.push(result);
+  });
+  return results;
+}
+
+describe('live analysis of an RTSP camera by an inference node process', () => {
+  let server: TestServer;
+  let source: RtspSource;
+  let viewer: ClientSocket;
+  let nodeA: InferenceNodeProcess | undefined;
+  let nodeB: InferenceNodeProcess | undefined;
+  let cameraId: string;
+
+  before(async () => {
+    source = await startRtspSource(NOMASK);
+    server = await startTestServer();
+    viewer = await connect(server.url, 'viewer');
+    await call(viewer, 'viewer:join', {});
+    cameraId = await createRtspCamera(server, 'Gate', source.url);
+    nodeA = await startInferenceNode({ serverUrl: server.url, dataDir: server.dataDir, nodeId: 'node-a' });
+  });
+  after(async () => {
+    viewer?.close();
+    await nodeA?.close();
+    await nodeB?.close();
+    await server?.close();
+    await source?.stop();
+  });
+
+  test('results reach the viewer: one face, labelled no_mask by its track, with one stable track id', async () => {
+    const results = collect(viewer, cameraId);
+    const voted = await waitFor(
+      () => results.find((r) => r.faces.length === 1 && r.faces[0]?.trackLabel === 'no_mask'),
+      'a result whose track is voted no_mask',
+      60_000,
+    );
+    assert.equal(voted.nodeId, 'node-a');
+    const trackId = voted.faces[0]?.trackId;
+    assert.ok(trackId !== undefined);
+    // The next results keep the same person on the same track, and the capture time is on the server's clock.
+    const start = results.length;
+    await waitFor(() => results.length >= start + 5, '5 more results', 20_000);
+    for (const result of results.slice(start)) {
+      assert.deepEqual(
+        result.faces.map((face) => face.trackId),
+        [trackId],
+      );
+      assert.ok(Math.abs(Date.now() - result.ts) < 10_000, `capture time ${result.ts} is on the server's clock`);
+      assert.ok((result.timings.emitMs ?? -1) >= 0);
+      assert.ok(result.width <= 640 && result.height <= 640);
+    }
+    const view = server.internals.cameras.viewOf(cameraId);
+    assert.equal(view.analysis.status, 'running');
+    assert.equal(view.analysis.nodeId, 'node-a');
+  });
+
+  test('analysis switched off by an admin stops results; switched on, they resume', async () => {
+    const patch = (analysisEnabled: boolean) =>
+      fetch(`${server.url}/api/cameras/${cameraId}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ analysisEnabled }),
+      });
+    assert.equal((await patch(false)).status, 200);
+    await waitFor(() => server.internals.cameras.viewOf(cameraId).analysis.status === 'off', 'analysis off');
+    assert.equal(server.internals.cameras.viewOf(cameraId).analysis.detail, 'analysis switched off');
+    assert.equal(server.internals.cameras.viewOf(cameraId).status, 'live', 'the video keeps flowing');
+    const results = collect(viewer, cameraId);
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(results.length, 0, 'no results while analysis is off');
+    assert.equal((await patch(true)).status, 200);
+    await waitFor(() => results.length > 0, 'results again', 60_000);
+  });
+
+  test('kill -9 of the node: video goes on, analysis is stalled, and a second node takes the camera', async () => {
+    nodeB = await startInferenceNode({ serverUrl: server.url, dataDir: server.dataDir, nodeId: 'node-b' });
+    await waitFor(() => server.internals.cameras.viewOf(cameraId).analysis.status === 'running', 'running');
+    const onNode = server.internals.cameras.viewOf(cameraId).analysis.nodeId;
+    const victim = onNode === 'node-a' ? nodeA! : nodeB;
+    const survivor = victim === nodeA ? 'node-b' : 'node-a';
+    const stalled = nextEvent(
+      viewer,
+      'camera:state',
+      (view) => view.id === cameraId && view.analysis.status === 'stalled',
+    );
+    victim.kill('SIGKILL');
+    const killedAt = Date.now();
+    const view = await stalled;
+    assert.match(view.analysis.detail ?? '', /lost/);
+    assert.equal(view.status, 'live', 'the camera still serves video');
+    const results = collect(viewer, cameraId);
+    await waitFor(() => results.find((r) => r.nodeId === survivor), `results from ${survivor}`, 60_000);
+    // Moving the camera is immediate; the first result also waits for a key frame and the new decoder.
+    const movedAfterMs = Date.now() - killedAt;
+    assert.equal(server.internals.cameras.viewOf(cameraId).analysis.nodeId, survivor);
+    assert.ok(movedAfterMs < 60_000);
+  });
+});
