@@ -147,6 +147,8 @@ const OTHER_PARTS = new Set([
   'MASKWATCH_APT_EXTRA',
   'MASKWATCH_SCREENSHOTS',
   'MASKWATCH_LOG_NAME',
+  'MASKWATCH_NODE_METRICS_PORT',
+  'MASKWATCH_NODE_METRICS_HOST',
 ]);
 
 /** Unknown MASKWATCH_* variables are likely typos: the caller logs them. */
