@@ -190,6 +190,19 @@ describe('server metrics', () => {
     }
   });
 
+  test('alerts raised are counted by label; their later changes are not', async () => {
+    // The AlertService's `alert` event, as it emits it after each database write.
+    const alerts = new EnhancedEmitter<{ alert: [{ change: string; alert: { label: string } }] }>();
+    server.internals.metrics.attachAlerts(alerts);
+    alerts.safeEmit('alert', { change: 'raised', alert: { label: 'no_mask' } });
+    alerts.safeEmit('alert', { change: 'reminded', alert: { label: 'no_mask' } });
+    alerts.safeEmit('alert', { change: 'raised', alert: { label: 'incorrect' } });
+    alerts.safeEmit('alert', { change: 'resolved', alert: { label: 'incorrect' } });
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    assert.equal(seriesValue(text, 'maskwatch_alerts_total{label="no_mask"}'), 1);
+    assert.equal(seriesValue(text, 'maskwatch_alerts_total{label="incorrect"}'), 1);
+  });
+
   test('a removed camera leaves no per-camera series behind', async () => {
     const response = await fetch(`${server.url}/api/cameras/${cameraId}`, { method: 'DELETE' });
     assert.equal(response.status, 204);

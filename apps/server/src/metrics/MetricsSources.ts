@@ -16,8 +16,10 @@ export type NodeStatsSource = {
   nodeStats(): ReadonlyMap<string, NodeStats>;
 };
 
-/** Every alert raised (one per non-compliant person), with the label it was raised for. */
+/** An alert stored or changed (the AlertService's `alert` event): `raised` once per non-compliant person. */
+export type AlertChangeEvent = { change: string; alert: { label: string } };
+
 export type AlertsSource = {
-  on(event: 'raised', listener: (alert: { label: string }) => void): unknown;
-  off(event: 'raised', listener: (alert: { label: string }) => void): unknown;
+  on(event: 'alert', listener: (event: AlertChangeEvent) => void): unknown;
+  off(event: 'alert', listener: (event: AlertChangeEvent) => void): unknown;
 };

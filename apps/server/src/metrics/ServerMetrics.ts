@@ -19,7 +19,7 @@ import { createLogger } from '../logger.ts';
 import type { MediaService } from '../media/MediaService.ts';
 import { METRICS_ROOM, type IoServer } from '../signalling/context.ts';
 import { MediaCounter } from './MediaCounter.ts';
-import type { AlertsSource, NodeStatsSource, ResultsSource } from './MetricsSources.ts';
+import type { AlertChangeEvent, AlertsSource, NodeStatsSource, ResultsSource } from './MetricsSources.ts';
 import { registerGpuMetrics } from './registerGpuMetrics.ts';
 import { captureToViewerMs, FACE_LABELS_IN_VIEW, ResultStats, type CameraWindow } from './ResultStats.ts';
 import { RingBuffer } from './RingBuffer.ts';
@@ -382,10 +382,13 @@ export class ServerMetrics extends EnhancedEmitter<ServerMetricsEvents> {
     });
   }
 
+  /** Counts the alerts raised (reminders, resolutions and acknowledgements are changes of the same alert). */
   attachAlerts(source: AlertsSource): void {
-    const onRaised = (alert: { label: string }) => this.#alertsTotal.inc({ label: alert.label });
-    source.on('raised', onRaised);
-    this.#offs.push(() => source.off('raised', onRaised));
+    const onAlert = ({ change, alert }: AlertChangeEvent) => {
+      if (change === 'raised') this.#alertsTotal.inc({ label: alert.label });
+    };
+    source.on('alert', onAlert);
+    this.#offs.push(() => source.off('alert', onAlert));
   }
 
   /** One analysed frame's results (what `attachResults` feeds). */
