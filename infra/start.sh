@@ -7,4 +7,7 @@ set -euo pipefail
 cd "$ROOT"
 bash infra/setup.sh
 . infra/env.sh
+# The committed training runs, for the console's models page (idempotent: upsert by run id).
+MASKWATCH_DB="${MASKWATCH_DB:-${MASKWATCH_DATA_DIR:-$ROOT/data}/maskwatch.db}" npx tsx packages/db/src/cli/importRuns.ts models >/dev/null \
+  || info "could not import the training runs in models/runs (the models page will list none)"
 exec node infra/start.mjs "$@"

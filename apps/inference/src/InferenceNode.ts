@@ -1,6 +1,7 @@
 import { cpuUsage, memoryUsage } from 'node:process';
 import { createLogger } from '@maskwatch/common/logger';
 import { MaskwatchError } from '@maskwatch/protocol/errors';
+import { MASK_LABELS } from '@maskwatch/protocol/faces';
 import type { NodeCapacity, ServerToNodeRequestOf, ServerToNodeResponseOf } from '@maskwatch/protocol/inference';
 import { renderSnapshot } from '@maskwatch/vision/snapshot/renderSnapshot';
 import { AnalysisWorker } from './analyse/AnalysisWorker.ts';
@@ -9,6 +10,7 @@ import type { NodeConfig } from './config/NodeConfig.ts';
 import { allocatePorts } from './decode/allocatePorts.ts';
 import { CameraDecoder } from './decode/CameraDecoder.ts';
 import { ServerLink } from './link/ServerLink.ts';
+import { NodeMetrics } from './metrics/NodeMetrics.ts';
 import { CameraSession } from './session/CameraSession.ts';
 
 const log = createLogger('InferenceNode');
@@ -18,6 +20,9 @@ export type RunningNode = {
   capacity: NodeCapacity;
   /** Cameras this node analyses now. */
   cameras(): string[];
+  /** The node's metrics; `metricsUrl` is its `GET /metrics` when it serves one. */
+  metrics: NodeMetrics;
+  metricsUrl: string | null;
   /** Closes everything it opened; safe to call twice. */
   close(): Promise<void>;
 };
@@ -52,6 +57,19 @@ export async function createInferenceNode(config: NodeConfig): Promise<RunningNo
     classifierSha256: worker.info.classifierSha256,
   };
   log.info({ nodeId: config.nodeId, capacity }, 'models loaded');
+  const metrics = new NodeMetrics({ nodeId: config.nodeId });
+  await metrics.start();
+  let metricsUrl: string | null = null;
+  if (config.metrics) {
+    // Analysis does not depend on its metrics endpoint: a port in use (a second node on this machine) is logged.
+    metricsUrl = await metrics
+      .serve(config.metrics.host, config.metrics.port, { token: config.metrics.token })
+      .then(({ url }) => url)
+      .catch((error: unknown) => {
+        log.warn({ err: error, port: config.metrics?.port }, 'no metrics endpoint (set MASKWATCH_NODE_METRICS_PORT)');
+        return null;
+      });
+  }
   const scheduler = new FrameScheduler(worker);
   const sessions = new Map<string, CameraSession>();
   const lastKeyFrame = new Map<string, number>();
@@ -64,6 +82,7 @@ export async function createInferenceNode(config: NodeConfig): Promise<RunningNo
     usedPorts.delete(session.decoder.rtpPort);
     scheduler.forget(cameraId);
     session.close();
+    metrics.cameraReleased(cameraId);
     log.info({ cameraId }, 'camera released');
   };
 
@@ -99,8 +118,13 @@ export async function createInferenceNode(config: NodeConfig): Promise<RunningNo
     const session = new CameraSession(cameraId, decoder);
     sessions.set(cameraId, session);
     decoder.on('frame', (frame) => scheduler.offer(cameraId, frame));
+    decoder.on('input', () => metrics.frameDecoded(cameraId));
+    metrics.cameraStatus(cameraId, decoder.status);
+    let restarts = 0;
     decoder.on('keyframe', () => askKeyFrame(cameraId));
     decoder.on('status', (status, detail) => {
+      metrics.cameraStatus(cameraId, status);
+      for (; restarts < decoder.restarts; restarts++) metrics.decoderRestarted(cameraId);
       link.request('node:status', { cameraId, status, detail: detail?.slice(0, 300) ?? null }).catch(() => undefined);
     });
     decoder.start();
@@ -136,9 +160,15 @@ export async function createInferenceNode(config: NodeConfig): Promise<RunningNo
   scheduler.on('analysed', (analysed) => {
     const session = sessions.get(analysed.cameraId);
     if (!session) return;
-    link.sendResult(session.result(analysed, (ms) => link.toServerTime(ms)));
+    const result = session.result(analysed, (ms) => link.toServerTime(ms));
+    link.sendResult(result);
+    metrics.frameAnalysed(result.cameraId, result.timings);
+    for (const label of MASK_LABELS) metrics.faces(label, result.faces.filter((face) => face.label === label).length);
   });
-  scheduler.on('dropped', (cameraId, reason) => sessions.get(cameraId)?.dropped(reason));
+  scheduler.on('dropped', (cameraId, reason) => {
+    sessions.get(cameraId)?.dropped(reason);
+    metrics.frameDropped(cameraId, reason);
+  });
 
   let lastStatsAt = Date.now();
   let lastCpu = cpuUsage();
@@ -172,6 +202,8 @@ export async function createInferenceNode(config: NodeConfig): Promise<RunningNo
     nodeId: config.nodeId,
     capacity,
     cameras: () => [...sessions.keys()],
+    metrics,
+    metricsUrl,
     close: () =>
       (closing ??= (async () => {
         clearInterval(statsTimer);
@@ -179,6 +211,7 @@ export async function createInferenceNode(config: NodeConfig): Promise<RunningNo
         for (const cameraId of [...sessions.keys()]) release(cameraId);
         scheduler.close();
         await worker.close();
+        await metrics.close();
       })()),
   };
 }

@@ -92,12 +92,21 @@ describe('TrainingRunRepository', () => {
     mkdirSync(join(runsDir, 'broken'));
     writeFileSync(join(runsDir, 'broken', 'run.json'), '{not json');
     mkdirSync(join(runsDir, 'empty'));
+    // r2 has its system usage over time: 1000 points, thinned to 400 with the first and last kept.
+    const lines = Array.from({ length: 1000 }, (_, i) => JSON.stringify({ t: 1000 + i * 3, cpuPercent: i % 100, rssMb: 900, note: 'x' }));
+    writeFileSync(join(runsDir, 'r2', 'system.jsonl'), `${lines.join('\n')}\nnot json\n`);
     const first = importRuns(runs, runsDir);
     assert.deepEqual(first.imported, ['r1', 'r2']);
     assert.equal(first.failed.length, 1);
     const second = importRuns(runs, runsDir);
     assert.deepEqual(second.imported, ['r1', 'r2']);
     assert.equal(runs.list().length, 2);
+    assert.deepEqual(runs.get('r1')?.system, { python: '3.11' });
+    const system = runs.get('r2')?.system as { python: string; series: { t: number; cpuPercent: number; note?: unknown }[] };
+    assert.equal(system.python, '3.11');
+    assert.equal(system.series.length, 400);
+    assert.deepEqual([system.series[0]?.t, system.series.at(-1)?.t], [1000, 1000 + 999 * 3]);
+    assert.equal(system.series[0]?.note, undefined, 'only numbers are kept');
   });
 
   test('the import-runs CLI writes to $MASKWATCH_DB', () => {

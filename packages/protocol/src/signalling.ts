@@ -7,6 +7,7 @@ import { alertEvents, alertRequests } from './alerts.ts';
 import { CameraIdSchema, CameraNameSchema, CameraViewSchema } from './camera.ts';
 import { ErrorBodySchema, type ErrorBody } from './errors.ts';
 import { FrameResultSchema } from './faces.ts';
+import { MetricsSampleSchema } from './metrics.ts';
 
 /** A request payload larger than this (as JSON) is answered `payload_too_large` without being parsed. */
 export const MAX_SIGNALLING_PAYLOAD_BYTES = 64 * 1024;
@@ -91,6 +92,8 @@ export const clientRequests = {
     response: Empty,
   },
   ...alertRequests,
+  /** A viewer asks for `metrics:update` pushes (one sample every `intervalMs`); the history is on REST. */
+  'metrics:subscribe': { request: Empty, response: z.object({ intervalMs: z.number().int().positive() }) },
 } as const;
 
 export type ClientRequestName = keyof typeof clientRequests;
@@ -113,6 +116,8 @@ export const serverEvents = {
   /** An error not tied to an ack: a message without ack, an unknown event. */
   'server:error': ErrorBodySchema.extend({ event: z.string().optional() }),
   ...alertEvents,
+  /** The newest metrics sample, to pages that sent `metrics:subscribe`. */
+  'metrics:update': MetricsSampleSchema,
 } as const;
 export type ServerEventName = keyof typeof serverEvents;
 export type ServerEventPayload<N extends ServerEventName> = z.output<(typeof serverEvents)[N]>;

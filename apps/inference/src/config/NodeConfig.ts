@@ -56,6 +56,13 @@ const EnvSchema = z
     /** Threads of each ONNX session (0: onnxruntime decides). */
     MASKWATCH_INFERENCE_THREADS: z.coerce.number().int().min(0).max(256).default(0),
     MASKWATCH_FFMPEG: z.string().min(1).default('ffmpeg'),
+    /** The node's Prometheus endpoint (`GET /metrics`): port (`off`: none; taken: the node runs without one). */
+    MASKWATCH_NODE_METRICS_PORT: z
+      .union([z.literal('off'), z.coerce.number().int().min(0).max(65535)])
+      .default(9464),
+    MASKWATCH_NODE_METRICS_HOST: ip.default('127.0.0.1'),
+    /** Other machines may read the metrics with `Authorization: Bearer <token>` (loopback always may). */
+    MASKWATCH_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   })
   .strict();
 
@@ -76,6 +83,8 @@ export type NodeConfig = {
   executionProvider: 'cpu' | 'cuda';
   threads: number;
   ffmpegPath: string;
+  /** Where `GET /metrics` is served; null: not at all. */
+  metrics: { host: string; port: number; token: string | undefined } | null;
 };
 
 export class NodeConfigError extends Error {
@@ -138,5 +147,9 @@ export function loadNodeConfig(env: Record<string, string | undefined> = process
     executionProvider: e.MASKWATCH_EXECUTION_PROVIDER,
     threads: e.MASKWATCH_INFERENCE_THREADS,
     ffmpegPath: e.MASKWATCH_FFMPEG,
+    metrics:
+      e.MASKWATCH_NODE_METRICS_PORT === 'off'
+        ? null
+        : { host: e.MASKWATCH_NODE_METRICS_HOST, port: e.MASKWATCH_NODE_METRICS_PORT, token: e.MASKWATCH_METRICS_TOKEN },
   };
 }

@@ -63,6 +63,10 @@ const EnvSchema = z
     MASKWATCH_ALERT_MAX_REMINDERS: z.coerce.number().int().min(0).max(20).default(2),
     MASKWATCH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     MASKWATCH_LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+    /** Lets clients other than this machine read `GET /metrics` with `Authorization: Bearer <token>`. */
+    MASKWATCH_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    /** The model manifest the models page shows (the inference nodes read the same variable). */
+    MASKWATCH_MODELS_MANIFEST: z.string().min(1).default(join(REPO_ROOT, 'models/manifest.json')),
   })
   .refine((env) => env.MASKWATCH_RTC_MIN_PORT < env.MASKWATCH_RTC_MAX_PORT, {
     path: ['MASKWATCH_RTC_MAX_PORT'],
@@ -92,6 +96,8 @@ export type Config = {
   inferenceSecret: string | undefined;
   inferenceListenIp: string;
   alerts: AlertConfig;
+  metricsToken: string | undefined;
+  modelsManifest: string;
 };
 
 export type AlertConfig = {
@@ -150,13 +156,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       reminderSeconds: e.MASKWATCH_ALERT_REMINDER_S,
       maxReminders: e.MASKWATCH_ALERT_MAX_REMINDERS,
     },
+    metricsToken: e.MASKWATCH_METRICS_TOKEN,
+    modelsManifest: abs(e.MASKWATCH_MODELS_MANIFEST),
   };
 }
 
 /** Variables read by other parts of Maskwatch (set-up scripts, models, vision, benchmarks), not by the server. */
 const OTHER_PARTS = new Set([
   'MASKWATCH_SHARED',
-  'MASKWATCH_MODELS_MANIFEST',
   'MASKWATCH_VIDEOS_DIR',
   'MASKWATCH_SEED_PYTHON',
   'MASKWATCH_TRAIN_MINUTES',
@@ -179,6 +186,8 @@ const OTHER_PARTS = new Set([
   'MASKWATCH_DETECTOR',
   'MASKWATCH_EXECUTION_PROVIDER',
   'MASKWATCH_INFERENCE_THREADS',
+  'MASKWATCH_NODE_METRICS_PORT',
+  'MASKWATCH_NODE_METRICS_HOST',
 ]);
 
 /** Unknown MASKWATCH_* variables are likely typos: the caller logs them. */

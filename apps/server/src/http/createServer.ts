@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { ensureInferenceSecret } from '@maskwatch/common/inferenceSecret';
 import { Database } from '@maskwatch/db/Database';
+import { TrainingRunRepository } from '@maskwatch/db/TrainingRunRepository';
 import { INFERENCE_NAMESPACE } from '@maskwatch/protocol/inference';
 import { AlertService } from '../alerts/AlertService.ts';
 import { OperatingPoints } from '../alerts/OperatingPoints.ts';
@@ -22,6 +23,10 @@ import { createLogger } from '../logger.ts';
 import { MediaService } from '../media/MediaService.ts';
 import { resolveAnnouncedIps } from '../media/network.ts';
 import { registerAlertHandlers } from '../signalling/registerAlertHandlers.ts';
+import { metricsRoutes } from '../metrics/metricsRoutes.ts';
+import { isMetricsPageRequest, METRICS_PATH, servePrometheus } from '../metrics/prometheusEndpoint.ts';
+import { ServerMetrics } from '../metrics/ServerMetrics.ts';
+import { modelRunRoutes } from '../modelRuns/modelRunRoutes.ts';
 import { SignallingServer } from '../signalling/SignallingServer.ts';
 import { ensureCertificate } from '../tls/ensureCertificate.ts';
 
@@ -47,6 +52,7 @@ export type RunningServer = {
     signalling: SignallingServer;
     inference: InferenceManager;
     alerts: AlertService;
+    metrics: ServerMetrics;
   };
   /** Closes everything this server opened; safe to call twice. */
   close(): Promise<void>;
@@ -122,17 +128,29 @@ export async function createServer(config: Config): Promise<RunningServer> {
       closers.push(nextApp.close);
     }
 
+    const metrics = new ServerMetrics({ cameras, media });
+    closers.push(() => metrics.close());
+    await metrics.start();
+
     // Every REST route, each declaring who may call it (see api/Route.ts); features add their own list here.
-    const api = new ApiServer([...healthRoutes(media.pool), ...cameraRoutes(cameras), ...alertRoutes(alerts)]);
+    const api = new ApiServer([
+      ...healthRoutes(media.pool),
+      ...cameraRoutes(cameras),
+      ...alertRoutes(alerts),
+      ...metricsRoutes(metrics),
+      ...modelRunRoutes(new TrainingRunRepository(db), config.modelsManifest),
+    ]);
     const onRequest = (req: IncomingMessage, res: ServerResponse) => {
       const pathname = (req.url ?? '/').split('?')[0] ?? '/';
       const handler: RequestHandler = ApiServer.matches(pathname)
         ? (rq, rs) => api.handle(rq, rs)
-        : (pages ??
-          ((_rq, rs) => {
-            rs.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
-            rs.end('The web app is not built here (npm run build -w @maskwatch/web). The API is under /api.\n');
-          }));
+        : pathname === METRICS_PATH && !(pages && isMetricsPageRequest(req))
+          ? (rq, rs) => servePrometheus(rq, rs, metrics, config.metricsToken)
+          : (pages ??
+            ((_rq, rs) => {
+              rs.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+              rs.end('The web app is not built here (npm run build -w @maskwatch/web). The API is under /api.\n');
+            }));
       Promise.resolve(handler(req, res)).catch((error: unknown) => {
         log.error({ err: error, url: req.url }, 'request handler failed');
         if (!res.headersSent) res.writeHead(500).end();
@@ -165,6 +183,7 @@ export async function createServer(config: Config): Promise<RunningServer> {
     closers.push(() => signalling.close());
     signalling.addHandlers((ctx) => registerAlertHandlers(ctx, alerts));
     closers.push(pushAlerts(signalling.io, alerts, cameras));
+    metrics.attachSockets(signalling.io);
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);
       httpServer.listen(config.port, config.host, () => {
@@ -185,6 +204,9 @@ export async function createServer(config: Config): Promise<RunningServer> {
     inference.on('results', (result) => signalling.pushResults(result));
     // The alert rule runs on every result, and asks the node that holds the frame for its snapshot.
     alerts.attach(inference);
+    metrics.attachResults(inference);
+    metrics.attachNodeStats(inference);
+    metrics.attachAlerts(alerts);
     inference.start();
 
     const ingest = new IngestManager({ cameras, media, ffmpegPath: config.ffmpegPath, mode: config.rtspMode });
@@ -206,7 +228,7 @@ export async function createServer(config: Config): Promise<RunningServer> {
       servesWeb: pages !== undefined,
       certPath: certificate?.certPath,
       selfSigned: certificate !== undefined && !(config.tlsCert && config.tlsKey),
-      internals: { db, media, cameras, ingest, signalling, inference, alerts },
+      internals: { db, media, cameras, ingest, signalling, inference, alerts, metrics },
       close: () => (closing ??= closeAll()),
     };
   } catch (error) {

@@ -62,6 +62,11 @@ export class WorkerPool extends EnhancedEmitter<WorkerPoolEvents> {
     return this.#workers.filter((w): w is types.Worker => w !== undefined && !w.closed);
   }
 
+  /** The live workers with their slot in the pool (a replacement takes the slot of the worker it replaces). */
+  slots(): { slot: number; worker: types.Worker }[] {
+    return this.#workers.flatMap((worker, slot) => (worker && !worker.closed ? [{ slot, worker }] : []));
+  }
+
   /** The next live worker, round robin; `unavailable` while every worker is being replaced. */
   next(): types.Worker {
     for (let i = 0; i < this.size; i++) {

@@ -13,6 +13,7 @@ import { resultsRoom, VIEWERS_ROOM, type HandlerContext, type IoServer } from '.
 import { Peer } from './Peer.ts';
 import { registerCameraHandlers } from './registerCameraHandlers.ts';
 import { registerClockHandlers } from './registerClockHandlers.ts';
+import { registerMetricsHandlers } from './registerMetricsHandlers.ts';
 import { registerTransportHandlers } from './registerTransportHandlers.ts';
 import { registerViewerHandlers } from './registerViewerHandlers.ts';
 
@@ -82,6 +83,7 @@ export class SignallingServer {
       registerTransportHandlers(ctx);
       registerClockHandlers(ctx);
       for (const register of this.#features) register(ctx);
+      registerMetricsHandlers(ctx);
       socket.onAny((event: unknown, ...args: unknown[]) => {
         const name = String(event);
         if (isClientRequestName(name)) return;

@@ -24,3 +24,5 @@ export const VIEWERS_ROOM = 'viewers';
 export function resultsRoom(cameraId: string): string {
   return `results:${cameraId}`;
 }
+/** socket.io room of the pages that asked for `metrics:update` pushes. */
+export const METRICS_ROOM = 'metrics';

@@ -6,6 +6,8 @@ const LINKS = [
   { href: '/alerts', label: 'Alerts' },
   { href: '/camera', label: 'Camera' },
   { href: '/admin', label: 'Cameras' },
+  { href: '/metrics', label: 'Metrics' },
+  { href: '/models', label: 'Models' },
 ] as const;
 
 export function NavBar({ current, children }: { current: (typeof LINKS)[number]['href']; children?: React.ReactNode }) {

@@ -14,7 +14,7 @@ export class ApiError extends Error {
   }
 }
 
-async function call<S extends z.ZodType>(schema: S | null, path: string, init: RequestInit = {}): Promise<z.infer<S> | null> {
+export async function call<S extends z.ZodType>(schema: S | null, path: string, init: RequestInit = {}): Promise<z.infer<S> | null> {
   const response = await fetch(path, {
     ...init,
     headers: init.body ? { 'content-type': 'application/json' } : undefined,
