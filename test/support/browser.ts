@@ -156,7 +156,7 @@ export async function sampleVideo(page: Page, selector: string, waitMs = 1500): 
 /** Polls `check` until it returns a value that is not undefined, or throws with `what` after `timeoutMs`. */
 export async function waitUntil<T>(
   what: string,
-  check: () => Promise<T | undefined>,
+  check: () => T | undefined | Promise<T | undefined>,
   timeoutMs = 60_000,
   intervalMs = 500,
 ): Promise<T> {

@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { FrameReader, type DecodedFrame } from './FrameReader.ts';
+
+const line = (n: number, pts: number, w: number, h: number) =>
+  `[showinfo@out @ 0x55d1] n:${String(n).padStart(4)} pts:${pts} pts_time:1.79596e+09 pos:       -1 fmt:rgb24 sar:0/1 s:${w}x${h} i:P iskey:0 type:P`;
+
+test('pairs each showinfo@out line with its pixels, whichever pipe is read first, and stamps the wall-clock arrival', () => {
+  const reader = new FrameReader();
+  const frames: DecodedFrame[] = [];
+  let inputs = 0;
+  reader.on('frame', (frame) => frames.push(frame));
+  reader.on('input', () => inputs++);
+  assert.equal(reader.line('[showinfo@out @ 0x55d1] config in time_base: 1/90000, frame_rate: 90000/1'), true);
+  const pts = Math.round((Date.now() - 200) * 90);
+  // Pixels before their line, split across chunks.
+  reader.data(Buffer.alloc(4 * 2 * 3 - 5, 1));
+  assert.equal(frames.length, 0);
+  reader.line(line(0, pts, 4, 2));
+  assert.equal(frames.length, 0, 'still 5 bytes short');
+  reader.data(Buffer.concat([Buffer.alloc(5, 1), Buffer.alloc(2 * 2 * 3, 2)]));
+  assert.equal(frames.length, 1);
+  // Line before pixels, another size.
+  reader.line(line(1, pts + 9000, 2, 2));
+  assert.equal(frames.length, 2);
+  assert.deepEqual([frames[0]!.width, frames[0]!.height, frames[0]!.data.length, frames[0]!.data[0]], [4, 2, 24, 1]);
+  assert.deepEqual([frames[1]!.width, frames[1]!.data.length, frames[1]!.data[0]], [2, 12, 2]);
+  assert.ok(Math.abs(frames[0]!.arrivedAt - (Date.now() - 200)) < 50, 'pts in 1/90000 s is the arrival wall clock');
+  assert.ok(Math.abs(frames[1]!.arrivedAt - frames[0]!.arrivedAt - 100) < 1, '9000 ticks later = 100 ms');
+  assert.equal(reader.line('[showinfo@in @ 0x55d2] n:   7 pts:123 pts_time:0 s:640x360'), true);
+  assert.equal(inputs, 1);
+  assert.equal(reader.line('[h264 @ 0x1] error while decoding MB 3 4'), false, 'other lines are not ours');
+});
+
+test('a frame without a wall-clock stamp (read while probing) arrived when it was decoded', () => {
+  const reader = new FrameReader();
+  const frames: DecodedFrame[] = [];
+  reader.on('frame', (frame) => frames.push(frame));
+  reader.line(line(0, 0, 1, 1));
+  reader.data(Buffer.alloc(3));
+  assert.equal(frames[0]!.arrivedAt, frames[0]!.decodedAt);
+});
+
+test('headers that never get their pixels (or the reverse) are a desync', () => {
+  const reader = new FrameReader();
+  const reasons: string[] = [];
+  reader.on('desync', (reason) => reasons.push(reason));
+  for (let i = 0; i < 9; i++) reader.line(line(i, 0, 640, 360));
+  assert.equal(reasons.length, 1);
+  assert.match(reasons[0]!, /frame headers without pixels/);
+});
