@@ -148,7 +148,7 @@ describe('alerts: rule → snapshot → database → push, REST, restart', () =>
       ['GET', `/api/alerts/${raised.id}/..%2F..%2Fmaskwatch.db`, 404, ''],
       ['GET', `/api/alerts/${raised.id}/snapshot.png`, 404, ''],
       ['GET', '/api/alerts/%E0%A4%A/snapshot.jpg', 400, ''],
-      ['DELETE', `/api/alerts/${raised.id}`, 400, ''],
+      ['DELETE', `/api/alerts/${raised.id}`, 405, ''],
       ['GET', '/api/compliance?from=0', 400, 'to'],
       ['GET', '/api/compliance?from=0&to=99999999999', 400, 'to'],
       ['GET', '/api/compliance?from=0&to=86400000&bucketMinutes=0', 400, 'bucketMinutes'],

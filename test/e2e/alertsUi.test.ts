@@ -55,7 +55,7 @@ describe('alert pages in Chromium', () => {
     let label: 'no_mask' | 'mask' = 'no_mask';
     const stop = feed.loop(cameraId, () => [{ trackId: 1, label }]);
     try {
-      const banner = await camera.waitForSelector('[data-alert-banner="no_mask"]', { timeout: 15_000 });
+      const banner = await camera.waitForSelector('[data-alert-banner="no_mask"]', { timeout: 60_000 });
       assert.equal((await banner.textContent())?.trim(), ALERT_SENTENCES.no_mask);
       const said = await waitUntil(
         'the camera page to say the sentence',
@@ -72,7 +72,7 @@ describe('alert pages in Chromium', () => {
         JSON.stringify(said),
       );
 
-      const item = await console.waitForSelector(`li[data-alert-id][data-label="no_mask"]`, { timeout: 15_000 });
+      const item = await console.waitForSelector(`li[data-alert-id][data-label="no_mask"]`, { timeout: 60_000 });
       alertId = (await item.getAttribute('data-alert-id')) ?? '';
       assert.match(alertId, /^al_[0-9a-f]{16}$/);
       assert.match((await item.textContent()) ?? '', /Front door/);
@@ -98,7 +98,7 @@ describe('alert pages in Chromium', () => {
 
       // The person puts the mask on: the banner goes.
       label = 'mask';
-      await camera.waitForSelector('[data-alert-banner]', { state: 'detached', timeout: 15_000 });
+      await camera.waitForSelector('[data-alert-banner]', { state: 'detached', timeout: 60_000 });
     } finally {
       stop();
     }

@@ -34,13 +34,13 @@ describe('live analysis: camera page -> SFU -> inference node -> viewers', () =>
     await server?.close();
   });
 
-  async function publish(clip: string, name: string): Promise<{ page: Page; cameraId: string }> {
+  async function publish(clip: string, name: string): Promise<{ browser: Browser; page: Page; cameraId: string }> {
     const browser = await launchBrowser({ fakeVideo: fakeCameraClip(clip) });
     browsers.push(browser);
     const page = await browser.newPage();
     logPage(page, name);
     const cameraId = await startCamera(page, server.url, name);
-    return { page, cameraId };
+    return { browser, page, cameraId };
   }
 
   /** The first result of `cameraId` from index `from` on whose single face's track voted `label`. */
@@ -51,7 +51,7 @@ describe('live analysis: camera page -> SFU -> inference node -> viewers', () =>
   }
 
   test('Gituatu_nomask: one face voted no_mask with one stable track, within 3 s of analysis starting; boxes on both pages', async () => {
-    const { page, cameraId } = await publish('Gituatu_nomask.mp4', 'E2E nomask');
+    const { browser, page, cameraId } = await publish('Gituatu_nomask.mp4', 'E2E nomask');
     const first = await waitUntil('the first result for the camera', () => results.find((r) => r.cameraId === cameraId), 90_000);
     const decided = await waitUntil('a result voted no_mask', () => voted(cameraId, 'no_mask'), 30_000);
     // Measured on the frames' own capture times (server clock), not on this busy test process's timers.
@@ -65,7 +65,7 @@ describe('live analysis: camera page -> SFU -> inference node -> viewers', () =>
     assert.ok(later.every((r) => r.faces[0]?.trackLabel === 'no_mask'));
 
     // The console draws the box over the tile; the camera page draws its own.
-    const console = await page.context().newPage();
+    const console = await browser.newPage();
     logPage(console, 'console');
     await console.goto(`${server.url}/console`);
     await console.waitForSelector(`article[data-camera-id="${cameraId}"][data-analysis="running"][data-faces="1"]`, {
