@@ -40,14 +40,17 @@ const SOAK_S = Number(values.soak);
 const CLIPS = ['Gituatu_nomask.mp4', 'Gituatu_mask.mp4', 'diazoniclabs_mask.mp4', '916241958_mask.mp4'];
 const PT = 102;
 
-/** A clip as 640x360 Constrained Baseline H.264 (1 s GOP), made once: streaming it costs no encoding. */
+/**
+ * A clip as 640x360 Constrained Baseline H.264 (1 s GOP) in MPEG-TS (SPS/PPS before every key frame), made once:
+ * streaming it costs no encoding, and looping it needs no bitstream filter (ffmpeg 5.1's break on the loop).
+ */
 async function encodedClip(name: string): Promise<string> {
   mkdirSync(artifactsDir, { recursive: true });
-  const out = join(artifactsDir, `bench-${name.replace(/\.mp4$/, '')}-360p.mp4`);
+  const out = join(artifactsDir, `bench-${name.replace(/\.mp4$/, '')}-360p.ts`);
   if (existsSync(out)) return out;
-  const tmp = `${out}.partial.mp4`;
+  const tmp = `${out}.partial.ts`;
   const args = ['-v', 'error', '-y', '-i', join(sharedDir, 'videos', name), '-an', '-vf', 'scale=640:360:force_original_aspect_ratio=decrease,pad=640:360:(ow-iw)/2:(oh-ih)/2,fps=25'];
-  const codec = ['-c:v', 'libx264', '-profile:v', 'baseline', '-preset', 'veryfast', '-g', '25', '-bf', '0', '-threads', '1'];
+  const codec = ['-c:v', 'libx264', '-profile:v', 'baseline', '-preset', 'veryfast', '-g', '25', '-bf', '0', '-threads', '1', '-f', 'mpegts'];
   const result = spawn('ffmpeg', [...args, ...codec, tmp], { stdio: 'inherit' });
   const code = await new Promise<number | null>((resolve) => result.once('exit', resolve));
   if (code !== 0) throw new Error(`ffmpeg could not encode ${name} (exit ${code})`);
@@ -85,7 +88,7 @@ async function startSource(server: TestServer, index: number, clip: string): Pro
     'ffmpeg',
     [
       ...['-hide_banner', '-loglevel', 'error', '-nostdin', '-re', '-stream_loop', '-1', '-i', clip, '-an', '-c:v', 'copy'],
-      ...['-bsf:v', 'h264_mp4toannexb,dump_extra=freq=keyframe', '-f', 'rtp', '-payload_type', String(PT), '-ssrc', String(ssrc)],
+      ...['-f', 'rtp', '-payload_type', String(PT), '-ssrc', String(ssrc)],
       `rtp://127.0.0.1:${transport.tuple.localPort}?rtcpport=${transport.rtcpTuple?.localPort}&pkt_size=1200`,
     ],
     { stdio: 'ignore' },
@@ -227,10 +230,16 @@ function droppedOf(stats: ReturnType<TestServer['internals']['inference']['nodeS
 
 await workerThroughput();
 const server = await startTestServer({ env: { MASKWATCH_WORKERS: '1' } });
-const node = await startInferenceNode({ serverUrl: server.url, dataDir: server.dataDir, nodeId: 'bench-node' });
+const node = await startInferenceNode({
+  serverUrl: server.url,
+  dataDir: server.dataDir,
+  nodeId: 'bench-node',
+  ...(process.env.BENCH_DEBUG ? { env: { MASKWATCH_LOG_LEVEL: 'debug' } } : {}),
+});
 try {
   for (const count of COUNTS) await run(server, count, node.pid);
 } finally {
+  if (process.env.BENCH_DEBUG) (await import('node:fs')).writeFileSync('/tmp/bench-node.log', node.output());
   await node.close();
   await server.close();
 }

@@ -8,7 +8,7 @@ import { buildSdp } from './sdp.ts';
 
 export type CameraDecoderEvents = {
   frame: [frame: DecodedFrame];
-  /** A frame entered the decoder (before sampling). */
+  /** A frame came out of the decoder (before sampling). */
   input: [];
   status: [status: DecoderStatus, detail: string | null];
   /** The decoder needs a key frame (it started, or lost one): ask the server. */
@@ -42,7 +42,7 @@ export class CameraDecoder extends EnhancedEmitter<CameraDecoderEvents> {
   readonly cameraId: string;
   readonly rtpPort: number;
   readonly #supervisor: FfmpegSupervisor;
-  readonly #reader = new FrameReader();
+  readonly #reader: FrameReader;
   readonly #log: Logger;
   readonly #stallMs: number;
   #status: DecoderStatus = 'starting';
@@ -57,7 +57,9 @@ export class CameraDecoder extends EnhancedEmitter<CameraDecoderEvents> {
     this.#stallMs = options.stallMs ?? 3000;
     this.#log = createLogger('CameraDecoder', { cameraId: options.cameraId, rtpPort: options.rtpPort });
     const sdp = buildSdp(options.stream, options.host, options.rtpPort);
-    const args = buildDecoderArgs({ fps: options.fps, maxSide: options.maxSide });
+    const args = buildDecoderArgs({ maxSide: options.maxSide });
+    // Half a frame interval of slack at 30 fps: 5 fps from a 25 fps camera keeps every 5th frame, not every 6th.
+    this.#reader = new FrameReader(Math.max(0, 1000 / options.fps - 1000 / 60));
     this.#supervisor = new FfmpegSupervisor({
       name: `decoder:${options.cameraId}`,
       ffmpegPath: options.ffmpegPath,

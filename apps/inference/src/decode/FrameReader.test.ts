@@ -3,15 +3,13 @@ import { test } from 'node:test';
 import { FrameReader, type DecodedFrame } from './FrameReader.ts';
 
 const line = (n: number, pts: number, w: number, h: number) =>
-  `[showinfo@out @ 0x55d1] n:${String(n).padStart(4)} pts:${pts} pts_time:1.79596e+09 pos:       -1 fmt:rgb24 sar:0/1 s:${w}x${h} i:P iskey:0 type:P`;
+  `[showinfo@frame @ 0x55d1] n:${String(n).padStart(4)} pts:${pts} pts_time:1.79596e+09 pos:       -1 fmt:rgb24 sar:0/1 s:${w}x${h} i:P iskey:0 type:P`;
 
 test('pairs each showinfo@out line with its pixels, whichever pipe is read first, and stamps the wall-clock arrival', () => {
   const reader = new FrameReader();
   const frames: DecodedFrame[] = [];
-  let inputs = 0;
   reader.on('frame', (frame) => frames.push(frame));
-  reader.on('input', () => inputs++);
-  assert.equal(reader.line('[showinfo@out @ 0x55d1] config in time_base: 1/90000, frame_rate: 90000/1'), true);
+  assert.equal(reader.line('[showinfo@frame @ 0x55d1] config in time_base: 1/90000, frame_rate: 90000/1'), true);
   const pts = Math.round((Date.now() - 200) * 90);
   // Pixels before their line, split across chunks.
   reader.data(Buffer.alloc(4 * 2 * 3 - 5, 1));
@@ -27,9 +25,23 @@ test('pairs each showinfo@out line with its pixels, whichever pipe is read first
   assert.deepEqual([frames[1]!.width, frames[1]!.data.length, frames[1]!.data[0]], [2, 12, 2]);
   assert.ok(Math.abs(frames[0]!.arrivedAt - (Date.now() - 200)) < 50, 'pts in 1/90000 s is the arrival wall clock');
   assert.ok(Math.abs(frames[1]!.arrivedAt - frames[0]!.arrivedAt - 100) < 1, '9000 ticks later = 100 ms');
-  assert.equal(reader.line('[showinfo@in @ 0x55d2] n:   7 pts:123 pts_time:0 s:640x360'), true);
-  assert.equal(inputs, 1);
   assert.equal(reader.line('[h264 @ 0x1] error while decoding MB 3 4'), false, 'other lines are not ours');
+});
+
+test('one frame per interval of arrival time is kept; the others are counted and skipped', () => {
+  const reader = new FrameReader(180);
+  const kept: number[] = [];
+  let inputs = 0;
+  reader.on('frame', (frame) => kept.push(frame.data[0]!));
+  reader.on('input', () => inputs++);
+  reader.line('[showinfo@frame @ 0x55d1] config in time_base: 1/90000, frame_rate: 90000/1');
+  const start = Date.now() - 5000;
+  for (let i = 0; i < 25; i++) {
+    reader.line(line(i, Math.round((start + i * 40) * 90), 2, 1));
+    reader.data(Buffer.alloc(6, i));
+  }
+  assert.equal(inputs, 25);
+  assert.deepEqual(kept, [0, 5, 10, 15, 20], '5 fps out of 25');
 });
 
 test('a frame without a wall-clock stamp (read while probing) arrived when it was decoded', () => {

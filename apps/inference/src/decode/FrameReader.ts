@@ -1,66 +1,79 @@
 import { EnhancedEmitter } from '@maskwatch/common/EnhancedEmitter';
-import { SHOWINFO_IN, SHOWINFO_OUT } from './decoderArgs.ts';
+import { SHOWINFO } from './decoderArgs.ts';
 
 /** One decoded frame, packed RGB24. */
 export type DecodedFrame = {
   data: Uint8Array;
   width: number;
   height: number;
-  /** When its last packet reached the node's decoder (node clock, ms since epoch). */
+  /** When it reached the node's decoder (node clock, ms since epoch). */
   arrivedAt: number;
   /** When its pixels were read from the decoder (node clock, ms since epoch). */
   decodedAt: number;
 };
 
 export type FrameReaderEvents = {
+  /** A frame kept for analysis (the analysed rate's share of the decoded ones). */
   frame: [frame: DecodedFrame];
-  /** A frame entered the decoder (before sampling): counts the input rate. */
+  /** A frame came out of the decoder, kept or not: counts the input rate. */
   input: [];
   /** The byte stream and the frame headers no longer line up: the decoder must restart. */
   desync: [reason: string];
 };
 
-type Header = { pts: number; width: number; height: number };
+type Header = { width: number; height: number; arrivedAt: number; keep: boolean };
 
-const OUT_LINE = new RegExp(`^\\[${SHOWINFO_OUT} @ \\S+\\] n:\\s*\\d+ pts:\\s*(-?\\d+) .*? s:(\\d+)x(\\d+)`);
-const OUT_TIME_BASE = new RegExp(`^\\[${SHOWINFO_OUT} @ \\S+\\] config in time_base: (\\d+)/(\\d+)`);
-const IN_LINE = new RegExp(`^\\[${SHOWINFO_IN} @ \\S+\\] n:`);
-/** A stamp before this (2001) is not a wall-clock time. */
-const WALL_CLOCK_EPOCH_MS = 1e12;
+const FRAME_LINE = new RegExp(`^\\[${SHOWINFO} @ \\S+\\] n:\\s*\\d+ pts:\\s*(-?\\d+) .*? s:(\\d+)x(\\d+)`);
+const TIME_BASE = new RegExp(`^\\[${SHOWINFO} @ \\S+\\] config in time_base: (\\d+)/(\\d+)`);
 /** More frame headers than this waiting for their bytes, or bytes for more frames than this without headers: lost. */
 const MAX_PENDING = 8;
+/** A stamp before this (2001) is not a wall-clock time. */
+const WALL_CLOCK_EPOCH_MS = 1e12;
 
 /**
- * Pairs ffmpeg's raw frames (stdout) with their `showinfo@out` lines (stderr), in order: each line gives the next
- * frame's size and timestamp. Which of the two pipes is read first varies, so each side waits for the other.
+ * Pairs ffmpeg's raw frames (stdout) with their `showinfo` lines (stderr), in order: each line gives the next
+ * frame's size and arrival time. Which of the two pipes is read first varies, so each side waits for the other.
+ * It keeps one frame per `intervalMs` of arrival time (the analysed rate); the others' bytes are skipped, not copied.
  */
 export class FrameReader extends EnhancedEmitter<FrameReaderEvents> {
+  readonly #intervalMs: number;
   readonly #headers: Header[] = [];
   #chunks: Buffer[] = [];
   #buffered = 0;
   #timeBase = 1 / 90000;
   #lastFrameBytes = 0;
+  #lastKept = Number.NEGATIVE_INFINITY;
+
+  /** `intervalMs`: the least time between two kept frames (0 keeps every frame). */
+  constructor(intervalMs = 0) {
+    super();
+    this.#intervalMs = intervalMs;
+  }
 
   /** One stderr line; returns whether it was one of ours. */
   line(line: string): boolean {
-    if (IN_LINE.test(line)) {
+    const frame = FRAME_LINE.exec(line);
+    if (frame) {
+      const width = Number(frame[2]);
+      const height = Number(frame[3]);
+      const stamped = Number(frame[1]) * this.#timeBase * 1000;
+      // The frames ffmpeg read while probing may carry no wall-clock stamp (pts 0): they arrived about now.
+      const arrivedAt = stamped > WALL_CLOCK_EPOCH_MS && stamped <= Date.now() ? stamped : Date.now();
+      const keep = arrivedAt - this.#lastKept >= this.#intervalMs;
+      if (keep) this.#lastKept = arrivedAt;
+      this.#headers.push({ width, height, arrivedAt, keep });
       this.safeEmit('input');
-      return true;
-    }
-    const header = OUT_LINE.exec(line);
-    if (header) {
-      this.#headers.push({ pts: Number(header[1]), width: Number(header[2]), height: Number(header[3]) });
       if (this.#headers.length > MAX_PENDING) this.#desync(`${this.#headers.length} frame headers without pixels`);
       else this.#drain();
       return true;
     }
-    const timeBase = OUT_TIME_BASE.exec(line);
+    const timeBase = TIME_BASE.exec(line);
     if (timeBase) {
       const den = Number(timeBase[2]);
       if (den > 0) this.#timeBase = Number(timeBase[1]) / den;
       return true;
     }
-    return false;
+    return line.startsWith(`[${SHOWINFO} @`);
   }
 
   data(chunk: Buffer): void {
@@ -87,23 +100,24 @@ export class FrameReader extends EnhancedEmitter<FrameReaderEvents> {
       if (this.#buffered < size) return;
       this.#headers.shift();
       this.#lastFrameBytes = size;
-      const data = this.#take(size);
-      const decodedAt = Date.now();
-      const stamped = header.pts * this.#timeBase * 1000;
-      // The frames ffmpeg read while probing may carry no wall-clock stamp (pts 0): they arrived about now.
-      const arrivedAt = stamped > WALL_CLOCK_EPOCH_MS && stamped <= decodedAt ? stamped : decodedAt;
-      this.safeEmit('frame', { data, width: header.width, height: header.height, arrivedAt, decodedAt });
+      if (!header.keep) {
+        this.#take(size, false);
+        continue;
+      }
+      const data = this.#take(size, true)!;
+      const { width, height, arrivedAt } = header;
+      this.safeEmit('frame', { data, width, height, arrivedAt, decodedAt: Date.now() });
     }
   }
 
-  /** The first `size` buffered bytes, copied into a buffer of their own (it will be transferred to a worker). */
-  #take(size: number): Uint8Array {
-    const out = new Uint8Array(size);
+  /** Consumes the first `size` buffered bytes; when `copy`, into a buffer of their own (it goes to a worker). */
+  #take(size: number, copy: boolean): Uint8Array | undefined {
+    const out = copy ? new Uint8Array(size) : undefined;
     let filled = 0;
     while (filled < size) {
       const chunk = this.#chunks[0]!;
       const n = Math.min(chunk.length, size - filled);
-      out.set(chunk.subarray(0, n), filled);
+      out?.set(chunk.subarray(0, n), filled);
       filled += n;
       if (n === chunk.length) this.#chunks.shift();
       else this.#chunks[0] = chunk.subarray(n);
