@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
 import {
   MAX_JSON_BODY_BYTES,
   type CameraListResponse,
@@ -156,7 +157,7 @@ describe('REST API', () => {
       ],
       ['PATCH', '/api/cameras/cam_nope', JSON.stringify({ name: 'Y' }), 'application/json', 404, 'not_found'],
       ['PATCH', '/api/cameras/bad%20id', JSON.stringify({ name: 'Y' }), 'application/json', 400, 'bad_request'],
-      ['PUT', '/api/cameras', JSON.stringify({}), 'application/json', 400, 'bad_request'],
+      ['PUT', '/api/cameras', JSON.stringify({}), 'application/json', 405, 'method_not_allowed'],
       ['GET', '/api/nothing-here', '', 'application/json', 404, 'not_found'],
     ];
     for (const [method, path, body, type, status, code, field] of cases) {
@@ -179,4 +180,59 @@ describe('REST API', () => {
     assert.deepEqual(dbSnapshot(server.dbPath), before);
     assert.equal((await fetch(`${server.url}/api/health`)).status, 200);
   });
+
+  test('probe findings: malformed escapes are 400 (not 500); JSON only when declared exactly so', async () => {
+    const before = dbSnapshot(server.dbPath);
+    for (const path of ['/api/cameras/%', '/api/cameras/%zz', '/api/cameras/%C0%AE', '/api/cameras/%E0%A4%A']) {
+      for (const method of ['GET', 'PATCH', 'DELETE']) {
+        const res = await rawRequest(
+          server.url,
+          method,
+          path,
+          { 'content-type': 'application/json' },
+          method === 'PATCH' ? '{"name":"Z"}' : undefined,
+        );
+        assert.equal(res.status, 400, `${method} ${path}`);
+        assert.equal((JSON.parse(res.body) as ErrorResponse).error.code, 'bad_request', `${method} ${path}`);
+      }
+    }
+    const body = JSON.stringify({ kind: 'browser', name: 'Typed' });
+    // (`Content-Type:  application/json` with a leading space is the same header: HTTP strips the optional whitespace
+    // around a field value before any application sees it, RFC 9110 5.5.)
+    for (const type of [
+      'application/json; charset=utf-16',
+      'APPLICATION/JSON',
+      'text/plain',
+      'text/plain; charset=utf-8',
+      'application/json; boundary=x',
+    ]) {
+      const res = await rawRequest(server.url, 'POST', '/api/cameras', { 'content-type': type }, body);
+      assert.equal(res.status, 400, JSON.stringify(type));
+    }
+    const bad = await rawRequest(server.url, 'POST', '/api/cameras', { 'content-type': 'application/json' }, Buffer.from([0x7b, 0xff, 0x7d]));
+    assert.equal(bad.status, 400);
+    assert.deepEqual(dbSnapshot(server.dbPath), before);
+    const ok = await rawRequest(server.url, 'POST', '/api/cameras', { 'content-type': 'application/json; charset=UTF-8' }, body);
+    assert.equal(ok.status, 201);
+  });
 });
+
+/** A request as written, byte for byte (fetch would normalise the header values and the path). */
+function rawRequest(
+  base: string,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: string | Buffer,
+): Promise<{ status: number; body: string }> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ hostname, port, method, path, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}

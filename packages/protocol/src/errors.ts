@@ -3,9 +3,16 @@ import { z } from 'zod';
 /** Reason codes carried by every error answer (socket.io acks, `server:error`, HTTP bodies). */
 export const ERROR_CODES = [
   'bad_request',
+  /** Nobody is signed in (or the session, token or secret is unknown, expired or revoked). */
+  'unauthorized',
+  /** Signed in, but this role (or this camera token) may not do that. */
+  'forbidden',
   'not_found',
+  'method_not_allowed',
   'conflict',
   'payload_too_large',
+  /** Too many requests (logins, signalling messages): wait and try again. */
+  'rate_limited',
   'unsupported_version',
   'unknown_event',
   'unavailable',
@@ -16,9 +23,13 @@ export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
 
 export const HTTP_STATUS: Record<ErrorCode, number> = {
   bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
+  method_not_allowed: 405,
   conflict: 409,
   payload_too_large: 413,
+  rate_limited: 429,
   unsupported_version: 426,
   unknown_event: 400,
   unavailable: 503,

@@ -1,46 +1,85 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CameraIdSchema, CreateCameraSchema, UpdateCameraSchema } from '@maskwatch/protocol/camera';
 import { HTTP_STATUS, MaskwatchError, parseOrThrow, type ErrorBody } from '@maskwatch/protocol/errors';
-import type { CameraListResponse, CameraResponse, ErrorResponse, HealthResponse } from '@maskwatch/protocol/http';
-import { PROTOCOL_VERSION } from '@maskwatch/protocol/version';
-import type { CameraService } from '../cameras/CameraService.ts';
+import type { ErrorResponse } from '@maskwatch/protocol/http';
 import { createLogger } from '../logger.ts';
-import type { WorkerPool } from '../media/WorkerPool.ts';
 import { readJsonBody } from './readJsonBody.ts';
+import type { Caller, Reply, Route } from './Route.ts';
+import { pathSegments, RouteTable } from './RouteTable.ts';
 
 const log = createLogger('ApiServer');
 
-function send(res: ServerResponse, status: number, body: unknown): void {
+/** Headers on every API answer: never cached, never sniffed, never framed or run as a document. */
+const API_HEADERS = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+} as const;
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
+    ...API_HEADERS,
+    ...headers,
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),
-    'cache-control': 'no-store',
   });
   res.end(text);
 }
 
 function sendError(res: ServerResponse, error: ErrorBody, headers: Record<string, string> = {}): void {
-  for (const [key, value] of Object.entries(headers)) res.setHeader(key, value);
   const body: ErrorResponse = { error };
-  send(res, HTTP_STATUS[error.code], body);
+  send(res, HTTP_STATUS[error.code], body, headers);
 }
 
+function sendReply(req: IncomingMessage, res: ServerResponse, reply: Reply): void {
+  const headers = reply.headers ?? {};
+  if ('bytes' in reply) {
+    res.writeHead(reply.status ?? 200, {
+      ...API_HEADERS,
+      ...headers,
+      'content-type': reply.contentType,
+      'content-length': reply.bytes.length,
+    });
+    res.end(req.method === 'HEAD' ? undefined : reply.bytes);
+    return;
+  }
+  if (!('body' in reply)) {
+    res.writeHead(204, { ...API_HEADERS, ...headers }).end();
+    return;
+  }
+  send(res, reply.status ?? 200, reply.body, headers);
+}
+
+function parseQuery(search: URLSearchParams): Record<string, string> {
+  const query: Record<string, string> = {};
+  for (const [key, value] of search) {
+    if (Object.hasOwn(query, key)) throw new MaskwatchError('bad_request', `query parameter "${key.slice(0, 40)}" is repeated`);
+    query[key] = value;
+  }
+  return query;
+}
+
+export type ApiServerOptions = {
+  /** Who is calling (the session cookie's user); nobody is signed in when absent. */
+  identify?: (req: IncomingMessage) => Caller;
+};
+
 /**
- * REST under /api: health and cameras. Every body is parsed with its protocol schema; changes go through
- * CameraService (which persists them and emits, so viewers get them over socket.io).
+ * REST under /api, from a route table: each route declares its method, path, access level and schemas, and the
+ * server checks them in that order (route, method, access, then params, query and body) before the handler runs.
+ * Errors become `{ error: ErrorBody }` with the status of their code.
  */
 export class ApiServer {
-  readonly #cameras: CameraService;
-  readonly #pool: WorkerPool;
-  readonly #startedAt = Date.now();
+  readonly table: RouteTable;
+  readonly #identify: (req: IncomingMessage) => Caller;
 
-  constructor(cameras: CameraService, pool: WorkerPool) {
-    this.#cameras = cameras;
-    this.#pool = pool;
+  constructor(routes: readonly Route[], options: ApiServerOptions = {}) {
+    this.table = new RouteTable(routes);
+    this.#identify =
+      options.identify ?? ((req) => ({ user: null, sessionId: null, address: req.socket.remoteAddress ?? '' }));
   }
 
-  /** Whether `url` belongs to the API (everything else goes to the pages). */
+  /** Whether `pathname` belongs to the API (everything else goes to the pages). */
   static matches(pathname: string): boolean {
     return pathname === '/api' || pathname.startsWith('/api/');
   }
@@ -50,65 +89,38 @@ export class ApiServer {
       await this.#route(req, res);
     } catch (error) {
       if (error instanceof MaskwatchError) {
-        sendError(res, error.toBody());
+        req.resume();
+        if (!res.headersSent) sendError(res, error.toBody());
         return;
       }
-      log.error({ err: error, method: req.method, url: req.url }, 'request failed');
+      log.error({ err: error, method: req.method, path: (req.url ?? '').split('?')[0] }, 'request failed');
       if (!res.headersSent) sendError(res, { code: 'internal', message: 'internal error' });
       else res.destroy();
     }
   }
 
   async #route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const { pathname } = new URL(req.url ?? '/', 'http://localhost');
+    const url = new URL(req.url ?? '/', 'http://localhost');
     const method = req.method ?? 'GET';
-    const parts = pathname.split('/').filter(Boolean); // ['api', 'cameras', id?]
-    const notAllowed = (allow: string) =>
-      sendError(res, { code: 'bad_request', message: `${method} is not allowed on ${pathname}` }, { allow });
-
-    if (parts.length === 2 && parts[1] === 'health') {
-      if (method !== 'GET' && method !== 'HEAD') return notAllowed('GET');
-      const body: HealthResponse = {
-        ok: this.#pool.alive > 0,
-        protocolVersion: PROTOCOL_VERSION,
-        workers: { alive: this.#pool.alive, total: this.#pool.size },
-        uptimeSeconds: Math.round((Date.now() - this.#startedAt) / 1000),
-      };
-      return send(res, body.ok ? 200 : 503, body);
+    const match = this.table.match(method, pathSegments(url.pathname));
+    if (match.kind === 'none') throw new MaskwatchError('not_found', `no API route ${method} ${url.pathname.slice(0, 200)}`);
+    if (match.kind === 'wrong_method') {
+      req.resume();
+      const allow = [...new Set(match.allow)].join(', ');
+      return sendError(
+        res,
+        { code: 'method_not_allowed', message: `${method.slice(0, 16)} is not allowed on ${url.pathname.slice(0, 200)}` },
+        { allow },
+      );
     }
-    if (parts[1] === 'cameras' && parts.length === 2) {
-      if (method === 'GET') {
-        const body: CameraListResponse = { cameras: this.#cameras.views() };
-        return send(res, 200, body);
-      }
-      if (method === 'POST') {
-        const input = parseOrThrow(CreateCameraSchema, await readJsonBody(req), 'camera');
-        const camera = this.#cameras.create(input);
-        const body: CameraResponse = { camera: this.#cameras.view(camera) };
-        res.setHeader('location', `/api/cameras/${camera.id}`);
-        return send(res, 201, body);
-      }
-      return notAllowed('GET, POST');
-    }
-    if (parts[1] === 'cameras' && parts.length === 3) {
-      const id = parseOrThrow(CameraIdSchema, decodeURIComponent(parts[2] ?? ''), 'camera id');
-      if (method === 'GET') {
-        const body: CameraResponse = { camera: this.#cameras.viewOf(id) };
-        return send(res, 200, body);
-      }
-      if (method === 'PATCH') {
-        const changes = parseOrThrow(UpdateCameraSchema, await readJsonBody(req), 'camera update');
-        const camera = this.#cameras.update(id, changes); // not_found when there is no such camera
-        const body: CameraResponse = { camera: this.#cameras.view(camera) };
-        return send(res, 200, body);
-      }
-      if (method === 'DELETE') {
-        this.#cameras.remove(id);
-        res.writeHead(204).end();
-        return;
-      }
-      return notAllowed('GET, PATCH, DELETE');
-    }
-    throw new MaskwatchError('not_found', `no API route ${method} ${pathname}`);
+    const { route, rawParams } = match;
+    const caller = this.#identify(req);
+    const params = route.params ? parseOrThrow(route.params, rawParams, 'path') : undefined;
+    const query = route.query ? parseOrThrow(route.query, parseQuery(url.searchParams), 'query') : undefined;
+    let body: unknown;
+    if (route.body) body = parseOrThrow(route.body, await readJsonBody(req), 'body');
+    else req.resume();
+    const reply = await route.handler({ req, params, query, body, caller });
+    sendReply(req, res, reply);
   }
 }

@@ -3,14 +3,29 @@ import { MaskwatchError } from '@maskwatch/protocol/errors';
 import { MAX_JSON_BODY_BYTES } from '@maskwatch/protocol/http';
 
 /**
- * Reads a JSON body: `application/json` only (400 otherwise), at most MAX_JSON_BODY_BYTES (413, checked on
- * Content-Length first and while streaming), valid JSON (400). Returns `unknown`: the caller parses it.
+ * `application/json`, optionally with `charset=utf-8`, written exactly so: a body declared otherwise (other case,
+ * leading space, another charset, `text/plain`) is refused rather than guessed at. Browsers send exactly this.
+ */
+const JSON_TYPE = /^application\/json(?:;[ \t]*charset=(?:utf-8|"utf-8"))?$/i;
+const LOWER_JSON = /^application\/json(?:;|$)/;
+
+export function isJsonContentType(header: string | undefined): boolean {
+  return header !== undefined && LOWER_JSON.test(header) && JSON_TYPE.test(header);
+}
+
+/**
+ * Reads a JSON body: `application/json` (see isJsonContentType; 400 otherwise), at most MAX_JSON_BODY_BYTES (413,
+ * checked on Content-Length first and while streaming), valid UTF-8 (400), valid JSON (400). Returns `unknown`: the
+ * caller parses it.
  */
 export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
-  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-  if (type !== 'application/json') {
+  const header = req.headers['content-type'];
+  if (!isJsonContentType(header)) {
     req.resume();
-    throw new MaskwatchError('bad_request', `Content-Type must be application/json, not ${type || 'missing'}`);
+    throw new MaskwatchError(
+      'bad_request',
+      `Content-Type must be application/json (charset utf-8), not ${header ? JSON.stringify(header.slice(0, 80)) : 'missing'}`,
+    );
   }
   const declared = Number(req.headers['content-length'] ?? 0);
   const tooLarge = () => new MaskwatchError('payload_too_large', `body is larger than ${MAX_JSON_BODY_BYTES} bytes`);
@@ -28,7 +43,12 @@ export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
     }
     chunks.push(chunk as Buffer);
   }
-  const text = Buffer.concat(chunks).toString('utf8');
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(Buffer.concat(chunks));
+  } catch {
+    throw new MaskwatchError('bad_request', 'body is not valid UTF-8');
+  }
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {

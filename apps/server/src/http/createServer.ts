@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Database } from '@maskwatch/db/Database';
 import { ApiServer } from '../api/ApiServer.ts';
+import { cameraRoutes } from '../api/routes/cameraRoutes.ts';
+import { healthRoutes } from '../api/routes/healthRoutes.ts';
 import { CameraService } from '../cameras/CameraService.ts';
 import type { Config } from '../config/Config.ts';
 import { IngestManager } from '../ingest/IngestManager.ts';
@@ -99,7 +101,8 @@ export async function createServer(config: Config): Promise<RunningServer> {
       closers.push(nextApp.close);
     }
 
-    const api = new ApiServer(cameras, media.pool);
+    // Every REST route, each declaring who may call it (see api/Route.ts); features add their own list here.
+    const api = new ApiServer([...healthRoutes(media.pool), ...cameraRoutes(cameras)]);
     const onRequest = (req: IncomingMessage, res: ServerResponse) => {
       const pathname = (req.url ?? '/').split('?')[0] ?? '/';
       const handler: RequestHandler = ApiServer.matches(pathname)
