@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CameraListResponse } from '@maskwatch/protocol/http';
+import { apiAs } from './support/auth.ts';
 import { startTestServer } from './support/server.ts';
 
 describe('restart', () => {
@@ -12,25 +13,23 @@ describe('restart', () => {
 
   test('cameras created through the REST API survive a restart on the same data dir', async () => {
     const first = await startTestServer({ dataDir });
+    const firstAdmin = await apiAs(first, 'admin');
     for (const body of [
       { kind: 'browser', name: 'Door' },
       { kind: 'rtsp', name: 'Gate', rtspUrl: 'rtsp://192.0.2.1/s', enabled: false },
     ]) {
-      const res = await fetch(`${first.url}/api/cameras`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
+      const res = await firstAdmin('/api/cameras', { method: 'POST', json: body });
       assert.equal(res.status, 201);
     }
-    const listed = (await (await fetch(`${first.url}/api/cameras`)).json()) as CameraListResponse;
+    const listed = (await (await firstAdmin('/api/cameras')).json()) as CameraListResponse;
     await first.close();
     await first.close(); // idempotent
 
     const second = await startTestServer({ dataDir });
     try {
       assert.notEqual(second.url, first.url);
-      const again = (await (await fetch(`${second.url}/api/cameras`)).json()) as CameraListResponse;
+      // Users persist too: the admin signs in again with the same password.
+      const again = (await (await (await apiAs(second, 'admin'))('/api/cameras')).json()) as CameraListResponse;
       const strip = (r: CameraListResponse) =>
         r.cameras.map(({ id, name, kind, rtspUrl, enabled, createdAt }) => ({
           id,

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { call, connect } from './support/client.ts';
+import { connectViewer } from './support/auth.ts';
+import { call } from './support/client.ts';
 import { REPO_ROOT } from './support/rtsp.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
@@ -21,7 +22,7 @@ describe(
     });
 
     test('Next.js serves the pages; /api and /socket.io stay with the server', async () => {
-      for (const page of ['/camera', '/console', '/admin']) {
+      for (const page of ['/camera', '/login']) {
         const res = await fetch(`${server.url}${page}`);
         assert.equal(res.status, 200, page);
         assert.match(res.headers.get('content-type') ?? '', /text\/html/);
@@ -29,7 +30,7 @@ describe(
       const health = await fetch(`${server.url}/api/health`);
       assert.equal(health.status, 200);
       assert.match(health.headers.get('content-type') ?? '', /application\/json/);
-      const viewer = await connect(server.url, 'viewer');
+      const viewer = await connectViewer(server, 'operator');
       try {
         assert.ok(Array.isArray((await call(viewer, 'viewer:join', {})).cameras));
       } finally {

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { PasswordSchema } from '@maskwatch/protocol/auth';
 
 /** The repository root (apps/server/src/config -> ../../../..). */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -51,6 +52,21 @@ const EnvSchema = z
     MASKWATCH_FFMPEG: z.string().min(1).default('ffmpeg'),
     MASKWATCH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     MASKWATCH_LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+    /** The first admin's password, used only when the database has no users yet (else a random one is printed). */
+    MASKWATCH_ADMIN_PASSWORD: PasswordSchema.optional(),
+    /** How long a sign-in lasts (absolute, not sliding): a control-room shift by default. */
+    MASKWATCH_SESSION_HOURS: z.coerce.number().min(0.01).max(24 * 30).default(12),
+    /** Extra host names the server answers to (a DNS name, a reverse proxy's), comma-separated. */
+    MASKWATCH_ALLOWED_HOSTS: z
+      .string()
+      .default('')
+      .transform((value) =>
+        value
+          .split(',')
+          .map((s) => s.trim().toLowerCase())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.string().regex(/^[a-z0-9.-]+$|^\[?[0-9a-f:.]+\]?$/, 'a host name or address'))),
   })
   .refine((env) => env.MASKWATCH_RTC_MIN_PORT < env.MASKWATCH_RTC_MAX_PORT, {
     path: ['MASKWATCH_RTC_MAX_PORT'],
@@ -77,6 +93,10 @@ export type Config = {
   serveWeb: 'on' | 'off' | 'auto';
   rtspMode: 'auto' | 'copy' | 'transcode';
   ffmpegPath: string;
+  /** Never logged. */
+  adminPassword: string | undefined;
+  sessionHours: number;
+  allowedHosts: string[];
 };
 
 /** Thrown when the environment is wrong; the message names each bad variable. */
@@ -85,6 +105,8 @@ export class ConfigError extends Error {
 }
 
 const KNOWN = new Set(Object.keys(EnvSchema.shape));
+/** Variables whose values are never repeated in a message. */
+const SECRET = new Set(['MASKWATCH_ADMIN_PASSWORD']);
 
 /** Reads the configuration from `env` (process.env by default). Throws ConfigError naming the bad variables. */
 export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): Config {
@@ -95,7 +117,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!result.success) {
     const lines = result.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? '(environment)');
-      return `${name}=${JSON.stringify(env[name] ?? '')}: ${issue.message}`;
+      const shown = SECRET.has(name) ? '(hidden)' : JSON.stringify(env[name] ?? '');
+      return `${name}=${shown}: ${issue.message}`;
     });
     throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
   }
@@ -118,6 +141,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     serveWeb: e.MASKWATCH_SERVE_WEB,
     rtspMode: e.MASKWATCH_RTSP_MODE,
     ffmpegPath: e.MASKWATCH_FFMPEG,
+    adminPassword: e.MASKWATCH_ADMIN_PASSWORD,
+    sessionHours: e.MASKWATCH_SESSION_HOURS,
+    allowedHosts: e.MASKWATCH_ALLOWED_HOSTS,
   };
 }
 

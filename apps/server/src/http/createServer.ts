@@ -5,8 +5,14 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Database } from '@maskwatch/db/Database';
 import { ApiServer } from '../api/ApiServer.ts';
+import { adminRoutes } from '../api/routes/adminRoutes.ts';
 import { cameraRoutes } from '../api/routes/cameraRoutes.ts';
 import { healthRoutes } from '../api/routes/healthRoutes.ts';
+import { sessionRoutes } from '../api/routes/sessionRoutes.ts';
+import { userRoutes } from '../api/routes/userRoutes.ts';
+import { callerOf, type AccessControl } from '../auth/AccessControl.ts';
+import { createAccessControl } from '../auth/createAccessControl.ts';
+import { refusedSource } from '../cameras/CameraNetworkPolicy.ts';
 import { CameraService } from '../cameras/CameraService.ts';
 import type { Config } from '../config/Config.ts';
 import { IngestManager } from '../ingest/IngestManager.ts';
@@ -15,6 +21,7 @@ import { MediaService } from '../media/MediaService.ts';
 import { resolveAnnouncedIps } from '../media/network.ts';
 import { SignallingServer } from '../signalling/SignallingServer.ts';
 import { ensureCertificate } from '../tls/ensureCertificate.ts';
+import { servePage } from './servePage.ts';
 
 const log = createLogger('createServer');
 
@@ -29,6 +36,8 @@ export type RunningServer = {
   certPath: string | undefined;
   /** Whether that certificate is our self-signed one (main prints how to trust it). */
   selfSigned: boolean;
+  /** The first admin, when this start created it with a random password: print it once, store it nowhere. */
+  firstAdmin: { username: string; password: string } | undefined;
   /** The parts, for tests and diagnostics. Not a public API. */
   internals: {
     db: Database;
@@ -36,6 +45,7 @@ export type RunningServer = {
     cameras: CameraService;
     ingest: IngestManager;
     signalling: SignallingServer;
+    access: AccessControl;
   };
   /** Closes everything this server opened; safe to call twice. */
   close(): Promise<void>;
@@ -79,6 +89,14 @@ export async function createServer(config: Config): Promise<RunningServer> {
     const db = new Database({ path: config.dbPath });
     closers.push(() => db.close());
     const cameras = new CameraService(db);
+    const tls = tlsEnabled(config);
+    const { access, firstAdmin } = await createAccessControl(db, {
+      host: config.host,
+      tls,
+      sessionHours: config.sessionHours,
+      allowedHosts: config.allowedHosts,
+      adminPassword: config.adminPassword,
+    });
     const announcedIps = resolveAnnouncedIps(config.announcedIps);
     const media = await MediaService.create({
       workers: config.workers,
@@ -102,23 +120,46 @@ export async function createServer(config: Config): Promise<RunningServer> {
     }
 
     // Every REST route, each declaring who may call it (see api/Route.ts); features add their own list here.
-    const api = new ApiServer([...healthRoutes(media.pool), ...cameraRoutes(cameras)]);
+    const api = new ApiServer(
+      [
+        ...healthRoutes(media.pool),
+        ...sessionRoutes(access),
+        ...cameraRoutes(cameras, access),
+        ...userRoutes(access),
+        ...adminRoutes(access),
+      ],
+      { identify: (req) => callerOf(access, req), originProblem: (req) => access.guard.originProblem(req) },
+    );
     const onRequest = (req: IncomingMessage, res: ServerResponse) => {
       const pathname = (req.url ?? '/').split('?')[0] ?? '/';
+      // A Host that is not ours: a DNS-rebinding page, or a misdirected request. Nothing is served to it.
+      if (!access.guard.hostAllowed(req)) {
+        req.resume();
+        res.writeHead(421, { 'content-type': 'text/plain; charset=utf-8' }).end('unknown host\n');
+        return;
+      }
       const handler: RequestHandler = ApiServer.matches(pathname)
         ? (rq, rs) => api.handle(rq, rs)
-        : (pages ??
-          ((_rq, rs) => {
-            rs.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
-            rs.end('The web app is not built here (npm run build -w @maskwatch/web). The API is under /api.\n');
-          }));
+        : pages
+          ? (rq, rs) => {
+              const crossSite = access.guard.originProblem(rq);
+              if (crossSite) {
+                rq.resume();
+                rs.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' }).end(`${crossSite}\n`);
+                return;
+              }
+              return servePage(access, pages, rq, rs);
+            }
+          : (_rq, rs) => {
+              rs.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+              rs.end('The web app is not built here (npm run build -w @maskwatch/web). The API is under /api.\n');
+            };
       Promise.resolve(handler(req, res)).catch((error: unknown) => {
         log.error({ err: error, url: req.url }, 'request handler failed');
         if (!res.headersSent) res.writeHead(500).end();
       });
     };
 
-    const tls = tlsEnabled(config);
     const certificate = tls
       ? await ensureCertificate(
           config.dataDir,
@@ -140,7 +181,7 @@ export async function createServer(config: Config): Promise<RunningServer> {
           httpServer.closeAllConnections();
         }),
     );
-    const signalling = new SignallingServer(httpServer, cameras, media);
+    const signalling = new SignallingServer(httpServer, cameras, media, access);
     closers.push(() => signalling.close());
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);
@@ -150,9 +191,19 @@ export async function createServer(config: Config): Promise<RunningServer> {
       });
     });
 
-    const ingest = new IngestManager({ cameras, media, ffmpegPath: config.ffmpegPath, mode: config.rtspMode });
+    const ingest = new IngestManager({
+      cameras,
+      media,
+      ffmpegPath: config.ffmpegPath,
+      mode: config.rtspMode,
+      // The camera network policy, checked again before each start (a name may resolve elsewhere by now).
+      refusedSource: (url) => refusedSource(url, access.settings.get().cameraNetworks),
+    });
     // Ingest closes before the media service (closers run in reverse).
     closers.push(() => ingest.close());
+    const onSettings = () => ingest.recheckSources();
+    access.settings.on('changed', onSettings);
+    closers.push(() => void access.settings.off('changed', onSettings));
     ingest.start();
 
     const { port } = httpServer.address() as AddressInfo;
@@ -169,7 +220,8 @@ export async function createServer(config: Config): Promise<RunningServer> {
       servesWeb: pages !== undefined,
       certPath: certificate?.certPath,
       selfSigned: certificate !== undefined && !(config.tlsCert && config.tlsKey),
-      internals: { db, media, cameras, ingest, signalling },
+      firstAdmin,
+      internals: { db, media, cameras, ingest, signalling, access },
       close: () => (closing ??= closeAll()),
     };
   } catch (error) {

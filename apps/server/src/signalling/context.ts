@@ -1,5 +1,6 @@
 import type { Server, Socket } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '@maskwatch/protocol/signalling';
+import type { AccessControl } from '../auth/AccessControl.ts';
 import type { CameraService } from '../cameras/CameraService.ts';
 import type { MediaService } from '../media/MediaService.ts';
 import type { Peer } from './Peer.ts';
@@ -15,7 +16,10 @@ export type HandlerContext = {
   peers: Map<string, Peer>;
   cameras: CameraService;
   media: MediaService;
+  access: AccessControl;
 };
 
 /** socket.io room that every joined viewer is in. */
 export const VIEWERS_ROOM = 'viewers';
+/** Joined viewers by role: camera:state differs by role (operators see no RTSP sources or raw ingest errors). */
+export const ROLE_ROOMS = { admin: 'viewers:admin', operator: 'viewers:operator' } as const;
