@@ -3,6 +3,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { CameraView } from '@maskwatch/protocol/camera';
 import type { FrameResult } from '@maskwatch/protocol/faces';
+import { useSession } from '../lib/session';
 import { connectSignalling, describeError, onPush, SignallingError, unavailableRetryDelay } from '../lib/signalling';
 import { Viewer } from '../lib/viewer';
 import { CameraTile, type LatestResult } from './CameraTile';
@@ -12,6 +13,7 @@ import styles from './Console.module.css';
 type Link = { status: 'connecting' | 'online' | 'offline'; detail: string | null };
 
 export function Console() {
+  const session = useSession('operator');
   const [cameras, setCameras] = useState<Map<string, CameraView>>(new Map());
   const [link, setLink] = useState<Link>({ status: 'connecting', detail: null });
   const [viewer, setViewer] = useState<{ viewer: Viewer; epoch: number } | null>(null);
@@ -100,7 +102,7 @@ export function Console() {
 
   return (
     <div className={styles.shell}>
-      <NavBar current="/console">
+      <NavBar current="/console" session={session}>
         <span>
           {live} live / {sorted.length} cameras
         </span>
@@ -113,7 +115,7 @@ export function Console() {
           <div className={styles.empty}>
             <h2>No cameras yet</h2>
             <p>
-              Open <a href="/camera">/camera</a> on a phone to stream it here, or add an RTSP camera in <a href="/admin">Cameras</a>.
+              An admin adds cameras in <a href="/admin">Cameras</a>: an RTSP camera, or a browser camera whose publish link a phone opens.
             </p>
           </div>
         ) : (
