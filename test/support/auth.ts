@@ -8,8 +8,10 @@
  *   const { publishUrl, token, camera } = await createBrowserCamera(server, 'Door');
  *   const camera = await connectCamera(server, token);       // a camera socket with that publish token
  *   await loginAs(page, server, 'operator');                 // Chromium: fills in the login page
+ *   const { cameraId } = await publishCamera(page, server, 'Door'); // Chromium: a camera page on its publish link
  */
 import type { Page } from 'playwright-core';
+import { startCamera } from './browser.ts';
 import type { CameraResponse } from '@maskwatch/protocol/http';
 import { connect, request, type ClientSocket } from './client.ts';
 import { CREDENTIALS, TEST_ADMIN, TEST_OPERATOR, type TestRole } from './credentials.ts';
@@ -130,4 +132,15 @@ export async function loginAs(page: Page, server: HasUrl, role: TestRole, next =
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL((url) => url.pathname === next, { timeout: 30_000 });
+}
+
+/**
+ * A new browser camera (made by the admin through the API) published by `page` from its publish link, as a phone
+ * given the link would; waits until the page is live.
+ */
+export async function publishCamera(page: Page, server: HasUrl, name: string, timeoutMs = 60_000) {
+  const { camera, publishUrl, token } = await createBrowserCamera(server, name);
+  const cameraId = await startCamera(page, publishUrl, timeoutMs);
+  if (cameraId !== camera.id) throw new Error(`the page publishes ${cameraId}, not ${camera.id}`);
+  return { cameraId, publishUrl, token };
 }

@@ -55,7 +55,7 @@ const EnvSchema = z
     /** The first admin's password, used only when the database has no users yet (else a random one is printed). */
     MASKWATCH_ADMIN_PASSWORD: PasswordSchema.optional(),
     /** How long a sign-in lasts (absolute, not sliding): a control-room shift by default. */
-    MASKWATCH_SESSION_HOURS: z.coerce.number().min(0.01).max(24 * 30).default(12),
+    MASKWATCH_SESSION_HOURS: z.coerce.number().min(0.001).max(24 * 30).default(12),
     /** Extra host names the server answers to (a DNS name, a reverse proxy's), comma-separated. */
     MASKWATCH_ALLOWED_HOSTS: z
       .string()

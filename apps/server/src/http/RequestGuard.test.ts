@@ -40,6 +40,8 @@ test('page headers: a fresh nonce each time, no framing, no inline script withou
   assert.notEqual(a.nonce, b.nonce);
   assert.match(a.policy, new RegExp(`script-src 'self' 'nonce-${a.nonce.replace(/[+/]/g, '\\$&')}' 'strict-dynamic'`));
   assert.doesNotMatch(a.policy, /script-src[^;]*unsafe-inline/);
+  assert.doesNotMatch(a.policy, /'unsafe-eval'/);
+  assert.match(guard.pageHeaders({ allowEval: true }).policy, /script-src[^;]*'unsafe-eval'/);
   assert.match(a.policy, /frame-ancestors 'none'/);
   assert.equal(a.headers['x-frame-options'], 'DENY');
   assert.ok(a.headers['strict-transport-security']);

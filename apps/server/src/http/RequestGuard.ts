@@ -66,13 +66,15 @@ export class RequestGuard {
   /**
    * Headers for a page, with a fresh script nonce. Next.js reads the nonce from the request's
    * Content-Security-Policy header and puts it on its own scripts (pages are rendered per request for this).
+   * `allowEval`: the camera page's on-device face detector (TensorFlow.js, MediaPipe's wasm glue) evaluates strings;
+   * no other page may.
    */
-  pageHeaders(): { nonce: string; policy: string; headers: Record<string, string> } {
+  pageHeaders(options: { allowEval?: boolean } = {}): { nonce: string; policy: string; headers: Record<string, string> } {
     const nonce = randomBytes(16).toString('base64');
     const policy = [
       "default-src 'self'",
       // strict-dynamic: scripts that our nonce-bearing scripts load are trusted; nothing inline or injected is.
-      `script-src 'self' 'nonce-${nonce}' 'strict-dynamic' 'wasm-unsafe-eval'`,
+      `script-src 'self' 'nonce-${nonce}' 'strict-dynamic' 'wasm-unsafe-eval'${options.allowEval ? " 'unsafe-eval'" : ''}`,
       "style-src 'self' 'unsafe-inline'",
       "img-src 'self' data: blob:",
       "media-src 'self' blob: mediastream:",

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Database } from '@maskwatch/db/Database';
 import { ApiServer } from '../api/ApiServer.ts';
+import type { Route } from '../api/Route.ts';
 import { adminRoutes } from '../api/routes/adminRoutes.ts';
 import { cameraRoutes } from '../api/routes/cameraRoutes.ts';
 import { healthRoutes } from '../api/routes/healthRoutes.ts';
@@ -46,6 +47,8 @@ export type RunningServer = {
     ingest: IngestManager;
     signalling: SignallingServer;
     access: AccessControl;
+    /** The REST route table (the access matrix test walks it). */
+    routes: readonly Route[];
   };
   /** Closes everything this server opened; safe to call twice. */
   close(): Promise<void>;
@@ -221,7 +224,7 @@ export async function createServer(config: Config): Promise<RunningServer> {
       certPath: certificate?.certPath,
       selfSigned: certificate !== undefined && !(config.tlsCert && config.tlsKey),
       firstAdmin,
-      internals: { db, media, cameras, ingest, signalling, access },
+      internals: { db, media, cameras, ingest, signalling, access, routes: api.table.routes },
       close: () => (closing ??= closeAll()),
     };
   } catch (error) {

@@ -27,7 +27,8 @@ export function servePage(access: AccessControl, pages: PageHandler, req: Incomi
       return;
     }
   }
-  const { policy, headers } = access.guard.pageHeaders();
+  // Only the camera page runs the on-device face detector, which needs eval (see RequestGuard.pageHeaders).
+  const { policy, headers } = access.guard.pageHeaders({ allowEval: url.pathname === '/camera' });
   req.headers['content-security-policy'] = policy;
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   return pages(req, res);

@@ -20,8 +20,8 @@ import { registerViewerHandlers } from './registerViewerHandlers.ts';
 import { StatePusher } from './StatePusher.ts';
 
 const log = createLogger('SignallingServer');
-/** How often open sockets' sessions are checked again (expiry; revocation is pushed at once). */
-const SESSION_CHECK_MS = 15_000;
+/** setTimeout's ceiling (about 24.8 days); a longer session is checked again then. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** A handshake refusal; socket.io gives the client `err.message` and `err.data` in `connect_error`. */
 class HandshakeError extends Error {
@@ -41,13 +41,16 @@ export class SignallingServer {
   readonly io: IoServer;
   readonly #peers = new Map<string, Peer>();
   readonly #cameras: CameraService;
+  readonly #access: AccessControl;
   readonly #unsubscribe: (() => void)[] = [];
   readonly #states: StatePusher;
-  readonly #sessionCheck: NodeJS.Timeout;
+  /** Per user socket: drops it when its session expires (revocations are announced; expiry is not). */
+  readonly #expiryTimers = new Map<string, NodeJS.Timeout>();
   #closed = false;
 
   constructor(httpServer: HttpServer | HttpsServer, cameras: CameraService, media: MediaService, access: AccessControl) {
     this.#cameras = cameras;
+    this.#access = access;
     this.io = new Server(httpServer, {
       maxHttpBufferSize: MAX_SOCKET_FRAME_BYTES,
       serveClient: false,
@@ -73,6 +76,7 @@ export class SignallingServer {
       const peer = new Peer(socket.id, role, principal, address);
       this.#peers.set(socket.id, peer);
       peer.log.debug('connected');
+      if (principal.kind === 'user') this.#dropAtExpiry(peer, principal.sessionId);
       const ctx: HandlerContext = { io: this.io, socket, peer, peers: this.#peers, cameras, media, access };
       registerCameraHandlers(ctx);
       registerViewerHandlers(ctx);
@@ -89,6 +93,8 @@ export class SignallingServer {
       });
       socket.on('disconnect', (reason) => {
         peer.log.debug({ reason }, 'disconnected');
+        clearTimeout(this.#expiryTimers.get(socket.id));
+        this.#expiryTimers.delete(socket.id);
         this.#peers.delete(socket.id);
         if (peer.cameraId) cameras.release(peer.cameraId, peer.id);
         peer.close();
@@ -156,14 +162,19 @@ export class SignallingServer {
       () => access.tokens.off('revoked', onTokenRevoked),
       () => access.settings.off('changed', onSettings),
     );
-    // Sessions also end by expiry, which nobody announces.
-    this.#sessionCheck = setInterval(() => {
-      this.#drop(
-        (peer) => peer.principal.kind === 'user' && !access.auth.stillValid(peer.principal.sessionId),
-        'your session expired; sign in again',
-      );
-    }, SESSION_CHECK_MS);
-    this.#sessionCheck.unref();
+  }
+
+  /** Drops `peer` when its session expires (checked again then: a longer session gets a new timer). */
+  #dropAtExpiry(peer: Peer, sessionId: string): void {
+    const expiresAt = this.#access.auth.expiresAt(sessionId);
+    const wait = expiresAt === undefined ? 0 : Date.parse(expiresAt) - Date.now();
+    const timer = setTimeout(() => {
+      if (!this.#peers.has(peer.id)) return;
+      if (this.#access.auth.stillValid(sessionId)) this.#dropAtExpiry(peer, sessionId);
+      else this.#drop((candidate) => candidate === peer, 'your session expired; sign in again');
+    }, Math.min(MAX_TIMER_MS, Math.max(0, wait) + 50));
+    timer.unref();
+    this.#expiryTimers.set(peer.id, timer);
   }
 
   /** Tells each matching socket why (`unauthorized`, on the event its page acts on) and disconnects it. */
@@ -186,7 +197,8 @@ export class SignallingServer {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    clearInterval(this.#sessionCheck);
+    for (const timer of this.#expiryTimers.values()) clearTimeout(timer);
+    this.#expiryTimers.clear();
     this.#states.close();
     for (const off of this.#unsubscribe) off();
     for (const peer of this.#peers.values()) {
