@@ -1,5 +1,4 @@
 /** REST client: bodies from the contract, answers parsed, errors carried with their field issues. */
-import './noEval';
 import type { z } from 'zod';
 import { ErrorResponseSchema, CameraListResponseSchema, CameraResponseSchema, type CameraResponse } from '@maskwatch/protocol/http';
 import type { CameraView, CreateCamera, UpdateCamera } from '@maskwatch/protocol/camera';

@@ -2,7 +2,6 @@
  * Typed request helper over socket.io-client. Every ack and every push is parsed with the contract's schema:
  * the server is trusted no more than the browser is trusted by the server.
  */
-import './noEval';
 import { io, type Socket } from 'socket.io-client';
 import { ErrorBodySchema, type ErrorCode } from '@maskwatch/protocol/errors';
 import {
