@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CameraListResponse } from '@maskwatch/protocol/http';
-import { apiAs } from './support/auth.ts';
+import { apiAs, login, TEST_ADMIN } from './support/auth.ts';
 import { startTestServer } from './support/server.ts';
 
 describe('restart', () => {
@@ -43,6 +43,27 @@ describe('restart', () => {
       assert.equal(again.cameras.length, 2);
     } finally {
       await second.close();
+    }
+  });
+
+  test('MASKWATCH_RESET_ADMIN gives admin a new password on the next start (and only the new one works)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'maskwatch-reset-'));
+    try {
+      const first = await startTestServer({ dataDir: dir });
+      const old = await login(first.url, TEST_ADMIN.username, TEST_ADMIN.password);
+      await first.close();
+      const fresh = 'a brand new admin secret';
+      const second = await startTestServer({ dataDir: dir, env: { MASKWATCH_RESET_ADMIN: 'on', MASKWATCH_ADMIN_PASSWORD: fresh } });
+      try {
+        await assert.rejects(login(second.url, TEST_ADMIN.username, TEST_ADMIN.password), /401/);
+        const cookie = await login(second.url, TEST_ADMIN.username, fresh);
+        assert.equal((await fetch(`${second.url}/api/users`, { headers: { cookie } })).status, 200);
+        assert.equal((await fetch(`${second.url}/api/users`, { headers: { cookie: old } })).status, 401, 'its old sessions ended');
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -53,7 +53,7 @@ lines.push(
 if (server.firstAdmin) {
   // The only place this password ever appears: not in the log, not in the database (a hash only).
   lines.push(
-    `First start: sign in as "${server.firstAdmin.username}" with the password:  ${server.firstAdmin.password}`,
+    `${config.resetAdmin ? 'Admin reset' : 'First start'}: sign in as "${server.firstAdmin.username}" with the password:  ${server.firstAdmin.password}`,
     '  It is shown only this once. Change it on the Users page (or set MASKWATCH_ADMIN_PASSWORD before a first start).',
     '',
   );

@@ -91,6 +91,24 @@ export class AuthService extends EnhancedEmitter<AuthServiceEvents> {
   }
 
   /**
+   * The way back in when every admin password is lost (MASKWATCH_RESET_ADMIN=on, which takes a shell on the server):
+   * `admin` gets `password` (or a random one, returned to print once), is enabled and made admin again, and its
+   * sessions end.
+   */
+  async resetAdmin(password: string | undefined): Promise<{ username: string; password: string } | undefined> {
+    const chosen = password ?? randomPassword();
+    const passwordHash = await hashPassword(chosen);
+    const existing = this.#users.getByUsername(FIRST_ADMIN);
+    if (!existing) this.#users.create({ username: FIRST_ADMIN, role: 'admin', passwordHash });
+    else {
+      this.#users.update(existing.id, { role: 'admin', disabled: false, passwordHash });
+      this.#revoke(this.#sessions.revoke({ userId: existing.id }, new Date().toISOString()));
+    }
+    log.warn({ username: FIRST_ADMIN, generated: password === undefined }, 'admin password reset (MASKWATCH_RESET_ADMIN)');
+    return password === undefined ? { username: FIRST_ADMIN, password: chosen } : undefined;
+  }
+
+  /**
    * Checks a password and opens a session. Unknown user, wrong password and disabled user fail alike after the same
    * work (the caller answers `unauthorized` to all three); a throttled attempt fails without any check.
    */

@@ -37,15 +37,27 @@ export function serverHosts(host: string, extra: readonly string[]): string[] {
  */
 export async function createAccessControl(
   db: Database,
-  options: { host: string; tls: boolean; sessionHours: number; allowedHosts: readonly string[]; adminPassword: string | undefined },
+  options: {
+    host: string;
+    tls: boolean;
+    sessionHours: number;
+    allowedHosts: readonly string[];
+    adminPassword: string | undefined;
+    resetAdmin?: boolean;
+  },
 ): Promise<{ access: AccessControl; firstAdmin: { username: string; password: string } | undefined }> {
   const auth = new AuthService(db, { sessionTtlMs: options.sessionHours * 3_600_000 });
-  const firstAdmin = await auth.ensureFirstAdmin(options.adminPassword);
+  let firstAdmin = await auth.ensureFirstAdmin(options.adminPassword);
+  const audit = new AuditLog(db);
+  if (options.resetAdmin && auth.listUsers().length > 0 && firstAdmin === undefined) {
+    firstAdmin = await auth.resetAdmin(options.adminPassword);
+    audit.record('system', 'user.reset_admin', null, { username: 'admin' });
+  }
   auth.prune();
   const access: AccessControl = {
     auth,
     tokens: new CameraTokens(db),
-    audit: new AuditLog(db),
+    audit,
     settings: new SettingsService(db, { cameraNetworks: defaultCameraNetworks(listensOnLoopbackOnly(options.host)) }),
     guard: new RequestGuard({ hosts: serverHosts(options.host, options.allowedHosts), tls: options.tls }),
     secureCookies: options.tls,

@@ -54,6 +54,8 @@ const EnvSchema = z
     MASKWATCH_LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
     /** The first admin's password, used only when the database has no users yet (else a random one is printed). */
     MASKWATCH_ADMIN_PASSWORD: PasswordSchema.optional(),
+    /** on: at this start, `admin` gets MASKWATCH_ADMIN_PASSWORD (or a printed random one) again; then set it off. */
+    MASKWATCH_RESET_ADMIN: z.enum(['on', 'off']).default('off'),
     /** How long a sign-in lasts (absolute, not sliding): a control-room shift by default. */
     MASKWATCH_SESSION_HOURS: z.coerce.number().min(0.001).max(24 * 30).default(12),
     /** Extra host names the server answers to (a DNS name, a reverse proxy's), comma-separated. */
@@ -97,6 +99,7 @@ export type Config = {
   adminPassword: string | undefined;
   sessionHours: number;
   allowedHosts: string[];
+  resetAdmin: boolean;
 };
 
 /** Thrown when the environment is wrong; the message names each bad variable. */
@@ -144,6 +147,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminPassword: e.MASKWATCH_ADMIN_PASSWORD,
     sessionHours: e.MASKWATCH_SESSION_HOURS,
     allowedHosts: e.MASKWATCH_ALLOWED_HOSTS,
+    resetAdmin: e.MASKWATCH_RESET_ADMIN === 'on',
   };
 }
 

@@ -99,6 +99,7 @@ export async function createServer(config: Config): Promise<RunningServer> {
       sessionHours: config.sessionHours,
       allowedHosts: config.allowedHosts,
       adminPassword: config.adminPassword,
+      resetAdmin: config.resetAdmin,
     });
     const announcedIps = resolveAnnouncedIps(config.announcedIps);
     const media = await MediaService.create({
