@@ -1,8 +1,8 @@
 /**
  * Passwords appear in no log: the real `main.ts` at first start, with every log line (trace level, JSON) and its
  * console captured, signs in, fails to sign in, makes a user and changes a password. The generated first-admin
- * password is printed exactly once (the banner that hands it over); no other password, and no session cookie, appears
- * anywhere in the output or in the SQLite files.
+ * password is printed exactly once (the banner that hands it over); no other password, no session cookie and no
+ * publish token appears anywhere in the output or in the SQLite files.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -11,14 +11,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { UserResponse } from '@maskwatch/protocol/auth';
-import { apiWith, login } from './support/auth.ts';
+import type { CameraResponse } from '@maskwatch/protocol/http';
+import { apiWith, login, tokenOf } from './support/auth.ts';
 import { waitFor } from './support/client.ts';
 import { REPO_ROOT } from './support/rtsp.ts';
 import { ensureWorkerBin } from './support/server.ts';
 
 const count = (haystack: string, needle: string) => haystack.split(needle).length - 1;
 
-test('the first admin password is printed once; no password or session token reaches a log or the database', async () => {
+test('the first admin password is printed once; no password, session or publish token reaches a log or the database', async () => {
   ensureWorkerBin();
   const dataDir = mkdtempSync(join(tmpdir(), 'maskwatch-logs-'));
   const env: NodeJS.ProcessEnv = {
@@ -78,13 +79,15 @@ test('the first admin password is printed once; no password or session token rea
     const changed = 'second lantern passphrase';
     assert.equal((await admin(`/api/users/${user.id}`, { method: 'PATCH', json: { password: changed } })).status, 200);
     await login(url, 'olga', changed);
+    const camera = await admin('/api/cameras', { method: 'POST', json: { kind: 'browser', name: 'Secret door' } });
+    const publishToken = tokenOf(((await camera.json()) as CameraResponse).publishUrl ?? '');
     const tooShort = await admin('/api/users', { method: 'POST', json: { username: 'ivan', password: 'short1', role: 'operator' } });
     assert.equal(tooShort.status, 400);
     assert.doesNotMatch(await tooShort.text(), /short1/);
 
     child.kill('SIGTERM');
     assert.equal(await exited, 0);
-    const secrets = { wrong, mistyped, changed, tooShort: 'short1', adminCookie: adminCookie.split('=')[1] ?? '', olgaCookie: olgaCookie.split('=')[1] ?? '' };
+    const secrets = { wrong, mistyped, changed, tooShort: 'short1', adminCookie: adminCookie.split('=')[1] ?? '', olgaCookie: olgaCookie.split('=')[1] ?? '', publishToken };
     assert.ok(output.includes('"level"'), 'JSON log lines were captured');
     assert.equal(count(output, generated), 1, 'the generated password is printed once, in the banner');
     for (const [what, secret] of Object.entries(secrets)) assert.equal(count(output, secret), 0, `${what} is in the output`);

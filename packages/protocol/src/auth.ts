@@ -17,6 +17,15 @@ export function roleAllows(role: Role | null, access: Access): boolean {
   return access === 'operator' || role === 'admin';
 }
 
+/**
+ * `path` when it is a path on this site to send a browser to after sign-in, else null: never `//host`, `/\host` or a
+ * full URL, nothing with whitespace or control characters (browsers drop tabs and newlines: `/\t/host` is `//host`).
+ */
+export function safeRedirectPath(path: string | null | undefined): string | null {
+  if (!path || path.length > 2048) return null;
+  return /^\/(?![/\\])[^\s\\\p{Cc}]*$/u.test(path) ? path : null;
+}
+
 /** Lower-case letters, digits, `.`, `_` and `-`, starting with a letter or digit: no look-alike names. */
 export const UsernameSchema = z
   .string()

@@ -198,7 +198,7 @@ export class AuthService extends EnhancedEmitter<AuthServiceEvents> {
 
   /**
    * Changes a user. A role change, a new password or disabling ends the user's sessions (except `keepSessionId`, the
-   * admin's own when they change their own password); the last enabled admin cannot be demoted or disabled.
+   * admin's own, when all they change is their own password); the last enabled admin cannot be demoted or disabled.
    */
   async updateUser(id: string, changes: UpdateUser, keepSessionId?: string): Promise<User> {
     const current = this.#users.get(id);
@@ -218,8 +218,11 @@ export class AuthService extends EnhancedEmitter<AuthServiceEvents> {
       (changes.role !== undefined && changes.role !== current.role) ||
       changes.disabled === true ||
       passwordHash !== undefined;
+    const onlyPassword = Object.keys(changes).every((key) => key === 'password');
     if (endsSessions)
-      this.#revoke(this.#sessions.revoke({ userId: id, exceptId: keepSessionId }, new Date().toISOString()));
+      this.#revoke(
+        this.#sessions.revoke({ userId: id, exceptId: onlyPassword ? keepSessionId : undefined }, new Date().toISOString()),
+      );
     return publicUser(updated);
   }
 

@@ -33,7 +33,8 @@ export class Peer {
     this.role = role;
     this.principal = principal;
     this.address = address;
-    this.access = role === 'camera' ? 'camera' : principal.kind === 'user' ? principal.user.role : 'operator';
+    if (role === 'viewer' && principal.kind !== 'user') throw new Error('a viewer connection needs a signed-in user');
+    this.access = role === 'camera' ? 'camera' : principal.kind === 'user' ? principal.user.role : 'camera';
     const who = principal.kind === 'user' ? { userId: principal.user.id } : principal.kind === 'token' ? { tokenFor: principal.cameraId } : {};
     this.log = createLogger('Peer', { peerId: id, role, ...who });
   }

@@ -2,13 +2,12 @@
 /** Who is signed in, and the redirects around it: the login page link, signing in and out, a hook for pages. */
 import { useEffect, useState } from 'react';
 import { SessionResponseSchema, type Access, type SessionResponse } from '@maskwatch/protocol/auth';
-import { roleAllows } from '@maskwatch/protocol/auth';
+import { roleAllows, safeRedirectPath } from '@maskwatch/protocol/auth';
 import { ApiError, call, expectSession } from './api';
 
-/** `next` for after sign-in: a path on this site only (never `//host` or a full URL: no open redirect). */
+/** Where to go after sign-in: `next` when it is a path on this site (see safeRedirectPath), else the console. */
 export function safeNext(next: string | null): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/console';
-  return next;
+  return safeRedirectPath(next) ?? '/console';
 }
 
 export function loginUrl(): string {
