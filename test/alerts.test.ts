@@ -15,7 +15,8 @@ import {
 } from '@maskwatch/protocol/alerts';
 import type { CameraResponse, ErrorResponse } from '@maskwatch/protocol/http';
 import { decodeImage } from '@maskwatch/vision/image/decodeImage';
-import { call, connect, nextEvent, waitFor, type ClientSocket } from './support/client.ts';
+import { apiAs, connectViewer, joinedCamera } from './support/auth.ts';
+import { call, nextEvent, waitFor, type ClientSocket } from './support/client.ts';
 import { dbSnapshot } from './support/dbSnapshot.ts';
 import { ResultFeed } from './support/resultFeed.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
@@ -40,9 +41,10 @@ describe('alerts: rule → snapshot → database → push, REST, restart', () =>
   let raised: Alert;
   const pushes: { to: 'viewer' | 'camera'; event: AlertEvent; rowStored: boolean }[] = [];
 
-  const get = (path: string) => fetch(`${server.url}${path}`);
-  const send = (method: string, path: string, body: unknown, type = 'application/json') =>
-    fetch(`${server.url}${path}`, {
+  // An admin's session (settings need one; reading and acknowledging need any signed-in user).
+  const get = async (path: string) => (await apiAs(server, 'admin'))(path);
+  const send = async (method: string, path: string, body: unknown, type = 'application/json') =>
+    (await apiAs(server, 'admin'))(path, {
       method,
       headers: { 'content-type': type },
       body: typeof body === 'string' ? body : JSON.stringify(body),
@@ -52,11 +54,10 @@ describe('alerts: rule → snapshot → database → push, REST, restart', () =>
     feed = await ResultFeed.create();
     server = await startTestServer({ dataDir, env: { MASKWATCH_ALERT_COOLDOWN_S: '0' } });
     server.internals.alerts.attach(feed);
-    viewer = await connect(server.url, 'viewer');
+    viewer = await connectViewer(server, 'operator');
     const { recent } = await call(viewer, 'alerts:subscribe', { recent: 5 });
     assert.deepEqual(recent, []);
-    cameraPage = await connect(server.url, 'camera');
-    cameraId = (await call(cameraPage, 'camera:join', { name: 'Door' })).cameraId;
+    ({ socket: cameraPage, cameraId } = await joinedCamera(server, 'Door'));
     for (const [to, socket] of [
       ['viewer', viewer],
       ['camera', cameraPage],
@@ -154,7 +155,7 @@ describe('alerts: rule → snapshot → database → push, REST, restart', () =>
       ['GET', '/api/compliance?from=0&to=86400000&bucketMinutes=0', 400, 'bucketMinutes'],
     ];
     for (const [method, path, status, field] of cases) {
-      const res = await fetch(`${server.url}${path}`, { method });
+      const res = await (await apiAs(server, 'admin'))(path, { method });
       assert.equal(res.status, status, `${method} ${path}`);
       const body = (await res.json()) as ErrorResponse;
       assert.ok(body.error.message.length > 0, `${path} says why`);
@@ -274,7 +275,7 @@ describe('alerts: rule → snapshot → database → push, REST, restart', () =>
   });
 
   test('a snapshot the node no longer holds: the alert is stored and pushed without one', async () => {
-    viewer = await connect(server.url, 'viewer');
+    viewer = await connectViewer(server, 'operator');
     await call(viewer, 'alerts:subscribe', { recent: 0 });
     const gone = await ResultFeed.create();
     server.internals.alerts.attach({

@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect } from './support/client.ts';
+import { connectViewer, joinedCamera } from './support/auth.ts';
 import { startTestServer } from './support/server.ts';
 
 test('close() ends while socket.io clients are still connected, and disconnects them', async () => {
   const server = await startTestServer();
-  const viewer = await connect(server.url, 'viewer');
-  const camera = await connect(server.url, 'camera');
+  const viewer = await connectViewer(server, 'operator');
+  const { socket: camera } = await joinedCamera(server, 'Door');
   const disconnected = Promise.all(
     [viewer, camera].map((socket) => new Promise<string>((resolve) => socket.once('disconnect', resolve))),
   );

@@ -9,7 +9,8 @@ import { io, type Socket } from 'socket.io-client';
 import { readInferenceSecret } from '@maskwatch/common/inferenceSecret';
 import type { ErrorBody } from '@maskwatch/protocol/errors';
 import { INFERENCE_NAMESPACE, INFERENCE_PROTOCOL_VERSION } from '@maskwatch/protocol/inference';
-import { call, connect, waitFor, type ClientSocket } from './support/client.ts';
+import { connectViewer } from './support/auth.ts';
+import { call, waitFor, type ClientSocket } from './support/client.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
 type Ack = { ok: true; data: unknown } | { ok: false; error: ErrorBody };
@@ -55,7 +56,7 @@ describe('the /inference namespace refuses bad input', () => {
     server = await startTestServer();
     secret = readInferenceSecret(server.dataDir) ?? '';
     assert.ok(secret.length >= 32, 'the server made its inference secret under the data folder');
-    viewer = await connect(server.url, 'viewer');
+    viewer = await connectViewer(server, 'operator');
     await call(viewer, 'viewer:join', {});
   });
   after(async () => {

@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { CameraResponse } from '@maskwatch/protocol/http';
 import type { FrameResult } from '@maskwatch/protocol/faces';
-import { call, connect, nextEvent, waitFor, type ClientSocket } from './support/client.ts';
+import { apiAs, connectViewer } from './support/auth.ts';
+import { call, nextEvent, waitFor, type ClientSocket } from './support/client.ts';
 import { startInferenceNode, type InferenceNodeProcess } from './support/inferenceNode.ts';
 import { SHARED_DIR, startRtspSource, type RtspSource } from './support/rtsp.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
@@ -16,11 +17,7 @@ import { startTestServer, type TestServer } from './support/server.ts';
 const NOMASK = join(SHARED_DIR, 'videos', 'Gituatu_nomask.mp4');
 
 async function createRtspCamera(server: TestServer, name: string, rtspUrl: string): Promise<string> {
-  const res = await fetch(`${server.url}/api/cameras`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ kind: 'rtsp', name, rtspUrl }),
-  });
+  const res = await (await apiAs(server, 'admin'))('/api/cameras', { method: 'POST', json: { kind: 'rtsp', name, rtspUrl } });
   assert.equal(res.status, 201);
   return ((await res.json()) as CameraResponse).camera.id;
 }
@@ -45,7 +42,7 @@ describe('live analysis of an RTSP camera by an inference node process', () => {
   before(async () => {
     source = await startRtspSource(NOMASK);
     server = await startTestServer();
-    viewer = await connect(server.url, 'viewer');
+    viewer = await connectViewer(server, 'operator');
     await call(viewer, 'viewer:join', {});
     cameraId = await createRtspCamera(server, 'Gate', source.url);
     nodeA = await startInferenceNode({ serverUrl: server.url, dataDir: server.dataDir, nodeId: 'node-a' });
@@ -86,12 +83,9 @@ describe('live analysis of an RTSP camera by an inference node process', () => {
   });
 
   test('analysis switched off by an admin stops results; switched on, they resume', async () => {
+    const admin = await apiAs(server, 'admin');
     const patch = (analysisEnabled: boolean) =>
-      fetch(`${server.url}/api/cameras/${cameraId}`, {
-        method: 'PATCH',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ analysisEnabled }),
-      });
+      admin(`/api/cameras/${cameraId}`, { method: 'PATCH', json: { analysisEnabled } });
     assert.equal((await patch(false)).status, 200);
     await waitFor(() => server.internals.cameras.viewOf(cameraId).analysis.status === 'off', 'analysis off');
     assert.equal(server.internals.cameras.viewOf(cameraId).analysis.detail, 'analysis switched off');

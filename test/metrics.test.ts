@@ -21,8 +21,9 @@ import type { NodeStats } from '@maskwatch/protocol/inference';
 import { MetricsHistoryResponseSchema, MetricsSampleSchema } from '@maskwatch/protocol/metrics';
 import { LiveModelsResponseSchema, TrainingRunListResponseSchema, TrainingRunResponseSchema } from '@maskwatch/protocol/modelRuns';
 import { REPO_ROOT } from '@maskwatch/server/config/Config';
-import { call, connect, nextEvent, request, type ClientSocket } from './support/client.ts';
+import { call, nextEvent, request, type ClientSocket } from './support/client.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
+import { apiAs, connectViewer, joinedCamera } from './support/auth.ts';
 
 function promtoolCheck(text: string): void {
   execFileSync('promtool', ['check', 'metrics'], { input: text, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -60,12 +61,11 @@ describe('server metrics', () => {
 
   before(async () => {
     server = await startTestServer();
-    viewer = await connect(server.url, 'viewer');
+    viewer = await connectViewer(server, 'operator');
     await call(viewer, 'viewer:join', {});
-    const created = await fetch(`${server.url}/api/cameras`, {
+    const created = await (await apiAs(server, 'admin'))('/api/cameras', {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ kind: 'browser', name: 'Metrics door' }),
+      json: { kind: 'browser', name: 'Metrics door' },
     });
     cameraId = ((await created.json()) as { camera: { id: string } }).camera.id;
     server.internals.metrics.attachResults(results);
@@ -155,13 +155,13 @@ describe('server metrics', () => {
     assert.ok(update.processes.some((p) => p.id === 'node-node-a' && p.kind === 'inference-node'));
     assert.ok(update.host.memoryTotalBytes > 0 && update.host.cores >= 1);
 
-    const history = MetricsHistoryResponseSchema.parse(await (await fetch(`${server.url}/api/metrics/history`)).json());
+    const history = MetricsHistoryResponseSchema.parse(await (await (await apiAs(server, 'operator'))(`/api/metrics/history`)).json());
     assert.equal(history.intervalMs, 5000);
     assert.equal(history.capacity, 720);
     assert.equal(history.samples.at(-1)?.at, sample.at);
-    const since = MetricsHistoryResponseSchema.parse(await (await fetch(`${server.url}/api/metrics/history?since=${sample.at}`)).json());
+    const since = MetricsHistoryResponseSchema.parse(await (await (await apiAs(server, 'operator'))(`/api/metrics/history?since=${sample.at}`)).json());
     assert.equal(since.samples.length, 0);
-    const bad = await fetch(`${server.url}/api/metrics/history?since=yesterday`);
+    const bad = await (await apiAs(server, 'operator'))(`/api/metrics/history?since=yesterday`);
     assert.equal(bad.status, 400);
     assert.equal(((await bad.json()) as { error: { code: string } }).error.code, 'bad_request');
 
@@ -181,7 +181,7 @@ describe('server metrics', () => {
     assert.doesNotMatch(text, /track_?id=/i, 'no per-track series');
 
     // A camera page may not subscribe.
-    const camera = await connect(server.url, 'camera');
+    const { socket: camera } = await joinedCamera(server, 'Metrics porch');
     try {
       const refused = await request(camera, 'metrics:subscribe', {});
       assert.equal(refused.ok, false);
@@ -204,7 +204,7 @@ describe('server metrics', () => {
   });
 
   test('a removed camera leaves no per-camera series behind', async () => {
-    const response = await fetch(`${server.url}/api/cameras/${cameraId}`, { method: 'DELETE' });
+    const response = await (await apiAs(server, 'admin'))(`/api/cameras/${cameraId}`, { method: 'DELETE' });
     assert.equal(response.status, 204);
     nodeStats.clear();
     const text = await (await fetch(`${server.url}/metrics`)).text();
@@ -215,7 +215,7 @@ describe('server metrics', () => {
     const metrics = server.internals.metrics;
     for (let i = 0; i < 730; i++) await metrics.sampleNow();
     assert.equal(metrics.history.length, 720);
-    const history = MetricsHistoryResponseSchema.parse(await (await fetch(`${server.url}/api/metrics/history`)).json());
+    const history = MetricsHistoryResponseSchema.parse(await (await (await apiAs(server, 'operator'))(`/api/metrics/history`)).json());
     assert.equal(history.samples.length, 720);
     const times = history.samples.map((s) => s.at);
     assert.deepEqual(times, [...times].sort((a, b) => a - b), 'oldest first');
@@ -233,19 +233,19 @@ describe('server metrics', () => {
     assert.deepEqual(imported.failed, []);
     assert.ok(imported.imported.length >= 1);
 
-    const list = TrainingRunListResponseSchema.parse(await (await fetch(`${server.url}/api/training-runs`)).json());
+    const list = TrainingRunListResponseSchema.parse(await (await (await apiAs(server, 'operator'))(`/api/training-runs`)).json());
     assert.deepEqual(list.runs.map((r) => r.id).sort(), [...imported.imported].sort());
     const first = list.runs[0];
     assert.ok(first && first.epochs > 0);
-    const one = TrainingRunResponseSchema.parse(await (await fetch(`${server.url}/api/training-runs/${first.id}`)).json());
+    const one = TrainingRunResponseSchema.parse(await (await (await apiAs(server, 'operator'))(`/api/training-runs/${first.id}`)).json());
     assert.equal(one.run.epochs.length, first.epochs);
     const series = (one.run.system as { series?: unknown[] } | null | undefined)?.series;
     assert.ok(Array.isArray(series) && series.length > 10, 'system usage over time imported from system.jsonl');
 
-    assert.equal((await fetch(`${server.url}/api/training-runs/no-such-run`)).status, 404);
-    assert.equal((await fetch(`${server.url}/api/training-runs/${encodeURIComponent('../etc')}`)).status, 400);
+    assert.equal((await (await apiAs(server, 'operator'))(`/api/training-runs/no-such-run`)).status, 404);
+    assert.equal((await (await apiAs(server, 'operator'))(`/api/training-runs/${encodeURIComponent('../etc')}`)).status, 400);
 
-    const live = LiveModelsResponseSchema.parse(await (await fetch(`${server.url}/api/models/live`)).json());
+    const live = LiveModelsResponseSchema.parse(await (await (await apiAs(server, 'operator'))(`/api/models/live`)).json());
     const { readFileSync } = await import('node:fs');
     const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'models', 'manifest.json'), 'utf8')) as {
       default: { classifier: string };

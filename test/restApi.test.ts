@@ -8,16 +8,19 @@ import {
   type ErrorResponse,
   type HealthResponse,
 } from '@maskwatch/protocol/http';
-import { call, connect, nextEvent, type ClientSocket } from './support/client.ts';
+import { apiAs, connectViewer, cookieFor, type Api } from './support/auth.ts';
+import { call, nextEvent, type ClientSocket } from './support/client.ts';
 import { dbSnapshot } from './support/dbSnapshot.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
 describe('REST API', () => {
   let server: TestServer;
   let viewer: ClientSocket;
+  let admin: Api;
   before(async () => {
     server = await startTestServer();
-    viewer = await connect(server.url, 'viewer');
+    admin = await apiAs(server, 'admin');
+    viewer = await connectViewer(server, 'admin');
     await call(viewer, 'viewer:join', {});
   });
   after(async () => {
@@ -26,7 +29,7 @@ describe('REST API', () => {
   });
 
   const post = (path: string, body: string, type = 'application/json', method = 'POST') =>
-    fetch(`${server.url}${path}`, { method, headers: { 'content-type': type }, body });
+    admin(path, { method, headers: { 'content-type': type }, body });
 
   test('health', async () => {
     const res = await fetch(`${server.url}/api/health`);
@@ -48,7 +51,7 @@ describe('REST API', () => {
     assert.equal(camera.status, 'offline');
     assert.equal((await created).id, camera.id);
 
-    const list = (await (await fetch(`${server.url}/api/cameras`)).json()) as CameraListResponse;
+    const list = (await (await admin('/api/cameras')).json()) as CameraListResponse;
     assert.deepEqual(
       list.cameras.map((c) => c.id),
       [camera.id],
@@ -69,10 +72,10 @@ describe('REST API', () => {
     assert.equal(((await dup.json()) as ErrorResponse).error.code, 'conflict');
 
     const removed = nextEvent(viewer, 'camera:removed', (e) => e.cameraId === camera.id);
-    assert.equal((await fetch(`${server.url}/api/cameras/${camera.id}`, { method: 'DELETE' })).status, 204);
+    assert.equal((await admin(`/api/cameras/${camera.id}`, { method: 'DELETE' })).status, 204);
     await removed;
-    assert.equal((await fetch(`${server.url}/api/cameras/${camera.id}`)).status, 404);
-    assert.equal((await fetch(`${server.url}/api/cameras/${camera.id}`, { method: 'DELETE' })).status, 404);
+    assert.equal((await admin(`/api/cameras/${camera.id}`)).status, 404);
+    assert.equal((await admin(`/api/cameras/${camera.id}`, { method: 'DELETE' })).status, 404);
   });
 
   test('malformed bodies get 4xx with codes and leave the database unchanged', async () => {
@@ -161,7 +164,7 @@ describe('REST API', () => {
       ['GET', '/api/nothing-here', '', 'application/json', 404, 'not_found'],
     ];
     for (const [method, path, body, type, status, code, field] of cases) {
-      const res = await fetch(`${server.url}${path}`, {
+      const res = await admin(path, {
         method,
         headers: { 'content-type': type },
         ...(method === 'GET' ? {} : { body }),
@@ -182,11 +185,13 @@ describe('REST API', () => {
   });
 
   test('probe findings: malformed escapes are 400 (not 500); JSON only when declared exactly so', async () => {
+    const cookie = await cookieFor(server, 'admin');
+    const rawRequest = (method: string, path: string, headers: Record<string, string>, body?: string | Buffer) =>
+      rawHttp(server.url, method, path, { ...headers, cookie }, body);
     const before = dbSnapshot(server.dbPath);
     for (const path of ['/api/cameras/%', '/api/cameras/%zz', '/api/cameras/%C0%AE', '/api/cameras/%E0%A4%A']) {
       for (const method of ['GET', 'PATCH', 'DELETE']) {
         const res = await rawRequest(
-          server.url,
           method,
           path,
           { 'content-type': 'application/json' },
@@ -206,19 +211,19 @@ describe('REST API', () => {
       'text/plain; charset=utf-8',
       'application/json; boundary=x',
     ]) {
-      const res = await rawRequest(server.url, 'POST', '/api/cameras', { 'content-type': type }, body);
+      const res = await rawRequest('POST', '/api/cameras', { 'content-type': type }, body);
       assert.equal(res.status, 400, JSON.stringify(type));
     }
-    const bad = await rawRequest(server.url, 'POST', '/api/cameras', { 'content-type': 'application/json' }, Buffer.from([0x7b, 0xff, 0x7d]));
+    const bad = await rawRequest('POST', '/api/cameras', { 'content-type': 'application/json' }, Buffer.from([0x7b, 0xff, 0x7d]));
     assert.equal(bad.status, 400);
     assert.deepEqual(dbSnapshot(server.dbPath), before);
-    const ok = await rawRequest(server.url, 'POST', '/api/cameras', { 'content-type': 'application/json; charset=UTF-8' }, body);
+    const ok = await rawRequest('POST', '/api/cameras', { 'content-type': 'application/json; charset=UTF-8' }, body);
     assert.equal(ok.status, 201);
   });
 });
 
 /** A request as written, byte for byte (fetch would normalise the header values and the path). */
-function rawRequest(
+function rawHttp(
   base: string,
   method: string,
   path: string,

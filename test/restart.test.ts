@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CameraListResponse, CameraResponse } from '@maskwatch/protocol/http';
+import { apiAs, login, TEST_ADMIN } from './support/auth.ts';
 import { waitFor } from './support/client.ts';
 import { startRtspSource } from './support/rtsp.ts';
 import { startTestServer } from './support/server.ts';
@@ -32,25 +33,23 @@ describe('restart', () => {
 
   test('cameras created through the REST API survive a restart on the same data dir', async () => {
     const first = await startTestServer({ dataDir });
+    const firstAdmin = await apiAs(first, 'admin');
     for (const body of [
       { kind: 'browser', name: 'Door' },
       { kind: 'rtsp', name: 'Gate', rtspUrl: 'rtsp://192.0.2.1/s', enabled: false },
     ]) {
-      const res = await fetch(`${first.url}/api/cameras`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
+      const res = await firstAdmin('/api/cameras', { method: 'POST', json: body });
       assert.equal(res.status, 201);
     }
-    const listed = (await (await fetch(`${first.url}/api/cameras`)).json()) as CameraListResponse;
+    const listed = (await (await firstAdmin('/api/cameras')).json()) as CameraListResponse;
     await first.close();
     await first.close(); // idempotent
 
     const second = await startTestServer({ dataDir });
     try {
       assert.notEqual(second.url, first.url);
-      const again = (await (await fetch(`${second.url}/api/cameras`)).json()) as CameraListResponse;
+      // Users persist too: the admin signs in again with the same password.
+      const again = (await (await (await apiAs(second, 'admin'))('/api/cameras')).json()) as CameraListResponse;
       const strip = (r: CameraListResponse) =>
         r.cameras.map(({ id, name, kind, rtspUrl, enabled, createdAt }) => ({
           id,
@@ -73,15 +72,15 @@ describe('restart', () => {
     let server: ServerProcess | undefined;
     try {
       server = await startServerProcess({ dataDir: killedDir, web: false });
-      const res = await fetch(`${server.url}/api/cameras`, {
+      const res = await (await apiAs(server, 'admin'))('/api/cameras', {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ kind: 'rtsp', name: 'Gate', rtspUrl: source.url }),
+        json: { kind: 'rtsp', name: 'Gate', rtspUrl: source.url },
       });
       assert.equal(res.status, 201);
       const { camera } = (await res.json()) as CameraResponse;
       const live = async (url: string) => {
-        const view = ((await (await fetch(`${url}/api/cameras/${camera.id}`)).json()) as CameraResponse).camera;
+        const response = await (await apiAs({ url }, 'admin'))(`/api/cameras/${camera.id}`);
+        const view = ((await response.json()) as CameraResponse).camera;
         return view.status === 'live';
       };
       await waitFor(() => live(server!.url), 'the camera live', 60_000);
@@ -100,6 +99,27 @@ describe('restart', () => {
       await server?.close().catch(() => undefined);
       await source.stop();
       rmSync(killedDir, { recursive: true, force: true });
+    }
+  });
+
+  test('MASKWATCH_RESET_ADMIN gives admin a new password on the next start (and only the new one works)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'maskwatch-reset-'));
+    try {
+      const first = await startTestServer({ dataDir: dir });
+      const old = await login(first.url, TEST_ADMIN.username, TEST_ADMIN.password);
+      await first.close();
+      const fresh = 'a brand new admin secret';
+      const second = await startTestServer({ dataDir: dir, env: { MASKWATCH_RESET_ADMIN: 'on', MASKWATCH_ADMIN_PASSWORD: fresh } });
+      try {
+        await assert.rejects(login(second.url, TEST_ADMIN.username, TEST_ADMIN.password), /401/);
+        const cookie = await login(second.url, TEST_ADMIN.username, fresh);
+        assert.equal((await fetch(`${second.url}/api/users`, { headers: { cookie } })).status, 200);
+        assert.equal((await fetch(`${second.url}/api/users`, { headers: { cookie: old } })).status, 401, 'its old sessions ended');
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

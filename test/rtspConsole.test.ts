@@ -10,6 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { CameraResponse } from '@maskwatch/protocol/http';
 import { launchBrowser, logPage, VARIANCE_THRESHOLD, waitForTilePlaying, waitUntil } from './support/browser.ts';
 import { freeTcpPort, REPO_ROOT, startRtspSource, type RtspSource } from './support/rtsp.ts';
+import { apiAs, loginAs } from './support/auth.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
 const built = existsSync(join(REPO_ROOT, 'apps/web/.next/BUILD_ID'));
@@ -30,17 +31,16 @@ describe('RTSP camera in the console (Chromium)', { skip: built ? false : 'apps/
   });
 
   test('the tile of an RTSP camera plays a moving, non-blank picture', async () => {
-    const res = await fetch(`${server.url}/api/cameras`, {
+    const res = await (await apiAs(server, 'admin'))('/api/cameras', {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ kind: 'rtsp', name: 'RTSP e2e', rtspUrl: source.url }),
+      json: { kind: 'rtsp', name: 'RTSP e2e', rtspUrl: source.url },
     });
     assert.equal(res.status, 201);
     const { camera } = (await res.json()) as CameraResponse;
     browser = await launchBrowser();
     page = await browser.newPage();
     logPage(page, 'console');
-    await page.goto(`${server.url}/console`);
+    await loginAs(page, server, 'operator');
     const sample = await waitForTilePlaying(page, camera.id, 90_000);
     assert.ok(sample.endTime > sample.startTime, `video time did not advance: ${JSON.stringify(sample)}`);
     assert.ok(sample.variance > VARIANCE_THRESHOLD, `frame looks blank: ${JSON.stringify(sample)}`);

@@ -3,22 +3,20 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CameraResponse } from '@maskwatch/protocol/http';
-import { call, connect, waitFor, type ClientSocket } from './support/client.ts';
+import { apiAs, connectViewer } from './support/auth.ts';
+import { call, waitFor, type ClientSocket } from './support/client.ts';
 import { freeTcpPort, startRtspSource, type RtspSource } from './support/rtsp.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
 async function createCamera(server: TestServer, name: string, rtspUrl: string): Promise<string> {
-  const res = await fetch(`${server.url}/api/cameras`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ kind: 'rtsp', name, rtspUrl }),
-  });
+  const res = await (await apiAs(server, 'admin'))('/api/cameras', { method: 'POST', json: { kind: 'rtsp', name, rtspUrl } });
   assert.equal(res.status, 201);
   return ((await res.json()) as CameraResponse).camera.id;
 }
 
+/** The camera as an admin sees it (operators do not see ffmpeg's own error text). */
 async function status(server: TestServer, id: string) {
-  const res = await fetch(`${server.url}/api/cameras/${id}`);
+  const res = await (await apiAs(server, 'admin'))(`/api/cameras/${id}`);
   return ((await res.json()) as CameraResponse).camera;
 }
 
@@ -85,7 +83,7 @@ describe('RTSP ingest (GStreamer RTSP server + ffmpeg feeder + ffmpeg ingest + m
   before(async () => {
     source = await startRtspSource();
     server = await startTestServer();
-    viewer = await connect(server.url, 'viewer');
+    viewer = await connectViewer(server, 'admin');
   });
   after(async () => {
     viewer?.close();
@@ -178,7 +176,7 @@ describe('RTSP ingest (GStreamer RTSP server + ffmpeg feeder + ffmpeg ingest + m
     assert.ok(ingest.spawns - before <= 3, `ffmpeg started ${ingest.spawns - before} times in 6 s`);
     assert.equal((await status(server, id)).status, 'error');
 
-    const del = await fetch(`${server.url}/api/cameras/${id}`, { method: 'DELETE' });
+    const del = await (await apiAs(server, 'admin'))(`/api/cameras/${id}`, { method: 'DELETE' });
     assert.equal(del.status, 204);
     assert.equal(server.internals.ingest.get(id), undefined);
   });
@@ -289,11 +287,7 @@ describe('RTSP ingest, transcoding (MASKWATCH_RTSP_MODE=transcode)', () => {
     assert.equal(server.internals.ingest.get(id)?.mode, 'transcode');
     assert.ok((await rtpBytes(server, id)) > 0);
     // Disabling stops ffmpeg and leaves the camera offline.
-    const res = await fetch(`${server.url}/api/cameras/${id}`, {
-      method: 'PATCH',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ enabled: false }),
-    });
+    const res = await (await apiAs(server, 'admin'))(`/api/cameras/${id}`, { method: 'PATCH', json: { enabled: false } });
     assert.equal(res.status, 200);
     assert.equal(server.internals.ingest.get(id), undefined);
     const view = await status(server, id);

@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { apiAs, cookieFor, connectViewer, createBrowserCamera, connectCamera } from './support/auth.ts';
 import { call, connect, nextEvent, request, type ClientSocket } from './support/client.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
@@ -31,9 +32,11 @@ describe('signalling round trip (socket.io-client + mediasoup)', () => {
   });
 
   test('a camera joins and publishes; a viewer sees its state, consumes and resumes; disconnect goes offline', async () => {
-    const camera = await connect(server.url, 'camera');
+    const { token } = await createBrowserCamera(server, 'Front door');
+    const camera = await connectCamera(server, token);
     sockets.push(camera);
-    const joined = await call(camera, 'camera:join', { name: 'Front door' });
+    const joined = await call(camera, 'camera:join', {});
+    assert.equal(joined.name, 'Front door');
     assert.match(joined.cameraId, /^cam_/);
     assert.ok(Array.isArray((joined.routerRtpCapabilities as { codecs?: unknown[] }).codecs));
 
@@ -42,7 +45,7 @@ describe('signalling round trip (socket.io-client + mediasoup)', () => {
     assert.ok(sendTransport.iceCandidates.some((c) => c.address === '127.0.0.1' && c.protocol === 'udp'));
     assert.ok(sendTransport.iceCandidates.some((c) => c.protocol === 'tcp'));
 
-    const viewer = await connect(server.url, 'viewer');
+    const viewer = await connectViewer(server, 'operator');
     sockets.push(viewer);
     const view = await call(viewer, 'viewer:join', {});
     const listed = view.cameras.find((c) => c.id === joined.cameraId);
@@ -88,22 +91,23 @@ describe('signalling round trip (socket.io-client + mediasoup)', () => {
     assert.equal(again.cameras.find((c) => c.id === joined.cameraId)?.status, 'offline');
   });
 
-  test('the same name joins the same camera; a camera record created over socket.io persists', async () => {
-    const a = await connect(server.url, 'camera');
+  test("an admin's camera page joins by name: the same name the same camera; one created so persists", async () => {
+    const adminCookie = { extraHeaders: { cookie: await cookieFor(server, 'admin') } };
+    const a = await connect(server.url, 'camera', {}, adminCookie);
     sockets.push(a);
     const first = await call(a, 'camera:join', { name: 'Lobby' });
     a.close();
-    const b = await connect(server.url, 'camera');
+    const b = await connect(server.url, 'camera', {}, adminCookie);
     sockets.push(b);
     const second = await call(b, 'camera:join', { name: 'Lobby' });
     assert.equal(second.cameraId, first.cameraId);
-    const res = await fetch(`${server.url}/api/cameras/${first.cameraId}`);
+    const res = await (await apiAs(server, 'operator'))(`/api/cameras/${first.cameraId}`);
     assert.equal(res.status, 200);
   });
 
   test('a wrong protocol version or role is refused at the handshake', async () => {
     await assert.rejects(
-      connect(server.url, 'viewer', { protocolVersion: 999 }),
+      connect(server.url, 'viewer', { protocolVersion: 999 }, { extraHeaders: { cookie: await cookieFor(server, 'operator') } }),
       (error: Error & { data?: { code?: string } }) => {
         assert.equal(error.data?.code, 'unsupported_version');
         return true;

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { get } from 'node:https';
+import { get, request } from 'node:https';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { TEST_ADMIN } from './support/auth.ts';
 import { call, connect } from './support/client.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
@@ -26,7 +27,19 @@ describe('TLS on', () => {
       }).on('error', reject);
     });
     assert.equal(JSON.parse(body).ok, true);
-    const viewer = await connect(server.url, 'viewer', {}, { ca: ca.toString() });
+    // Over HTTPS the session cookie is __Host- prefixed and Secure.
+    const signIn = await new Promise<{ cookie: string; status: number }>((resolve, reject) => {
+      const req = request(`${server.url}/api/session`, { method: 'POST', ca, headers: { 'content-type': 'application/json' } }, (res) => {
+        res.resume();
+        resolve({ status: res.statusCode ?? 0, cookie: res.headers['set-cookie']?.[0] ?? '' });
+      });
+      req.on('error', reject);
+      req.end(JSON.stringify({ username: 'admin', password: TEST_ADMIN.password }));
+    });
+    assert.equal(signIn.status, 200);
+    assert.match(signIn.cookie, /^__Host-maskwatch_session=[\w-]+; Path=\/; HttpOnly; SameSite=Strict; Max-Age=\d+; Secure$/);
+    const cookie = signIn.cookie.split(';')[0] ?? '';
+    const viewer = await connect(server.url, 'viewer', {}, { ca: ca.toString(), extraHeaders: { cookie } });
     try {
       assert.ok((await call(viewer, 'viewer:join', {})).routerRtpCapabilities);
     } finally {

@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { HealthResponse } from '@maskwatch/protocol/http';
-import { call, connect, nextEvent, waitFor, type ClientSocket } from './support/client.ts';
+import { joinedCamera } from './support/auth.ts';
+import { call, nextEvent, waitFor, type ClientSocket } from './support/client.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
 const VP8 = {
@@ -15,10 +16,11 @@ const VP8 = {
 describe('a mediasoup worker dies', () => {
   let server: TestServer;
   let camera: ClientSocket;
+  let cameraId: string;
   const children: ReturnType<typeof spawn>[] = [];
   before(async () => {
     server = await startTestServer();
-    camera = await connect(server.url, 'camera');
+    ({ socket: camera, cameraId } = await joinedCamera(server, 'Door'));
   });
   after(async () => {
     for (const child of children) child.kill('SIGKILL');
@@ -27,7 +29,6 @@ describe('a mediasoup worker dies', () => {
   });
 
   test('the pool replaces it and a camera that joins again gets a working router', async () => {
-    const { cameraId } = await call(camera, 'camera:join', { name: 'Door' });
     const t1 = await call(camera, 'transport:create', { direction: 'send' });
     await call(camera, 'camera:produce', { transportId: t1.id, kind: 'video', rtpParameters: VP8 });
     const { pool } = server.internals.media;
@@ -50,7 +51,7 @@ describe('a mediasoup worker dies', () => {
       ),
     );
     assert.equal(stale.ok, false);
-    const again = await call(camera, 'camera:join', { name: 'Door' });
+    const again = await call(camera, 'camera:join', {});
     assert.equal(again.cameraId, cameraId);
     const t2 = await call(camera, 'transport:create', { direction: 'send' });
     const live = waitFor(() => server.internals.cameras.viewOf(cameraId).hasVideo, 'hasVideo');

@@ -21,7 +21,8 @@ import { parseArgs } from 'node:util';
 import type { FrameResult } from '@maskwatch/protocol/faces';
 import { AnalysisWorker } from '@maskwatch/inference/analyse/AnalysisWorker';
 import { artifactsDir, sharedDir } from '../support/browser.ts';
-import { call, connect } from '../support/client.ts';
+import { connectViewer } from '../support/auth.ts';
+import { call } from '../support/client.ts';
 import { startInferenceNode } from '../support/inferenceNode.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
@@ -176,7 +177,7 @@ async function workerThroughput(): Promise<void> {
 async function run(server: TestServer, count: number, nodePid: number): Promise<void> {
   const clips = await Promise.all(CLIPS.map((clip) => encodedClip(clip)));
   const sources = await Promise.all(Array.from({ length: count }, (_, i) => startSource(server, i, clips[i % clips.length]!)));
-  const viewer = await connect(server.url, 'viewer');
+  const viewer = await connectViewer(server, 'operator');
   await call(viewer, 'viewer:join', {});
   const ids = new Set(sources.map((s) => s.cameraId));
   let measuring = false;

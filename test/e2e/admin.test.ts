@@ -1,7 +1,11 @@
-/** Cameras added through the admin page survive a restart of the server on the same data dir. */
+/**
+ * Cameras added through the admin page survive a restart of the server on the same data dir; a browser camera comes
+ * with its publish link and QR code; the session (in the database) survives the restart too.
+ */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
+import { loginAs } from '../support/auth.ts';
 import { launchBrowser, logPage } from '../support/browser.ts';
 import { startServerProcess, type ServerProcess } from '../support/serverProcess.ts';
 
@@ -29,7 +33,7 @@ describe('admin page', () => {
       server = await startServerProcess({ dataDir });
       const page = await browser.newPage();
       logPage(page, 'admin');
-      await page.goto(`${server.url}/admin`);
+      await loginAs(page, server, 'admin', '/admin');
 
       // Client-side validation with the contract's schema, shown next to the field; nothing is created.
       await page.getByLabel('Name', { exact: true }).fill('Loading dock');
@@ -48,6 +52,11 @@ describe('admin page', () => {
       await page.getByLabel('Name', { exact: true }).fill('Reception tablet');
       await page.getByRole('button', { name: 'Add camera' }).click();
       await page.waitForSelector('tbody tr:has-text("Reception tablet")');
+      // Its publish link, shown once: the camera page with the token in the fragment, and a QR code of it.
+      const link = (await page.textContent('[data-publish-link] [data-publish-url]')) ?? '';
+      assert.match(link, new RegExp(`^${server.url}/camera#token=[\\w-]{40,}$`));
+      assert.equal(await page.locator('[data-publish-link] img[data-qr]').count(), 1);
+      assert.equal(await page.getAttribute('tbody tr:has-text("Reception tablet") td[data-link]', 'data-link'), 'active');
       const before = await listedNames(page);
       assert.deepEqual(before, ['Loading dock', 'Reception tablet']);
       // Credentials never reach the page.

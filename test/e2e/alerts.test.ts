@@ -16,8 +16,9 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { AlertListResponseSchema, ALERT_SENTENCES, type Alert } from '@maskwatch/protocol/alerts';
 import { decodeImage } from '@maskwatch/vision/image/decodeImage';
-import { fakeCameraClip, launchBrowser, logPage, startCamera, waitUntil } from '../support/browser.ts';
-import { call, connect, nextEvent } from '../support/client.ts';
+import { apiAs, connectViewer, loginAs, publishCamera } from '../support/auth.ts';
+import { fakeCameraClip, launchBrowser, logPage, waitUntil } from '../support/browser.ts';
+import { call, nextEvent } from '../support/client.ts';
 import { RECORD_SOUND, soundsOf } from '../support/recordSound.ts';
 import { startInferenceNode } from '../support/inferenceNode.ts';
 import { startServerProcess, type ServerProcess } from '../support/serverProcess.ts';
@@ -53,8 +54,8 @@ async function startLive(dataDir: string): Promise<ServerProcess> {
   };
 }
 
-async function alertsOf(url: string, cameraId: string): Promise<Alert[]> {
-  const res = await fetch(`${url}/api/alerts?cameraId=${cameraId}&limit=200`);
+async function alertsOf(server: { url: string }, cameraId: string): Promise<Alert[]> {
+  const res = await (await apiAs(server, 'operator'))(`/api/alerts?cameraId=${cameraId}&limit=200`);
   assert.equal(res.status, 200);
   return AlertListResponseSchema.parse(await res.json()).alerts;
 }
@@ -79,7 +80,7 @@ describe('alerts on the live pipeline', () => {
     const camera = await browser.newPage();
     await camera.addInitScript(RECORD_SOUND);
     logPage(camera, name);
-    const cameraId = await startCamera(camera, server.url, name);
+    const { cameraId } = await publishCamera(camera, server, name);
     return { camera, cameraId, browser };
   }
 
@@ -87,14 +88,14 @@ describe('alerts on the live pipeline', () => {
     const { camera, cameraId, browser } = await publish('Gituatu_nomask.mp4', 'E2E nomask');
     const console = await browser.newPage();
     logPage(console, 'console');
-    await console.goto(`${server.url}/console`);
+    await loginAs(console, server, 'operator', '/console');
     await new Promise((done) => setTimeout(done, PUBLISH_MS));
 
-    const alerts = await alertsOf(server.url, cameraId);
+    const alerts = await alertsOf(server, cameraId);
     assert.ok(alerts.length >= 1 && alerts.length <= 4, `${alerts.length} alerts in 30 s`);
     for (const alert of alerts) {
       assert.equal(alert.label, 'no_mask');
-      const res = await fetch(`${server.url}/api/alerts/${alert.id}/snapshot.jpg`);
+      const res = await (await apiAs(server, 'operator'))(`/api/alerts/${alert.id}/snapshot.jpg`);
       assert.equal(res.status, 200, `snapshot of ${alert.id}`);
       const image = await decodeImage(new Uint8Array(await res.arrayBuffer()));
       assert.ok(image.width > 0 && image.height > 0);
@@ -110,11 +111,11 @@ describe('alerts on the live pipeline', () => {
   test('Gituatu_mask for 30 s: no alert', async () => {
     const { cameraId } = await publish('Gituatu_mask.mp4', 'E2E mask');
     await new Promise((done) => setTimeout(done, PUBLISH_MS));
-    assert.deepEqual(await alertsOf(server.url, cameraId), []);
+    assert.deepEqual(await alertsOf(server, cameraId), []);
   });
 
   test('kill -9 right after an alert was pushed: the alert is in the history after the restart', async () => {
-    const viewer = await connect(server.url, 'viewer');
+    const viewer = await connectViewer(server, 'operator');
     await call(viewer, 'alerts:subscribe', { recent: 0 });
     const pushed = nextEvent(viewer, 'alert:raised', () => true, 60_000);
     await publish('Gituatu_nomask.mp4', 'E2E crash');
@@ -124,7 +125,7 @@ describe('alerts on the live pipeline', () => {
     server = await startLive(dataDir);
     const found = await waitUntil(
       'the pushed alert in the history',
-      async () => (await alertsOf(server.url, alert.cameraId)).find((a) => a.id === alert.id),
+      async () => (await alertsOf(server, alert.cameraId)).find((a) => a.id === alert.id),
       30_000,
     );
     assert.equal(found.raisedAt, alert.raisedAt);

@@ -13,7 +13,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { AlertListResponseSchema, ALERT_SENTENCES } from '@maskwatch/protocol/alerts';
-import { fakeCameraClip, launchBrowser, logPage, startCamera, waitUntil } from '../support/browser.ts';
+import { apiAs, loginAs, publishCamera } from '../support/auth.ts';
+import { fakeCameraClip, launchBrowser, logPage, waitUntil } from '../support/browser.ts';
 import { RECORD_SOUND, soundsOf } from '../support/recordSound.ts';
 import { ResultFeed } from '../support/resultFeed.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
@@ -37,10 +38,10 @@ describe('alert pages in Chromium', () => {
     camera = await browser.newPage();
     await camera.addInitScript(RECORD_SOUND);
     logPage(camera, 'camera');
-    cameraId = await startCamera(camera, server.url, 'Front door');
+    ({ cameraId } = await publishCamera(camera, server, 'Front door'));
     console = await browser.newPage();
     logPage(console, 'console');
-    await console.goto(`${server.url}/console`);
+    await loginAs(console, server, 'operator', '/console');
     await console.waitForSelector('aside[aria-label="Alerts"]');
   });
   after(async () => {
@@ -107,7 +108,7 @@ describe('alert pages in Chromium', () => {
   test('the history page acknowledges it with a note; after a restart the acknowledgement is still there', async () => {
     const history = await browser.newPage();
     logPage(history, 'history');
-    await history.goto(`${server.url}/alerts`);
+    await loginAs(history, server, 'operator', '/alerts');
     const row = await history.waitForSelector(`tr[data-alert-row="${alertId}"]`);
     // The snapshot viewer shows the full snapshot.
     await row.$eval('button[aria-label^="View alert"]', (b) => (b as HTMLButtonElement).click());
@@ -133,7 +134,7 @@ describe('alert pages in Chromium', () => {
 
     const again = await startServerProcess({ dataDir });
     try {
-      const list = AlertListResponseSchema.parse(await (await fetch(`${again.url}/api/alerts`)).json());
+      const list = AlertListResponseSchema.parse(await (await (await apiAs(again, 'operator'))('/api/alerts')).json());
       assert.equal(list.alerts.length, 1);
       assert.deepEqual(
         { by: list.alerts[0]?.acknowledged?.by, note: list.alerts[0]?.acknowledged?.note },
@@ -141,7 +142,7 @@ describe('alert pages in Chromium', () => {
       );
       browser = await launchBrowser();
       const page = await browser.newPage();
-      await page.goto(`${again.url}/alerts?`);
+      await loginAs(page, again, 'operator', '/alerts');
       const text = await (
         await page.waitForSelector(`tr[data-alert-row="${alertId}"][data-acknowledged="true"]`)
       ).textContent();

@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { fakeCameraClip, launchBrowser, logPage, startCamera, VARIANCE_THRESHOLD, waitForTilePlaying, waitUntil, type VideoSample } from '../support/browser.ts';
+import { apiAs, loginAs, publishCamera } from '../support/auth.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 describe('camera page -> console', () => {
@@ -25,20 +26,21 @@ describe('camera page -> console', () => {
   });
 
   /**
-   * Launches a browser with `clip` as its fake camera, starts the camera page as `name`, opens the console and waits
-   * until the camera's tile plays. The browser is closed after the suite.
+   * Launches a browser with `clip` as its fake camera, makes a browser camera `name` and starts its page from the
+   * publish link, signs in on the console as an operator and waits until the camera's tile plays. The browser is
+   * closed after the suite.
    */
   async function cameraAndConsole(clip: string, name: string, options: { cameraLabel?: string; viewport?: { width: number; height: number } } = {}) {
     const browser = await launchBrowser({ fakeVideo: fakeCameraClip(clip) });
     browsers.push(browser);
     const camera = await browser.newPage();
     logPage(camera, options.cameraLabel ?? 'camera');
-    const cameraId = await startCamera(camera, server.url, name);
+    const { cameraId, publishUrl } = await publishCamera(camera, server, name);
     const console = await browser.newPage(options.viewport ? { viewport: options.viewport } : undefined);
     logPage(console, 'console');
-    await console.goto(`${server.url}/console`);
+    await loginAs(console, server, 'operator');
     const sample = await waitForTilePlaying(console, cameraId);
-    return { browser, camera, console, cameraId, sample };
+    return { browser, camera, console, cameraId, publishUrl, sample };
   }
 
   test('one camera: its console tile plays a moving, non-blank picture', async () => {
@@ -60,12 +62,15 @@ describe('camera page -> console', () => {
     const [pageA, pageB] = await Promise.all([first.newPage(), second.newPage()]);
     logPage(pageA, 'camera A');
     logPage(pageB, 'camera B');
-    const [idA, idB] = await Promise.all([startCamera(pageA, server.url, 'E2E north'), startCamera(pageB, server.url, 'E2E south')]);
+    const [{ cameraId: idA }, { cameraId: idB }] = await Promise.all([
+      publishCamera(pageA, server, 'E2E north'),
+      publishCamera(pageB, server, 'E2E south'),
+    ]);
     assert.notEqual(idA, idB);
 
     const console = await first.newPage();
     logPage(console, 'console');
-    await console.goto(`${server.url}/console`);
+    await loginAs(console, server, 'operator');
     const [sampleA, sampleB] = await Promise.all([waitForTilePlaying(console, idA), waitForTilePlaying(console, idB)]);
     for (const sample of [sampleA, sampleB]) assertPlays(sample);
     // Different clips: the two tiles must not show the same stream.
@@ -129,14 +134,14 @@ describe('camera page -> console', () => {
   });
 
   test('a camera page reloads and publishes again: the tile plays the new producer without a console reload', async () => {
-    const { camera, console, cameraId } = await cameraAndConsole('Gituatu_nomask.mp4', 'E2E reload');
+    const { camera, console, cameraId, publishUrl } = await cameraAndConsole('Gituatu_nomask.mp4', 'E2E reload');
     const first = await liveProducerOf(server, cameraId);
     await waitForTileProducer(console, cameraId, first);
     // Marks this document: a console reload would lose it.
     await console.evaluate(() => Object.assign(window, { maskwatchNoReload: true }));
 
     await camera.reload();
-    assert.equal(await startCamera(camera, server.url, 'E2E reload'), cameraId);
+    assert.equal(await startCamera(camera, publishUrl), cameraId);
     const second = await waitUntil('a new producer for the camera', async () => {
       const id = await liveProducerOf(server, cameraId);
       return id !== first ? id : undefined;
@@ -148,14 +153,14 @@ describe('camera page -> console', () => {
     await camera.close();
   });
 
-  test('another page takes the camera name over: the first page stops and says so, the tile plays the new page', async () => {
-    const { browser, camera: original, console, cameraId } = await cameraAndConsole('Gituatu_mask.mp4', 'E2E takeover', { cameraLabel: 'camera 1' });
+  test('another page opens the same publish link: the first page stops and says so, the tile plays the new page', async () => {
+    const { browser, camera: original, console, cameraId, publishUrl } = await cameraAndConsole('Gituatu_mask.mp4', 'E2E takeover', { cameraLabel: 'camera 1' });
     const first = await liveProducerOf(server, cameraId);
     await console.evaluate(() => Object.assign(window, { maskwatchNoReload: true }));
 
     const newer = await browser.newPage();
     logPage(newer, 'camera 2');
-    assert.equal(await startCamera(newer, server.url, 'E2E takeover'), cameraId);
+    assert.equal(await startCamera(newer, publishUrl), cameraId);
     // The first page stops for good (republishing would take the name back) and tells why.
     await original.waitForSelector('main[data-status="stopped"][data-stopped="conflict"]', { timeout: 15_000 });
     assert.match((await original.textContent('[role="alert"][data-stopped-reason="conflict"]')) ?? '', /took over/);
@@ -249,7 +254,7 @@ function assertPlays(sample: VideoSample): void {
 
 /** The producer behind the camera now, from the REST view; throws (for waitUntil) while it has none. */
 async function liveProducerOf(server: TestServer, cameraId: string): Promise<string> {
-  const response = await fetch(`${server.url}/api/cameras/${cameraId}`);
+  const response = await (await apiAs(server, 'operator'))(`/api/cameras/${cameraId}`);
   const body = (await response.json()) as { camera?: { status?: string; hasVideo?: boolean; producerId?: string | null } };
   const producerId = body.camera?.status === 'live' && body.camera.hasVideo ? body.camera.producerId : null;
   if (!producerId) throw new Error(`camera ${cameraId} has no live producer: ${JSON.stringify(body.camera)}`);

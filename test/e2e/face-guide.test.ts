@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { fakeCameraClip, launchBrowser, logPage, startCamera, waitUntil } from '../support/browser.ts';
+import { apiAs, publishCamera } from '../support/auth.ts';
+import { fakeCameraClip, launchBrowser, logPage, waitUntil } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 describe('camera page', () => {
@@ -25,7 +26,7 @@ describe('camera page', () => {
     assert.ok(browser);
     const page = await browser.newPage();
     logPage(page, 'camera');
-    const cameraId = await startCamera(page, server.url, 'E2E faces');
+    const { cameraId } = await publishCamera(page, server, 'E2E faces');
     await page.waitForSelector('main[data-faces="1"]', { timeout: 60_000 });
     // Held over several detections, not a single lucky frame.
     const counts: string[] = [];
@@ -37,8 +38,9 @@ describe('camera page', () => {
     assert.match((await page.getByRole('status').textContent()) ?? '', /face in view/i);
 
     // The count reached the server through `camera:faces`.
+    const operator = await apiAs(server, 'operator');
     const facesInView = await waitUntil('the server to record facesInView = 1', async () => {
-      const response = await fetch(`${server.url}/api/cameras/${cameraId}`);
+      const response = await operator(`/api/cameras/${cameraId}`);
       const body = (await response.json()) as { camera?: { facesInView?: number | null } };
       return body.camera?.facesInView === 1 ? 1 : undefined;
     });
@@ -49,7 +51,7 @@ describe('camera page', () => {
     assert.ok(browser);
     const page = await browser.newPage();
     logPage(page, 'camera');
-    const cameraId = await startCamera(page, server.url, 'E2E reconnect');
+    const { cameraId } = await publishCamera(page, server, 'E2E reconnect');
     const first = await page.getAttribute('main', 'data-producer-id');
     const publishes = Number(await page.getAttribute('main', 'data-publishes'));
     assert.ok(first);
@@ -60,8 +62,9 @@ describe('camera page', () => {
     const second = await page.getAttribute('main', 'data-producer-id');
     assert.ok(second && second !== first, `producer ${first} -> ${second}`);
     assert.equal(await page.getAttribute('main', 'data-camera-id'), cameraId);
+    const operator = await apiAs(server, 'operator');
     const camera = await waitUntil('the server to see the camera live on the new producer', async () => {
-      const response = await fetch(`${server.url}/api/cameras/${cameraId}`);
+      const response = await operator(`/api/cameras/${cameraId}`);
       const body = (await response.json()) as { camera?: { status?: string; hasVideo?: boolean; producerId?: string | null } };
       return body.camera?.status === 'live' && body.camera.hasVideo && body.camera.producerId === second ? body.camera : undefined;
     });

@@ -8,8 +8,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { FrameResult } from '@maskwatch/protocol/faces';
-import { fakeCameraClip, launchBrowser, logPage, startCamera, waitUntil } from '../support/browser.ts';
-import { call, connect, type ClientSocket } from '../support/client.ts';
+import { connectViewer, loginAs, publishCamera } from '../support/auth.ts';
+import { fakeCameraClip, launchBrowser, logPage, waitUntil } from '../support/browser.ts';
+import { call, type ClientSocket } from '../support/client.ts';
 import { startInferenceNode, type InferenceNodeProcess } from '../support/inferenceNode.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
@@ -23,7 +24,7 @@ describe('live analysis: camera page -> SFU -> inference node -> viewers', () =>
   before(async () => {
     server = await startTestServer({ web: true });
     node = await startInferenceNode({ serverUrl: server.url, dataDir: server.dataDir, nodeId: 'e2e-node' });
-    viewer = await connect(server.url, 'viewer');
+    viewer = await connectViewer(server, 'operator');
     await call(viewer, 'viewer:join', {});
     viewer.on('results:frame', (result) => results.push(result));
   });
@@ -39,7 +40,7 @@ describe('live analysis: camera page -> SFU -> inference node -> viewers', () =>
     browsers.push(browser);
     const page = await browser.newPage();
     logPage(page, name);
-    const cameraId = await startCamera(page, server.url, name);
+    const { cameraId } = await publishCamera(page, server, name);
     return { browser, page, cameraId };
   }
 
@@ -67,7 +68,7 @@ describe('live analysis: camera page -> SFU -> inference node -> viewers', () =>
     // The console draws the box over the tile; the camera page draws its own.
     const console = await browser.newPage();
     logPage(console, 'console');
-    await console.goto(`${server.url}/console`);
+    await loginAs(console, server, 'operator', '/console');
     await console.waitForSelector(`article[data-camera-id="${cameraId}"][data-analysis="running"][data-faces="1"]`, {
       timeout: 60_000,
     });

@@ -17,6 +17,7 @@ import { startInferenceNode, type InferenceNodeProcess } from '../support/infere
 import { promtoolCheck, startPrometheus, type Prometheus } from '../support/prometheus.ts';
 import { freeTcpPort, SHARED_DIR, startRtspSource, type RtspSource } from '../support/rtsp.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
+import { apiAs, loginAs } from '../support/auth.ts';
 
 describe('metrics of a live camera: Prometheus, promtool and the metrics page', () => {
   let source: RtspSource;
@@ -30,10 +31,9 @@ describe('metrics of a live camera: Prometheus, promtool and the metrics page', 
   before(async () => {
     source = await startRtspSource(join(SHARED_DIR, 'videos', 'Gituatu_nomask.mp4'));
     server = await startTestServer({ web: true });
-    const created = await fetch(`${server.url}/api/cameras`, {
+    const created = await (await apiAs(server, 'admin'))('/api/cameras', {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ kind: 'rtsp', name: 'Live gate', rtspUrl: source.url }),
+      json: { kind: 'rtsp', name: 'Live gate', rtspUrl: source.url },
     });
     assert.equal(created.status, 201);
     cameraId = ((await created.json()) as CameraResponse).camera.id;
@@ -57,7 +57,7 @@ describe('metrics of a live camera: Prometheus, promtool and the metrics page', 
 
   test('the camera is analysed', async () => {
     await waitUntil('the analysis to run', async () => {
-      const body = (await (await fetch(`${server.url}/api/cameras/${cameraId}`)).json()) as CameraResponse;
+      const body = (await (await (await apiAs(server, 'operator'))(`/api/cameras/${cameraId}`)).json()) as CameraResponse;
       return body.camera.analysis.status === 'running' ? true : undefined;
     }, 90_000);
   });
@@ -87,7 +87,7 @@ describe('metrics of a live camera: Prometheus, promtool and the metrics page', 
     browser = await launchBrowser();
     const page = await browser.newPage({ viewport: { width: 1400, height: 1600 } });
     logPage(page, 'metrics');
-    await page.goto(`${server.url}/metrics`);
+    await loginAs(page, server, 'operator', '/metrics');
     const row = `tr[data-camera-id="${cameraId}"][data-status="live"][data-analysis="running"]`;
     await page.waitForSelector(row, { timeout: 30_000 });
     await waitUntil('analysed fps in the row', async () => {

@@ -20,7 +20,8 @@ import { NodeMetrics } from '@maskwatch/inference/metrics/NodeMetrics';
 import type { FrameResult } from '@maskwatch/protocol/faces';
 import type { NodeStats } from '@maskwatch/protocol/inference';
 import { REPO_ROOT } from '@maskwatch/server/config/Config';
-import { fakeCameraClip, launchBrowser, logPage, startCamera, waitUntil } from '../support/browser.ts';
+import { loginAs, publishCamera } from '../support/auth.ts';
+import { fakeCameraClip, launchBrowser, logPage, waitUntil } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 /** Pixels of the canvas in `figure[data-chart=title]` within 40 of `rgb` on each channel (the series' stroke). */
@@ -72,7 +73,7 @@ describe('metrics and models pages', () => {
     assert.ok(browser);
     const camera = await browser.newPage();
     logPage(camera, 'camera');
-    const cameraId = await startCamera(camera, server.url, 'E2E metrics');
+    const { cameraId } = await publishCamera(camera, server, 'E2E metrics');
 
     // A node analysing the camera: its stats, and results reaching the server.
     node.cameraStatus(cameraId, 'running');
@@ -99,7 +100,7 @@ describe('metrics and models pages', () => {
       await new Promise((resolve) => setTimeout(resolve, 1500));
       const page = await browser.newPage({ viewport: { width: 1400, height: 1800 } });
       logPage(page, 'metrics');
-      await page.goto(`${server.url}/metrics`);
+      await loginAs(page, server, 'operator', '/metrics');
       const row = `tr[data-camera-id="${cameraId}"]`;
       await page.waitForSelector(`${row}[data-status="live"]`, { timeout: 30_000 });
       await waitUntil('the row to show analysed fps', async () => {
@@ -144,7 +145,7 @@ describe('metrics and models pages', () => {
     assert.ok(imported.length >= 2, `committed runs: ${imported.join(', ')}`);
     const page = await browser.newPage({ viewport: { width: 1400, height: 1800 } });
     logPage(page, 'models');
-    await page.goto(`${server.url}/models`);
+    await loginAs(page, server, 'operator', '/models');
     await page.waitForSelector('tr[data-run-id]', { timeout: 30_000 });
     const listed = await page.$$eval('tr[data-run-id]', (rows) => rows.map((row) => row.getAttribute('data-run-id')));
     assert.deepEqual([...listed].sort(), [...imported].sort());

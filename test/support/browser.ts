@@ -83,8 +83,16 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
   return chromium.launch({ executablePath: chromiumPath, args });
 }
 
-/** Forwards page errors to the test log (prefixed), so a failing test shows what the page said. */
+/**
+ * Forwards page errors to the test log (prefixed), so a failing test shows what the page said; Content Security
+ * Policy violations included (Chromium reports some only as an event).
+ */
 export function logPage(page: Page, prefix: string): void {
+  void page.addInitScript(() =>
+    document.addEventListener('securitypolicyviolation', (event) =>
+      console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI} (${event.sourceFile}:${event.lineNumber})`),
+    ),
+  );
   page.on('pageerror', (error) => process.stderr.write(`[${prefix}] pageerror: ${error.message}\n`));
   page.on('console', (message) => {
     if (message.type() === 'error' || message.type() === 'warning')
@@ -92,10 +100,12 @@ export function logPage(page: Page, prefix: string): void {
   });
 }
 
-/** Starts the camera page as `name` and waits until it says it is live; returns the camera id. */
-export async function startCamera(page: Page, baseUrl: string, name: string, timeoutMs = 60_000): Promise<string> {
-  await page.goto(`${baseUrl}/camera`);
-  await page.getByLabel('Camera name').fill(name);
+/**
+ * Opens a camera's publish link (see `createBrowserCamera` / `publishCamera` in ./auth.ts), starts the camera page
+ * and waits until it says it is live; returns the camera id.
+ */
+export async function startCamera(page: Page, publishUrl: string, timeoutMs = 60_000): Promise<string> {
+  await page.goto(publishUrl);
   await page.getByRole('button', { name: 'Start camera' }).click();
   await page.waitForSelector('main[data-status="live"]', { timeout: timeoutMs });
   const id = await page.getAttribute('main[data-status="live"]', 'data-camera-id');

@@ -7,8 +7,9 @@
  *   const again = await startTestServer({ dataDir: server.dataDir }); // restart on the same data (close the first)
  *   await server.close();                               // closes everything; removes the temp dir it created
  *
- * `env` adds or overrides MASKWATCH_* variables. `server.internals` exposes the parts (db, media, cameras, ingest)
- * for tests that need to look inside. MEDIASOUP_WORKER_BIN is taken from the environment or from the build cache
+ * `env` adds or overrides MASKWATCH_* variables. `server.internals` exposes the parts (db, media, cameras, ingest,
+ * access) for tests that need to look inside. The first admin's password is TEST_ADMIN.password (see ./auth.ts for
+ * signing in, viewer sockets and browser cameras with their publish links). MEDIASOUP_WORKER_BIN is taken from the environment or from the build cache
  * of infra/mediasoup/build-worker.sh (~/.cache/mediasoup-worker/3.19.3-*).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunningServer } from '@maskwatch/server/http/createServer';
 import { ensureWorkerBin as findWorkerBin } from '@maskwatch/server/media/workerBin';
+import { TEST_ADMIN } from './credentials.ts';
 
 export type TestServerOptions = { dataDir?: string; web?: boolean; env?: Record<string, string> };
 export type TestServer = {
@@ -54,6 +56,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     MASKWATCH_ANNOUNCED_IPS: '127.0.0.1',
     MASKWATCH_DATA_DIR: dataDir,
     MASKWATCH_SERVE_WEB: options.web ? 'on' : 'off',
+    MASKWATCH_ADMIN_PASSWORD: TEST_ADMIN.password,
     ...options.env,
   });
   const server = await createServer(config);

@@ -17,6 +17,8 @@ try {
   throw error;
 }
 for (const name of unknownVariables()) log.warn({ variable: name }, 'unknown MASKWATCH_ variable (typo?)');
+// Read once; child processes (ffmpeg) must not inherit it.
+delete process.env.MASKWATCH_ADMIN_PASSWORD;
 
 if (!ensureWorkerBin()) {
   process.stderr.write(
@@ -48,6 +50,16 @@ lines.push(
   `  API: ${server.url}/api/health${server.servesWeb ? '' : '   (pages not served: build apps/web first)'}`,
   '',
 );
+if (server.firstAdmin) {
+  // The only place this password ever appears: not in the log, not in the database (a hash only).
+  lines.push(
+    `${config.resetAdmin ? 'Admin reset' : 'First start'}: sign in as "${server.firstAdmin.username}" with the password:  ${server.firstAdmin.password}`,
+    '  It is shown only this once. Change it on the Users page (or set MASKWATCH_ADMIN_PASSWORD before a first start).',
+    '',
+  );
+} else {
+  lines.push('Sign in at /login (the first admin is "admin"; other accounts are made on the Users page).', '');
+}
 if (server.certPath && server.selfSigned) lines.push(trustInstructions(server.certPath), '');
 process.stdout.write(`${lines.join('\n')}\n`);
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CreateCameraSchema, UpdateCameraSchema, redactRtspUrl } from './camera.ts';
+import { CameraNameSchema, CreateCameraSchema, graphemeLength, UpdateCameraSchema, redactRtspUrl } from './camera.ts';
 import { MaskwatchError, parseOrThrow } from './errors.ts';
 
 test('an RTSP camera needs an rtsp:// URL with a host', () => {
@@ -52,6 +52,22 @@ test('camera names are trimmed, bounded and free of control characters', () => {
   assert.equal(CreateCameraSchema.safeParse({ kind: 'browser', name: '   ' }).success, false);
   assert.equal(CreateCameraSchema.safeParse({ kind: 'browser', name: 'x'.repeat(65) }).success, false);
   assert.equal(CreateCameraSchema.safeParse({ kind: 'browser', name: 'a\u0000b' }).success, false);
+});
+
+test('camera names: length as people count it; no format, direction or invisible characters', () => {
+  const ok = (name: string) => CameraNameSchema.safeParse(name).success;
+  // 40 emoji are 80 UTF-16 units but 40 characters; 64 letters are fine, 65 are not, whatever their encoding.
+  assert.ok(ok('\u{1F600}'.repeat(40)));
+  assert.ok(ok('é'.repeat(64)));
+  assert.ok(ok('e\u0301'.repeat(64)), 'decomposed accents are composed (NFC) first');
+  assert.equal(ok('\u{1F600}'.repeat(65)), false);
+  assert.equal(ok('x'.repeat(65)), false);
+  assert.equal(CameraNameSchema.parse('Cafe\u0301'), 'Café');
+  assert.ok(ok('\u{1F468}\u200D\u{1F469}\u200D\u{1F467} family'), 'emoji joined by ZWJ');
+  assert.equal(graphemeLength('\u{1F1EB}\u{1F1F7}'), 1);
+  for (const bad of ['\u202Egnp.exe', 'a\u2066b\u2069', 'a\u200Bb', 'na\uFEFFme', 'a\u2028b', 'a\u200Eb', 'a\uD800b', 'a\u061Cb']) {
+    assert.equal(ok(bad), false, JSON.stringify(bad));
+  }
 });
 
 test('unknown keys and empty updates are refused', () => {

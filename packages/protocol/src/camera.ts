@@ -14,12 +14,29 @@ export const CameraIdSchema = z
   .min(1)
   .max(64)
   .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only');
+/** The limit on a name, in characters as a person counts them (grapheme clusters: one emoji, one letter+accent). */
+export const CAMERA_NAME_MAX = 64;
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+/** Controls, format characters (bidi overrides and isolates, zero-width spaces, BOM), line and paragraph separators and
+ * lone surrogates; zero-width (non-)joiners stay, emoji sequences and several scripts need them. */
+const HIDDEN_CHARACTERS = /(?![\u200C\u200D])[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u;
+
+export function graphemeLength(text: string): number {
+  let count = 0;
+  for (const _ of graphemes.segment(text)) count++;
+  return count;
+}
+
 export const CameraNameSchema = z
   .string()
   .trim()
+  .normalize('NFC')
   .min(1, 'name is empty')
-  .max(64, 'name is longer than 64 characters')
-  .regex(/^[^\p{Cc}]+$/u, 'name has control characters');
+  .refine((name) => !HIDDEN_CHARACTERS.test(name), 'name has control, format or direction-changing characters')
+  .refine((name) => graphemeLength(name) <= CAMERA_NAME_MAX, `name is longer than ${CAMERA_NAME_MAX} characters`)
+  // The database counts code points: a name of many combined characters (flags, families) is cut off there.
+  .refine((name) => [...name].length <= CAMERA_NAME_MAX, 'name is too long (combined characters count more than one)');
+
 /** A DNS label (letters, digits, `_`, inner `-`): never a leading `-` that a program could read as an option. */
 const HOST_LABEL = /^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/;
 

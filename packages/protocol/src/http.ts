@@ -14,7 +14,11 @@ export type ErrorResponse = z.infer<typeof ErrorResponseSchema>;
 export const CameraListResponseSchema = z.object({ cameras: z.array(CameraViewSchema) });
 export type CameraListResponse = z.infer<typeof CameraListResponseSchema>;
 
-export const CameraResponseSchema = z.object({ camera: CameraViewSchema });
+export const CameraResponseSchema = z.object({
+  camera: CameraViewSchema,
+  /** Only in the answer that created a browser camera: its publish link (shown once; see auth.ts). */
+  publishUrl: z.string().optional(),
+});
 export type CameraResponse = z.infer<typeof CameraResponseSchema>;
 
 export const HealthResponseSchema = z.object({

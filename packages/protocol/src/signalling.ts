@@ -14,9 +14,14 @@ export const MAX_SIGNALLING_PAYLOAD_BYTES = 64 * 1024;
 /** socket.io's transport limit: a frame larger than this closes the connection (socket.io's own behaviour). */
 export const MAX_SOCKET_FRAME_BYTES = 1024 * 1024;
 
+/**
+ * A viewer connection needs a signed-in user (the session cookie goes with the handshake). A camera connection
+ * needs its camera's publish token, or an admin's session, or open enrolment (see auth.ts).
+ */
 export const HandshakeAuthSchema = z.object({
   protocolVersion: z.number().int(),
   role: z.enum(['camera', 'viewer']),
+  token: z.string().max(256).optional(),
 });
 export type HandshakeAuth = z.infer<typeof HandshakeAuthSchema>;
 
@@ -49,10 +54,17 @@ const Empty = z.object({}).strict();
 
 /** Every request a client may send, with the schema of its payload and of its answer. */
 export const clientRequests = {
-  /** A browser camera announces itself by name (created if new) and gets the router's capabilities. */
+  /**
+   * A browser camera joins and gets the router's capabilities. With a publish token: its own camera (a `name`, if
+   * given, must be that camera's). Otherwise (an admin, or open enrolment) by name, created if new.
+   */
   'camera:join': {
-    request: z.object({ name: CameraNameSchema }).strict(),
-    response: z.object({ cameraId: CameraIdSchema, routerRtpCapabilities: z.looseObject({}) }),
+    request: z.object({ name: CameraNameSchema.optional() }).strict(),
+    response: z.object({
+      cameraId: CameraIdSchema,
+      name: CameraNameSchema,
+      routerRtpCapabilities: z.looseObject({}),
+    }),
   },
   'camera:produce': {
     request: z

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { roleAllows } from '@maskwatch/protocol/auth';
 import { HTTP_STATUS, MaskwatchError, parseOrThrow, type ErrorBody } from '@maskwatch/protocol/errors';
 import type { ErrorResponse } from '@maskwatch/protocol/http';
 import { createLogger } from '../logger.ts';
@@ -62,19 +63,24 @@ function parseQuery(search: URLSearchParams): Record<string, string> {
 export type ApiServerOptions = {
   /** Who is calling (the session cookie's user); nobody is signed in when absent. */
   identify?: (req: IncomingMessage) => Caller;
+  /** Why a request may not change state from where it came (another site's page), or null. */
+  originProblem?: (req: IncomingMessage) => string | null;
 };
 
 /**
  * REST under /api, from a route table: each route declares its method, path, access level and schemas, and the
- * server checks them in that order (route, method, access, then params, query and body) before the handler runs.
+ * server checks them in that order (route, method, origin, access, then params, query and body) before the handler
+ * runs: no session 401 `unauthorized`, wrong role 403 `forbidden`.
  * Errors become `{ error: ErrorBody }` with the status of their code.
  */
 export class ApiServer {
   readonly table: RouteTable;
   readonly #identify: (req: IncomingMessage) => Caller;
+  readonly #originProblem: (req: IncomingMessage) => string | null;
 
   constructor(routes: readonly Route[], options: ApiServerOptions = {}) {
     this.table = new RouteTable(routes);
+    this.#originProblem = options.originProblem ?? (() => null);
     this.#identify =
       options.identify ?? ((req) => ({ user: null, sessionId: null, address: req.socket.remoteAddress ?? '' }));
   }
@@ -114,7 +120,16 @@ export class ApiServer {
       );
     }
     const { route, rawParams } = match;
+    // Cross-site first (nothing about the caller is looked at for another site's request), then who may call it,
+    // and only then is anything the caller sent parsed.
+    const crossSite = this.#originProblem(req);
+    if (crossSite) throw new MaskwatchError('forbidden', crossSite);
     const caller = this.#identify(req);
+    if (route.access !== 'public') {
+      if (!caller.user) throw new MaskwatchError('unauthorized', 'sign in first');
+      if (!roleAllows(caller.user.role, route.access))
+        throw new MaskwatchError('forbidden', `only ${route.access}s may ${method} ${url.pathname.slice(0, 200)}`);
+    }
     const params = route.params ? parseOrThrow(route.params, rawParams, 'path') : undefined;
     const query = route.query ? parseOrThrow(route.query, parseQuery(url.searchParams), 'query') : undefined;
     let body: unknown;

@@ -49,6 +49,18 @@ describe('loadConfig', () => {
     }
   });
 
+  test('access settings: admin password checked but never repeated, session length, extra host names', () => {
+    const config = loadConfig({ MASKWATCH_ADMIN_PASSWORD: 'a long enough one', MASKWATCH_ALLOWED_HOSTS: 'Maskwatch.lan, 10.0.0.9' });
+    assert.equal(config.adminPassword, 'a long enough one');
+    assert.equal(config.sessionHours, 12);
+    assert.deepEqual(config.allowedHosts, ['maskwatch.lan', '10.0.0.9']);
+    assert.throws(
+      () => loadConfig({ MASKWATCH_ADMIN_PASSWORD: 'short-pw' }),
+      (e) => e instanceof ConfigError && /MASKWATCH_ADMIN_PASSWORD=\(hidden\): password is shorter/.test(e.message) && !e.message.includes('short-pw'),
+    );
+    assert.throws(() => loadConfig({ MASKWATCH_SESSION_HOURS: '0' }), ConfigError);
+  });
+
   test('reports unknown MASKWATCH_ variables', () => {
     assert.deepEqual(unknownVariables({ MASKWATCH_PROT: '1', MASKWATCH_PORT: '1', HOME: '/' }), ['MASKWATCH_PROT']);
   });

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { PasswordSchema } from '@maskwatch/protocol/auth';
 
 /** The repository root (apps/server/src/config -> ../../../..). */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -67,6 +68,23 @@ const EnvSchema = z
     MASKWATCH_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     /** The model manifest the models page shows (the inference nodes read the same variable). */
     MASKWATCH_MODELS_MANIFEST: z.string().min(1).default(join(REPO_ROOT, 'models/manifest.json')),
+    /** The first admin's password, used only when the database has no users yet (else a random one is printed). */
+    MASKWATCH_ADMIN_PASSWORD: PasswordSchema.optional(),
+    /** on: at this start, `admin` gets MASKWATCH_ADMIN_PASSWORD (or a printed random one) again; then set it off. */
+    MASKWATCH_RESET_ADMIN: z.enum(['on', 'off']).default('off'),
+    /** How long a sign-in lasts (absolute, not sliding): a control-room shift by default. */
+    MASKWATCH_SESSION_HOURS: z.coerce.number().min(0.001).max(24 * 30).default(12),
+    /** Extra host names the server answers to (a DNS name, a reverse proxy's), comma-separated. */
+    MASKWATCH_ALLOWED_HOSTS: z
+      .string()
+      .default('')
+      .transform((value) =>
+        value
+          .split(',')
+          .map((s) => s.trim().toLowerCase())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.string().regex(/^[a-z0-9.-]+$|^\[?[0-9a-f:.]+\]?$/, 'a host name or address'))),
   })
   .refine((env) => env.MASKWATCH_RTC_MIN_PORT < env.MASKWATCH_RTC_MAX_PORT, {
     path: ['MASKWATCH_RTC_MAX_PORT'],
@@ -98,6 +116,11 @@ export type Config = {
   alerts: AlertConfig;
   metricsToken: string | undefined;
   modelsManifest: string;
+  /** Never logged. */
+  adminPassword: string | undefined;
+  sessionHours: number;
+  allowedHosts: string[];
+  resetAdmin: boolean;
 };
 
 export type AlertConfig = {
@@ -114,6 +137,8 @@ export class ConfigError extends Error {
 }
 
 const KNOWN = new Set(Object.keys(EnvSchema.shape));
+/** Variables whose values are never repeated in a message. */
+const SECRET = new Set(['MASKWATCH_ADMIN_PASSWORD']);
 
 /** Reads the configuration from `env` (process.env by default). Throws ConfigError naming the bad variables. */
 export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): Config {
@@ -124,7 +149,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!result.success) {
     const lines = result.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? '(environment)');
-      return `${name}=${JSON.stringify(env[name] ?? '')}: ${issue.message}`;
+      const shown = SECRET.has(name) ? '(hidden)' : JSON.stringify(env[name] ?? '');
+      return `${name}=${shown}: ${issue.message}`;
     });
     throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
   }
@@ -158,6 +184,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     metricsToken: e.MASKWATCH_METRICS_TOKEN,
     modelsManifest: abs(e.MASKWATCH_MODELS_MANIFEST),
+    adminPassword: e.MASKWATCH_ADMIN_PASSWORD,
+    sessionHours: e.MASKWATCH_SESSION_HOURS,
+    allowedHosts: e.MASKWATCH_ALLOWED_HOSTS,
+    resetAdmin: e.MASKWATCH_RESET_ADMIN === 'on',
   };
 }
 

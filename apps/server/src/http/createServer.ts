@@ -13,8 +13,15 @@ import { pushAlerts } from '../alerts/pushAlerts.ts';
 import { SnapshotStore } from '../alerts/SnapshotStore.ts';
 import { alertRoutes } from '../api/alerts/alertRoutes.ts';
 import { ApiServer } from '../api/ApiServer.ts';
+import type { Route } from '../api/Route.ts';
+import { adminRoutes } from '../api/routes/adminRoutes.ts';
 import { cameraRoutes } from '../api/routes/cameraRoutes.ts';
 import { healthRoutes } from '../api/routes/healthRoutes.ts';
+import { sessionRoutes } from '../api/routes/sessionRoutes.ts';
+import { userRoutes } from '../api/routes/userRoutes.ts';
+import { callerOf, type AccessControl } from '../auth/AccessControl.ts';
+import { createAccessControl } from '../auth/createAccessControl.ts';
+import { refusedSource } from '../cameras/CameraNetworkPolicy.ts';
 import { CameraService } from '../cameras/CameraService.ts';
 import type { Config } from '../config/Config.ts';
 import { InferenceManager } from '../inference/InferenceManager.ts';
@@ -29,6 +36,7 @@ import { ServerMetrics } from '../metrics/ServerMetrics.ts';
 import { modelRunRoutes } from '../modelRuns/modelRunRoutes.ts';
 import { SignallingServer } from '../signalling/SignallingServer.ts';
 import { ensureCertificate } from '../tls/ensureCertificate.ts';
+import { servePage } from './servePage.ts';
 
 const log = createLogger('createServer');
 
@@ -43,6 +51,8 @@ export type RunningServer = {
   certPath: string | undefined;
   /** Whether that certificate is our self-signed one (main prints how to trust it). */
   selfSigned: boolean;
+  /** The first admin, when this start created it with a random password: print it once, store it nowhere. */
+  firstAdmin: { username: string; password: string } | undefined;
   /** The parts, for tests and diagnostics. Not a public API. */
   internals: {
     db: Database;
@@ -53,6 +63,9 @@ export type RunningServer = {
     inference: InferenceManager;
     alerts: AlertService;
     metrics: ServerMetrics;
+    access: AccessControl;
+    /** The REST route table (the access matrix test walks it). */
+    routes: readonly Route[];
   };
   /** Closes everything this server opened; safe to call twice. */
   close(): Promise<void>;
@@ -106,6 +119,16 @@ export async function createServer(config: Config): Promise<RunningServer> {
     });
     closers.push(() => alerts.close());
     await alerts.runRetention();
+
+    const tls = tlsEnabled(config);
+    const { access, firstAdmin } = await createAccessControl(db, {
+      host: config.host,
+      tls,
+      sessionHours: config.sessionHours,
+      allowedHosts: config.allowedHosts,
+      adminPassword: config.adminPassword,
+      resetAdmin: config.resetAdmin,
+    });
     const announcedIps = resolveAnnouncedIps(config.announcedIps);
     const media = await MediaService.create({
       workers: config.workers,
@@ -133,31 +156,51 @@ export async function createServer(config: Config): Promise<RunningServer> {
     await metrics.start();
 
     // Every REST route, each declaring who may call it (see api/Route.ts); features add their own list here.
-    const api = new ApiServer([
-      ...healthRoutes(media.pool),
-      ...cameraRoutes(cameras),
-      ...alertRoutes(alerts),
-      ...metricsRoutes(metrics),
-      ...modelRunRoutes(new TrainingRunRepository(db), config.modelsManifest),
-    ]);
+    const api = new ApiServer(
+      [
+        ...healthRoutes(media.pool),
+        ...sessionRoutes(access),
+        ...cameraRoutes(cameras, access),
+        ...userRoutes(access),
+        ...adminRoutes(access),
+        ...alertRoutes(alerts),
+        ...metricsRoutes(metrics),
+        ...modelRunRoutes(new TrainingRunRepository(db), config.modelsManifest),
+      ],
+      { identify: (req) => callerOf(access, req), originProblem: (req) => access.guard.originProblem(req) },
+    );
     const onRequest = (req: IncomingMessage, res: ServerResponse) => {
       const pathname = (req.url ?? '/').split('?')[0] ?? '/';
+      // A Host that is not ours: a DNS-rebinding page, or a misdirected request. Nothing is served to it.
+      if (!access.guard.hostAllowed(req)) {
+        req.resume();
+        res.writeHead(421, { 'content-type': 'text/plain; charset=utf-8' }).end('unknown host\n');
+        return;
+      }
       const handler: RequestHandler = ApiServer.matches(pathname)
         ? (rq, rs) => api.handle(rq, rs)
         : pathname === METRICS_PATH && !(pages && isMetricsPageRequest(req))
           ? (rq, rs) => servePrometheus(rq, rs, metrics, config.metricsToken)
-          : (pages ??
-            ((_rq, rs) => {
-              rs.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
-              rs.end('The web app is not built here (npm run build -w @maskwatch/web). The API is under /api.\n');
-            }));
+          : pages
+            ? (rq, rs) => {
+                const crossSite = access.guard.originProblem(rq);
+                if (crossSite) {
+                  rq.resume();
+                  rs.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' }).end(`${crossSite}\n`);
+                  return;
+                }
+                return servePage(access, pages, rq, rs);
+              }
+            : (_rq, rs) => {
+                rs.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+                rs.end('The web app is not built here (npm run build -w @maskwatch/web). The API is under /api.\n');
+              };
       Promise.resolve(handler(req, res)).catch((error: unknown) => {
         log.error({ err: error, url: req.url }, 'request handler failed');
         if (!res.headersSent) res.writeHead(500).end();
       });
     };
 
-    const tls = tlsEnabled(config);
     const certificate = tls
       ? await ensureCertificate(
           config.dataDir,
@@ -179,7 +222,7 @@ export async function createServer(config: Config): Promise<RunningServer> {
           httpServer.closeAllConnections();
         }),
     );
-    const signalling = new SignallingServer(httpServer, cameras, media);
+    const signalling = new SignallingServer(httpServer, cameras, media, access);
     closers.push(() => signalling.close());
     signalling.addHandlers((ctx) => registerAlertHandlers(ctx, alerts));
     closers.push(pushAlerts(signalling.io, alerts, cameras));
@@ -209,9 +252,19 @@ export async function createServer(config: Config): Promise<RunningServer> {
     metrics.attachAlerts(alerts);
     inference.start();
 
-    const ingest = new IngestManager({ cameras, media, ffmpegPath: config.ffmpegPath, mode: config.rtspMode });
+    const ingest = new IngestManager({
+      cameras,
+      media,
+      ffmpegPath: config.ffmpegPath,
+      mode: config.rtspMode,
+      // The camera network policy, checked again before each start (a name may resolve elsewhere by now).
+      refusedSource: (url) => refusedSource(url, access.settings.get().cameraNetworks),
+    });
     // Ingest closes before the media service (closers run in reverse).
     closers.push(() => ingest.close());
+    const onSettings = () => ingest.recheckSources();
+    access.settings.on('changed', onSettings);
+    closers.push(() => void access.settings.off('changed', onSettings));
     ingest.start();
 
     const { port } = httpServer.address() as AddressInfo;
@@ -228,7 +281,8 @@ export async function createServer(config: Config): Promise<RunningServer> {
       servesWeb: pages !== undefined,
       certPath: certificate?.certPath,
       selfSigned: certificate !== undefined && !(config.tlsCert && config.tlsKey),
-      internals: { db, media, cameras, ingest, signalling, inference, alerts, metrics },
+      firstAdmin,
+      internals: { db, media, cameras, ingest, signalling, inference, alerts, metrics, access, routes: api.table.routes },
       close: () => (closing ??= closeAll()),
     };
   } catch (error) {

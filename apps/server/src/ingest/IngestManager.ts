@@ -13,6 +13,8 @@ export type IngestManagerOptions = {
   media: MediaService;
   ffmpegPath: string;
   mode: RtspIngestOptions['mode'];
+  /** Why an RTSP URL may not be used as a source now (the camera network policy), or null; checked before each start. */
+  refusedSource?: (url: string) => Promise<string | null>;
   /** Passed to each RtspIngest (tests shorten them). */
   timing?: Pick<RtspIngestOptions, 'retryMinMs' | 'retryMaxMs' | 'liveTimeoutMs' | 'stallMs' | 'probeIntervalMs'>;
 };
@@ -25,6 +27,8 @@ export class IngestManager {
   readonly #options: IngestManagerOptions;
   readonly #ingests = new Map<string, RtspIngest>();
   readonly #off: (() => void)[] = [];
+  /** Source checks in flight, by camera: a newer reconcile replaces the token, so a stale answer is ignored. */
+  readonly #checking = new Map<string, object>();
   #started = false;
   #closed = false;
 
@@ -64,11 +68,54 @@ export class IngestManager {
     const current = this.#ingests.get(camera.id);
     if (current && wanted && current.url === camera.rtspUrl) return;
     if (current) this.#stop(camera.id);
+    this.#checking.delete(camera.id);
     if (!wanted) {
       if (camera.kind === 'rtsp')
         this.#options.cameras.setStatus(camera.id, 'offline', camera.enabled ? null : 'disabled');
       return;
     }
+    const check = this.#options.refusedSource;
+    if (!check) {
+      this.#start(camera);
+      return;
+    }
+    const token = {};
+    this.#checking.set(camera.id, token);
+    const { cameras } = this.#options;
+    cameras.setStatus(camera.id, 'connecting', 'checking the source address');
+    void check(camera.rtspUrl!).then((refused) => {
+      if (this.#closed || this.#checking.get(camera.id) !== token) return;
+      this.#checking.delete(camera.id);
+      const now = cameras.get(camera.id);
+      if (!now || now.rtspUrl !== camera.rtspUrl || !now.enabled) return; // a later change reconciles itself
+      if (refused) cameras.setStatus(camera.id, 'error', `source not allowed: ${refused}`);
+      else this.#start(now);
+    });
+  }
+
+  /**
+   * The camera network policy changed: a running ingest whose source is now refused stops, a camera refused before
+   * is tried again.
+   */
+  recheckSources(): void {
+    const check = this.#options.refusedSource;
+    if (this.#closed || !check) return;
+    for (const camera of this.#options.cameras.list()) {
+      if (camera.kind !== 'rtsp' || !camera.enabled || !camera.rtspUrl || this.#checking.has(camera.id)) continue;
+      const running = this.#ingests.get(camera.id);
+      if (!running) {
+        this.#reconcile(camera);
+        continue;
+      }
+      void check(running.url).then((refused) => {
+        if (!refused || this.#ingests.get(camera.id) !== running) return;
+        this.#stop(camera.id);
+        this.#options.cameras.setStatus(camera.id, 'error', `source not allowed: ${refused}`);
+      });
+    }
+  }
+
+  #start(camera: Camera): void {
     const { cameras, media } = this.#options;
     const ingest = new RtspIngest({
       cameraId: camera.id,
@@ -89,6 +136,7 @@ export class IngestManager {
   }
 
   #stop(cameraId: string): void {
+    this.#checking.delete(cameraId);
     const ingest = this.#ingests.get(cameraId);
     if (!ingest) return;
     this.#ingests.delete(cameraId);

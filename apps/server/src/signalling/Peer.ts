@@ -1,6 +1,8 @@
 import type { types } from 'mediasoup';
 import type { Room } from '../media/Room.ts';
 import { createLogger, type Logger } from '../logger.ts';
+import { RateLimiter } from './RateLimiter.ts';
+import type { SocketAccess, SocketPrincipal } from './SocketPrincipal.ts';
 
 export type PeerRole = 'camera' | 'viewer';
 export type TransportDirection = 'send' | 'recv';
@@ -12,6 +14,11 @@ export const PEER_LIMITS = { transports: 4, producers: 2, consumers: 64 } as con
 export class Peer {
   readonly id: string;
   readonly role: PeerRole;
+  /** Who is behind the socket (decided at the handshake) and so what it may request. */
+  readonly principal: SocketPrincipal;
+  readonly access: SocketAccess;
+  readonly address: string;
+  readonly limiter = new RateLimiter();
   readonly log: Logger;
   room: Room | undefined;
   /** For a camera peer after `camera:join`. */
@@ -21,10 +28,15 @@ export class Peer {
   readonly consumers = new Map<string, types.Consumer>();
   #closed = false;
 
-  constructor(id: string, role: PeerRole) {
+  constructor(id: string, role: PeerRole, principal: SocketPrincipal, address = '') {
     this.id = id;
     this.role = role;
-    this.log = createLogger('Peer', { peerId: id, role });
+    this.principal = principal;
+    this.address = address;
+    if (role === 'viewer' && principal.kind !== 'user') throw new Error('a viewer connection needs a signed-in user');
+    this.access = role === 'camera' ? 'camera' : principal.kind === 'user' ? principal.user.role : 'camera';
+    const who = principal.kind === 'user' ? { userId: principal.user.id } : principal.kind === 'token' ? { tokenFor: principal.cameraId } : {};
+    this.log = createLogger('Peer', { peerId: id, role, ...who });
   }
 
   get closed(): boolean {

@@ -4,20 +4,26 @@ import { Server } from 'socket.io';
 import type { CameraView } from '@maskwatch/protocol/camera';
 import type { FrameResult } from '@maskwatch/protocol/faces';
 import type { ErrorBody } from '@maskwatch/protocol/errors';
-import { HandshakeAuthSchema, isClientRequestName, MAX_SOCKET_FRAME_BYTES } from '@maskwatch/protocol/signalling';
-import { PROTOCOL_VERSION } from '@maskwatch/protocol/version';
+import { isClientRequestName, MAX_SOCKET_FRAME_BYTES } from '@maskwatch/protocol/signalling';
+import type { AccessControl } from '../auth/AccessControl.ts';
+import { viewFor } from '../auth/viewFor.ts';
 import type { CameraService } from '../cameras/CameraService.ts';
 import { createLogger } from '../logger.ts';
 import type { MediaService } from '../media/MediaService.ts';
-import { resultsRoom, VIEWERS_ROOM, type HandlerContext, type IoServer } from './context.ts';
+import { authenticateSocket, type Handshake } from './authenticateSocket.ts';
+import { resultsRoom, ROLE_ROOMS, VIEWERS_ROOM, type HandlerContext, type IoServer } from './context.ts';
+import { takeToken } from './onRequest.ts';
 import { Peer } from './Peer.ts';
 import { registerCameraHandlers } from './registerCameraHandlers.ts';
 import { registerClockHandlers } from './registerClockHandlers.ts';
 import { registerMetricsHandlers } from './registerMetricsHandlers.ts';
 import { registerTransportHandlers } from './registerTransportHandlers.ts';
 import { registerViewerHandlers } from './registerViewerHandlers.ts';
+import { StatePusher } from './StatePusher.ts';
 
 const log = createLogger('SignallingServer');
+/** setTimeout's ceiling (about 24.8 days); a longer session is checked again then. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** A handshake refusal; socket.io gives the client `err.message` and `err.data` in `connect_error`. */
 class HandshakeError extends Error {
@@ -29,55 +35,53 @@ class HandshakeError extends Error {
 }
 
 /**
- * socket.io signalling. Owns the Server and one Peer per socket; pushes camera changes (from CameraService) to
- * every joined viewer.
+ * socket.io signalling. Owns the Server and one Peer per socket. Every socket is authenticated at the handshake
+ * (authenticateSocket) and each request checked against REQUEST_ACCESS; sockets whose session or publish token ends
+ * are told and dropped at once. Pushes camera changes (from CameraService) to joined viewers, coalesced.
  */
 export class SignallingServer {
   readonly io: IoServer;
   readonly #peers = new Map<string, Peer>();
   readonly #cameras: CameraService;
+  readonly #access: AccessControl;
   readonly #unsubscribe: (() => void)[] = [];
   /** Handlers of features that live outside signalling (alerts...), registered on every new connection. */
   readonly #features: ((ctx: HandlerContext) => void)[] = [];
+  readonly #states: StatePusher;
+  /** Per user socket: drops it when its session expires (revocations are announced; expiry is not). */
+  readonly #expiryTimers = new Map<string, NodeJS.Timeout>();
   #closed = false;
 
-  constructor(httpServer: HttpServer | HttpsServer, cameras: CameraService, media: MediaService) {
+  constructor(httpServer: HttpServer | HttpsServer, cameras: CameraService, media: MediaService, access: AccessControl) {
     this.#cameras = cameras;
+    this.#access = access;
     this.io = new Server(httpServer, {
       maxHttpBufferSize: MAX_SOCKET_FRAME_BYTES,
       serveClient: false,
-      // Same origin when the pages are served by this process; other origins (next dev) are allowed for development.
-      cors: { origin: true, credentials: false },
+      // No CORS: the pages are served from this origin. A browser on another origin cannot read polling answers,
+      // and its websocket (which CORS does not cover) is turned away here by its Origin header.
+      allowRequest: (req, callback) => {
+        const problem = access.guard.socketProblem(req);
+        if (problem) log.debug({ problem }, 'socket.io request refused');
+        callback(problem, problem === null);
+      },
     });
     this.io.use((socket, next) => {
-      const parsed = HandshakeAuthSchema.safeParse(socket.handshake.auth);
-      if (!parsed.success) {
-        next(
-          new HandshakeError({
-            code: 'bad_request',
-            message: 'handshake auth must be { protocolVersion: number, role: "camera" | "viewer" }',
-          }),
-        );
+      const result = authenticateSocket(access, socket.handshake.auth, socket.request);
+      if ('code' in result) {
+        next(new HandshakeError(result));
         return;
       }
-      if (parsed.data.protocolVersion !== PROTOCOL_VERSION) {
-        next(
-          new HandshakeError({
-            code: 'unsupported_version',
-            message: `protocol version ${parsed.data.protocolVersion} is not supported; this server speaks ${PROTOCOL_VERSION}`,
-          }),
-        );
-        return;
-      }
-      socket.data = { role: parsed.data.role };
+      socket.data = result;
       next();
     });
     this.io.on('connection', (socket) => {
-      const role = (socket.data as { role: 'camera' | 'viewer' }).role;
-      const peer = new Peer(socket.id, role);
+      const { role, principal, address } = socket.data as Handshake;
+      const peer = new Peer(socket.id, role, principal, address);
       this.#peers.set(socket.id, peer);
       peer.log.debug('connected');
-      const ctx: HandlerContext = { io: this.io, socket, peer, peers: this.#peers, cameras, media };
+      if (principal.kind === 'user') this.#dropAtExpiry(peer, principal.sessionId);
+      const ctx: HandlerContext = { io: this.io, socket, peer, peers: this.#peers, cameras, media, access };
       registerCameraHandlers(ctx);
       registerViewerHandlers(ctx);
       registerTransportHandlers(ctx);
@@ -87,6 +91,7 @@ export class SignallingServer {
       socket.onAny((event: unknown, ...args: unknown[]) => {
         const name = String(event);
         if (isClientRequestName(name)) return;
+        if (!takeToken(ctx)) return;
         const error: ErrorBody = { code: 'unknown_event', message: `unknown event "${name.slice(0, 64)}"` };
         socket.emit('server:error', { ...error, event: name.slice(0, 64) });
         const ack = args.at(-1);
@@ -94,14 +99,21 @@ export class SignallingServer {
       });
       socket.on('disconnect', (reason) => {
         peer.log.debug({ reason }, 'disconnected');
+        clearTimeout(this.#expiryTimers.get(socket.id));
+        this.#expiryTimers.delete(socket.id);
         this.#peers.delete(socket.id);
         if (peer.cameraId) cameras.release(peer.cameraId, peer.id);
         peer.close();
       });
     });
 
-    const onState = (view: CameraView) => this.io.to(VIEWERS_ROOM).emit('camera:state', view);
+    this.#states = new StatePusher((view: CameraView) => {
+      this.io.to(ROLE_ROOMS.admin).emit('camera:state', view);
+      this.io.to(ROLE_ROOMS.operator).emit('camera:state', viewFor(view, 'operator'));
+    });
+    const onState = (view: CameraView) => this.#states.push(view);
     const onRemoved = (cameraId: string) => {
+      this.#states.drop(cameraId);
       this.io.to(VIEWERS_ROOM).emit('camera:removed', { cameraId });
       for (const peer of this.#peers.values()) {
         if (peer.cameraId === cameraId) {
@@ -126,13 +138,36 @@ export class SignallingServer {
           .emit('server:error', { code: 'unavailable', message: `media server restarted; send ${event} again`, event });
       }
     };
+    // A session or a publish link that ends takes its sockets with it, now.
+    const onSessionsRevoked = (sessionIds: string[]) => {
+      const ended = new Set(sessionIds);
+      this.#drop(
+        (peer) => peer.principal.kind === 'user' && ended.has(peer.principal.sessionId),
+        'your session ended; sign in again',
+      );
+    };
+    const onTokenRevoked = (cameraId: string) =>
+      this.#drop(
+        (peer) => peer.principal.kind === 'token' && peer.principal.cameraId === cameraId,
+        'this publish link was revoked; ask an admin for a new one',
+      );
+    const onSettings = () => {
+      if (!access.settings.get().openEnrolment)
+        this.#drop((peer) => peer.principal.kind === 'enrolment', 'open enrolment was switched off; use a publish link');
+    };
     cameras.on('state', onState);
     cameras.on('removed', onRemoved);
     media.on('roomclose', onRoomClose);
+    access.auth.on('revoked', onSessionsRevoked);
+    access.tokens.on('revoked', onTokenRevoked);
+    access.settings.on('changed', onSettings);
     this.#unsubscribe.push(
       () => cameras.off('state', onState),
       () => cameras.off('removed', onRemoved),
       () => media.off('roomclose', onRoomClose),
+      () => access.auth.off('revoked', onSessionsRevoked),
+      () => access.tokens.off('revoked', onTokenRevoked),
+      () => access.settings.off('changed', onSettings),
     );
   }
 
@@ -150,6 +185,32 @@ export class SignallingServer {
     this.#features.push(register);
   }
 
+  /** Drops `peer` when its session expires (checked again then: a longer session gets a new timer). */
+  #dropAtExpiry(peer: Peer, sessionId: string): void {
+    const expiresAt = this.#access.auth.expiresAt(sessionId);
+    const wait = expiresAt === undefined ? 0 : Date.parse(expiresAt) - Date.now();
+    const timer = setTimeout(() => {
+      if (!this.#peers.has(peer.id)) return;
+      if (this.#access.auth.stillValid(sessionId)) this.#dropAtExpiry(peer, sessionId);
+      else this.#drop((candidate) => candidate === peer, 'your session expired; sign in again');
+    }, Math.min(MAX_TIMER_MS, Math.max(0, wait) + 50));
+    timer.unref();
+    this.#expiryTimers.set(peer.id, timer);
+  }
+
+  /** Tells each matching socket why (`unauthorized`, on the event its page acts on) and disconnects it. */
+  #drop(matches: (peer: Peer) => boolean, message: string): void {
+    for (const peer of [...this.#peers.values()]) {
+      if (!matches(peer)) continue;
+      peer.log.info({ message }, 'access ended: disconnecting');
+      const event = peer.role === 'camera' ? 'camera:join' : 'viewer:join';
+      const socket = this.io.sockets.sockets.get(peer.id);
+      socket?.emit('server:error', { code: 'unauthorized', message, event });
+      // The disconnect handler releases the camera (and with it the producer) and forgets the peer.
+      socket?.disconnect(true);
+    }
+  }
+
   get peerCount(): number {
     return this.#peers.size;
   }
@@ -157,6 +218,9 @@ export class SignallingServer {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    for (const timer of this.#expiryTimers.values()) clearTimeout(timer);
+    this.#expiryTimers.clear();
+    this.#states.close();
     for (const off of this.#unsubscribe) off();
     for (const peer of this.#peers.values()) {
       if (peer.cameraId) this.#cameras.release(peer.cameraId, peer.id);

@@ -1,5 +1,6 @@
 import type { Server, Socket } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '@maskwatch/protocol/signalling';
+import type { AccessControl } from '../auth/AccessControl.ts';
 import type { CameraService } from '../cameras/CameraService.ts';
 import type { MediaService } from '../media/MediaService.ts';
 import type { Peer } from './Peer.ts';
@@ -15,6 +16,7 @@ export type HandlerContext = {
   peers: Map<string, Peer>;
   cameras: CameraService;
   media: MediaService;
+  access: AccessControl;
 };
 
 /** socket.io room that every joined viewer is in. */
@@ -26,3 +28,5 @@ export function resultsRoom(cameraId: string): string {
 }
 /** socket.io room of the pages that asked for `metrics:update` pushes. */
 export const METRICS_ROOM = 'metrics';
+/** Joined viewers by role: camera:state differs by role (operators see no RTSP sources or raw ingest errors). */
+export const ROLE_ROOMS = { admin: 'viewers:admin', operator: 'viewers:operator' } as const;

@@ -8,6 +8,7 @@ import {
   type ResponseOf,
 } from '@maskwatch/protocol/signalling';
 import type { HandlerContext } from './context.ts';
+import { mayRequest } from './requestAccess.ts';
 
 export type RequestHandler<N extends ClientRequestName> = (
   ctx: HandlerContext,
@@ -39,13 +40,34 @@ function payloadBytes(payload: unknown): number {
 }
 
 /**
- * Registers `name`: the payload is parsed with its schema from `clientRequests` before the handler sees it, and the
+ * Spends one of the connection's request tokens. A client that keeps sending far past its limit is disconnected:
+ * answering it would cost as much as the flood itself, and other clients must not feel it.
+ */
+export function takeToken(ctx: HandlerContext): boolean {
+  if (ctx.peer.limiter.take()) return true;
+  if (ctx.peer.limiter.flooding && ctx.socket.connected) {
+    ctx.peer.log.warn('request flood: disconnecting');
+    ctx.socket.emit('server:error', { code: 'rate_limited', message: 'too many requests: disconnected' });
+    ctx.socket.disconnect(true);
+  }
+  return false;
+}
+
+/**
+ * Registers `name`: the connection's rate limit and its access to `name` (REQUEST_ACCESS) are checked first, then
+ * the payload is parsed with its schema from `clientRequests` before the handler sees it, and the
  * answer always goes through the ack as `Ack<T>`. A message without an ack function gets a `server:error` push.
  */
 export function onRequest<N extends ClientRequestName>(ctx: HandlerContext, name: N, handler: RequestHandler<N>): void {
   const { socket } = ctx;
   (socket as unknown as LooseSocket).on(name, (...args: unknown[]) => {
     const ack = args.at(-1);
+    if (!takeToken(ctx)) {
+      // Over the limit: a short refusal when there is an ack to carry it, silence otherwise.
+      if (typeof ack === 'function')
+        (ack as (answer: unknown) => void)({ ok: false, error: { code: 'rate_limited', message: 'too many requests on this connection; slow down' } });
+      return;
+    }
     if (typeof ack !== 'function') {
       socket.emit('server:error', {
         code: 'bad_request',
@@ -56,6 +78,10 @@ export function onRequest<N extends ClientRequestName>(ctx: HandlerContext, name
     }
     const reply = (answer: Ack<ResponseOf<N>>) => (ack as (answer: unknown) => void)(answer);
     const fail = (error: ErrorBody) => reply({ ok: false, error });
+    if (!mayRequest(ctx.peer.access, name)) {
+      fail({ code: 'forbidden', message: `a ${ctx.peer.access === 'camera' ? 'camera' : ctx.peer.access} connection may not send ${name}` });
+      return;
+    }
     if (args.length !== 2) {
       fail({ code: 'bad_request', message: `${name} takes exactly one payload object and an ack` });
       return;

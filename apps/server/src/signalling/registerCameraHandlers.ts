@@ -1,18 +1,47 @@
 import type { types } from 'mediasoup';
+import type { Camera } from '@maskwatch/protocol/camera';
 import { MaskwatchError } from '@maskwatch/protocol/errors';
 import { resultsRoom, type HandlerContext } from './context.ts';
 import { onRequest } from './onRequest.ts';
 import { PEER_LIMITS } from './Peer.ts';
 import { requireRoom } from './requireJoined.ts';
 
+/**
+ * The camera a camera connection may join: a publish token's own camera (a name, if given, must be its name); an
+ * admin's or an open-enrolment connection's camera by name, created if new (and audited).
+ */
+function cameraToJoin(ctx: HandlerContext, name: string | undefined): Camera {
+  const { peer, cameras, access } = ctx;
+  const principal = peer.principal;
+  if (principal.kind === 'token') {
+    const camera = cameras.get(principal.cameraId);
+    if (!camera) throw new MaskwatchError('not_found', 'this camera was removed');
+    if (name !== undefined && name !== camera.name)
+      throw new MaskwatchError('forbidden', `this publish link is for camera "${camera.name}" only`);
+    return camera;
+  }
+  if (name === undefined) throw new MaskwatchError('bad_request', 'name: a camera without a publish link joins by name');
+  const existing = cameras.getByName(name);
+  if (existing) return existing;
+  const camera = cameras.create({ kind: 'browser', name });
+  const actor =
+    principal.kind === 'user'
+      ? { user: principal.user, sessionId: principal.sessionId, address: peer.address }
+      : { user: null, sessionId: null, address: peer.address };
+  access.audit.record(actor, 'camera.create', camera.id, {
+    name: camera.name,
+    kind: camera.kind,
+    via: principal.kind === 'user' ? 'camera page' : 'open enrolment',
+  });
+  return camera;
+}
+
 /** camera:join / camera:produce / camera:faces: a browser camera publishing its video. */
 export function registerCameraHandlers(ctx: HandlerContext): void {
   onRequest(ctx, 'camera:join', async ({ peer, peers, socket, cameras, media }, { name }) => {
-    if (peer.role !== 'camera')
-      throw new MaskwatchError('bad_request', 'only a camera connection may send camera:join');
-    const camera = cameras.getByName(name) ?? cameras.create({ kind: 'browser', name });
-    if (camera.kind !== 'browser') throw new MaskwatchError('conflict', `"${name}" is an ${camera.kind} camera`);
-    if (!camera.enabled) throw new MaskwatchError('unavailable', `camera "${name}" is disabled`);
+    const camera = cameraToJoin(ctx, name);
+    if (camera.kind !== 'browser') throw new MaskwatchError('conflict', `"${camera.name}" is an ${camera.kind} camera`);
+    if (!camera.enabled) throw new MaskwatchError('unavailable', `camera "${camera.name}" is disabled`);
     const room = await media.getRoom();
     if (peer.closed) throw new MaskwatchError('conflict', 'connection closed');
     // Re-joining under another name releases the old camera; the newest publisher of a camera takes it over
@@ -28,7 +57,7 @@ export function registerCameraHandlers(ctx: HandlerContext): void {
         ctx.io.in(other.id).socketsLeave(resultsRoom(camera.id));
         ctx.io.to(other.id).emit('server:error', {
           code: 'conflict',
-          message: `camera "${name}" was taken over by another connection`,
+          message: `camera "${camera.name}" was taken over by another connection`,
           event: 'camera:join',
         });
       }
@@ -41,7 +70,11 @@ export function registerCameraHandlers(ctx: HandlerContext): void {
     peer.log.info({ cameraId: camera.id }, 'camera joined');
     cameras.setPublisher(camera.id, peer.id);
     cameras.setStatus(camera.id, 'connecting', 'waiting for video', peer.id);
-    return { cameraId: camera.id, routerRtpCapabilities: room.rtpCapabilities as unknown as Record<string, unknown> };
+    return {
+      cameraId: camera.id,
+      name: camera.name,
+      routerRtpCapabilities: room.rtpCapabilities as unknown as Record<string, unknown>,
+    };
   });
 
   onRequest(ctx, 'camera:produce', async ({ peer, cameras }, { transportId, kind, rtpParameters }) => {
@@ -75,7 +108,7 @@ export function registerCameraHandlers(ctx: HandlerContext): void {
   });
 
   onRequest(ctx, 'camera:faces', ({ peer, cameras }, { count }) => {
-    if (peer.role !== 'camera' || !peer.cameraId) throw new MaskwatchError('bad_request', 'send camera:join first');
+    if (!peer.cameraId) throw new MaskwatchError('bad_request', 'send camera:join first');
     cameras.setFaces(peer.cameraId, count);
     return {};
   });

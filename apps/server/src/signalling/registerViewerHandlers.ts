@@ -1,6 +1,7 @@
 import type { types } from 'mediasoup';
 import { MaskwatchError } from '@maskwatch/protocol/errors';
-import { VIEWERS_ROOM, type HandlerContext } from './context.ts';
+import { viewFor } from '../auth/viewFor.ts';
+import { ROLE_ROOMS, VIEWERS_ROOM, type HandlerContext } from './context.ts';
 import { onRequest } from './onRequest.ts';
 import { PEER_LIMITS } from './Peer.ts';
 import { requireRoom } from './requireJoined.ts';
@@ -8,14 +9,13 @@ import { requireRoom } from './requireJoined.ts';
 /** viewer:join / consume / resume / close-consumer: the console watching cameras. */
 export function registerViewerHandlers(ctx: HandlerContext): void {
   onRequest(ctx, 'viewer:join', async ({ peer, socket, cameras, media }) => {
-    if (peer.role !== 'viewer')
-      throw new MaskwatchError('bad_request', 'only a viewer connection may send viewer:join');
+    const role = peer.access === 'admin' ? 'admin' : 'operator';
     const room = await media.getRoom();
     peer.setRoom(room);
-    await socket.join(VIEWERS_ROOM);
+    await socket.join([VIEWERS_ROOM, ROLE_ROOMS[role]]);
     return {
       routerRtpCapabilities: room.rtpCapabilities as unknown as Record<string, unknown>,
-      cameras: cameras.views(),
+      cameras: cameras.views().map((view) => viewFor(view, role)),
     };
   });
 

@@ -1,13 +1,19 @@
 'use client';
-/** /admin: the camera list, through the REST API, kept current by socket.io `camera:state` pushes. */
-import { useState } from 'react';
+/**
+ * /admin: the camera list, through the REST API, kept current by socket.io `camera:state` pushes; browser cameras'
+ * publish links (made, shown once with a QR code, replaced, revoked); analysis switched on or off per camera.
+ */
+import { useCallback, useEffect, useState } from 'react';
 import { CreateCameraSchema, UpdateCameraSchema, type CameraKind, type CameraView, type UpdateCamera } from '@maskwatch/protocol/camera';
 import { useCameras } from '../hooks/useCameras';
+import { listPublishLinks, newPublishLink, revokePublishLink } from '../lib/adminApi';
 import { ApiError, createCamera, deleteCamera, updateCamera } from '../lib/api';
+import { useSession } from '../lib/session';
 import { toFieldErrors, type FieldErrors } from '../lib/fieldErrors';
 import { describeError } from '../lib/signalling';
 import { AddCameraForm } from './AddCameraForm';
 import { NavBar } from './NavBar';
+import { PublishLink, type ShownLink } from './PublishLink';
 import { RetryCountdown } from './RetryCountdown';
 import { StatusBadge } from './StatusBadge';
 import styles from './Admin.module.css';
@@ -16,15 +22,32 @@ export type CreateInput = { kind: CameraKind; name: string; rtspUrl: string; ena
 
 /** Needs a `SignallingProvider` above it (the page provides one): the list follows the server's pushes. */
 export function Admin() {
+  const session = useSession('admin');
   const { sorted, loaded, error: loadError, upsert, remove } = useCameras();
+  const [links, setLinks] = useState<Map<string, string>>(new Map());
+  const [shown, setShown] = useState<ShownLink | null>(null);
+  const refreshLinks = useCallback(() => {
+    listPublishLinks()
+      .then((list) => setLinks(new Map(list.map((link) => [link.cameraId, link.createdAt]))))
+      .catch(() => undefined);
+  }, []);
+  useEffect(() => {
+    if (session) refreshLinks();
+  }, [session, refreshLinks]);
 
   const create = async (input: CreateInput): Promise<FieldErrors | null> => {
     const body = input.kind === 'rtsp' ? { kind: 'rtsp', name: input.name, rtspUrl: input.rtspUrl, enabled: input.enabled } : { kind: 'browser', name: input.name, enabled: input.enabled };
     const parsed = CreateCameraSchema.safeParse(body);
     if (!parsed.success) return toFieldErrors(parsed.error.issues);
     try {
-      const camera = await createCamera(parsed.data);
-      if (camera) upsert(camera);
+      const created = await createCamera(parsed.data);
+      if (created) {
+        upsert(created.camera);
+        if (created.publishUrl) {
+          setShown({ cameraId: created.camera.id, name: created.camera.name, url: created.publishUrl });
+          refreshLinks();
+        }
+      }
       return null;
     } catch (error) {
       return errorFields(error);
@@ -54,12 +77,37 @@ export function Admin() {
     }
   };
 
+  const issueLink = async (camera: CameraView): Promise<string | null> => {
+    if (links.has(camera.id) && !window.confirm(`Make a new link for “${camera.name}”? The current link stops at once.`)) return null;
+    try {
+      const link = await newPublishLink(camera.id);
+      if (link) setShown({ cameraId: camera.id, name: camera.name, url: link.publishUrl });
+      refreshLinks();
+      return null;
+    } catch (error) {
+      return describeError(error);
+    }
+  };
+
+  const revokeLink = async (camera: CameraView): Promise<string | null> => {
+    if (!window.confirm(`Revoke the publish link of “${camera.name}”? A page publishing with it stops at once.`)) return null;
+    try {
+      await revokePublishLink(camera.id);
+      if (shown?.cameraId === camera.id) setShown(null);
+      refreshLinks();
+      return null;
+    } catch (error) {
+      return describeError(error);
+    }
+  };
+
   return (
     <div className={styles.shell}>
-      <NavBar current="/admin">
+      <NavBar current="/admin" session={session}>
         <span>{sorted.length} cameras</span>
       </NavBar>
       <main className={styles.main}>
+        {shown && <PublishLink link={shown} onClose={() => setShown(null)} />}
         <section className={styles.card}>
           <h2 className={styles.heading}>Add a camera</h2>
           <AddCameraForm onCreate={create} />
@@ -78,12 +126,21 @@ export function Admin() {
                   <th>Status</th>
                   <th>Enabled</th>
                   <th>Analysis</th>
+                  <th>Publish link</th>
                   <th aria-label="Actions" />
                 </tr>
               </thead>
               <tbody>
                 {sorted.map((camera) => (
-                  <CameraRow key={camera.id} camera={camera} onUpdate={update} onDelete={destroy} />
+                  <CameraRow
+                    key={camera.id}
+                    camera={camera}
+                    linkSince={links.get(camera.id) ?? null}
+                    onUpdate={update}
+                    onDelete={destroy}
+                    onIssueLink={issueLink}
+                    onRevokeLink={revokeLink}
+                  />
                 ))}
               </tbody>
             </table>
@@ -106,9 +163,13 @@ type RowProps = {
   camera: CameraView;
   onUpdate: (id: string, input: UpdateCamera) => Promise<FieldErrors | null>;
   onDelete: (camera: CameraView) => Promise<string | null>;
+  /** When its publish link was made (browser cameras), null without one. */
+  linkSince: string | null;
+  onIssueLink: (camera: CameraView) => Promise<string | null>;
+  onRevokeLink: (camera: CameraView) => Promise<string | null>;
 };
 
-function CameraRow({ camera, onUpdate, onDelete }: RowProps) {
+function CameraRow({ camera, linkSince, onUpdate, onDelete, onIssueLink, onRevokeLink }: RowProps) {
   const [editing, setEditing] = useState(false);
   const [name, setName] = useState(camera.name);
   const [rtspUrl, setRtspUrl] = useState('');
@@ -132,6 +193,8 @@ function CameraRow({ camera, onUpdate, onDelete }: RowProps) {
       setEditing(false);
     }
   };
+
+  const showError = (error: string | null): void => setErrors(error ? { '(root)': error } : {});
 
   const toggle = async (change: { enabled: boolean } | { analysisEnabled: boolean }): Promise<void> => {
     setBusy(true);
@@ -203,6 +266,25 @@ function CameraRow({ camera, onUpdate, onDelete }: RowProps) {
           />
           <span>{camera.analysisEnabled ? camera.analysis.status : 'off'}</span>
         </label>
+      </td>
+      <td data-link={camera.kind === 'browser' ? (linkSince ? 'active' : 'none') : undefined}>
+        {camera.kind === 'browser' ? (
+          <div className={styles.inlineForm}>
+            <span className={styles.muted}>{linkSince ? `since ${new Date(linkSince).toLocaleString()}` : 'none'}</span>
+            <div className={styles.rowActions} style={{ justifyContent: 'flex-start' }}>
+              <button type="button" disabled={busy} onClick={() => void onIssueLink(camera).then(showError)}>
+                {linkSince ? 'New link' : 'Make link'}
+              </button>
+              {linkSince && (
+                <button type="button" className={styles.danger} disabled={busy} onClick={() => void onRevokeLink(camera).then(showError)}>
+                  Revoke link
+                </button>
+              )}
+            </div>
+          </div>
+        ) : (
+          <span className={styles.muted}>—</span>
+        )}
       </td>
       <td>
         <div className={styles.rowActions}>

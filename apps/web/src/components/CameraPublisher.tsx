@@ -1,10 +1,13 @@
 'use client';
-/** /camera: turns a phone or laptop into a Maskwatch camera. */
+/**
+ * /camera: turns a phone or laptop into a Maskwatch camera. Opened from a publish link (`#token=...`), it publishes
+ * as that link's camera; without one, by name (a signed-in admin, or any device while open enrolment is on).
+ */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { CameraNameSchema } from '@maskwatch/protocol/camera';
 import { useCameras } from '../hooks/useCameras';
 import { useFaceGuide } from '../hooks/useFaceGuide';
-import { Publisher, type PublisherState } from '../lib/publisher';
+import { Publisher, type PublishAs, type PublisherState } from '../lib/publisher';
 import { describeError } from '../lib/signalling';
 import { unlockAudio } from '../lib/announcer';
 import { CameraAlerts } from './alerts/CameraAlerts';
@@ -31,6 +34,8 @@ export function CameraPublisher() {
   const [running, setRunning] = useState(false);
   const [state, setState] = useState<PublisherState | null>(null);
   const [mediaError, setMediaError] = useState<string | null>(null);
+  /** The publish token from the link's fragment (never sent to the server except in the socket handshake). */
+  const [token, setToken] = useState<string | null>(null);
   const [publisher, setPublisher] = useState<Publisher | null>(null);
   // How many producers this page has published (its first, then one per reconnect): tests and support read it.
   const [publishes, setPublishes] = useState(0);
@@ -40,6 +45,11 @@ export function CameraPublisher() {
   const publisherRef = useRef<Publisher | null>(null);
 
   useEffect(() => {
+    const linked = new URLSearchParams(window.location.hash.slice(1)).get('token');
+    if (linked) {
+      setToken(linked);
+      return;
+    }
     const fromUrl = new URLSearchParams(window.location.search).get('name');
     setName(fromUrl ?? window.localStorage.getItem(NAME_KEY) ?? '');
   }, []);
@@ -61,14 +71,19 @@ export function CameraPublisher() {
   const start = async (): Promise<void> => {
     // The Start tap is the gesture phones require before a page may speak or play sound (alerts).
     unlockAudio();
-    const parsed = CameraNameSchema.safeParse(name);
-    if (!parsed.success) {
-      setNameError(parsed.error.issues[0]?.message ?? 'invalid name');
-      return;
+    let as: PublishAs;
+    if (token) as = { token };
+    else {
+      const parsed = CameraNameSchema.safeParse(name);
+      if (!parsed.success) {
+        setNameError(parsed.error.issues[0]?.message ?? 'invalid name');
+        return;
+      }
+      as = { name: parsed.data };
+      window.localStorage.setItem(NAME_KEY, parsed.data);
     }
     setNameError(null);
     setMediaError(null);
-    window.localStorage.setItem(NAME_KEY, parsed.data);
     try {
       const stream = await openCamera(facing);
       streamRef.current = stream;
@@ -77,7 +92,7 @@ export function CameraPublisher() {
       if (videoRef.current) videoRef.current.srcObject = stream;
       setRunning(true);
       publisherRef.current?.close();
-      publisherRef.current = new Publisher(parsed.data, track, setState);
+      publisherRef.current = new Publisher(as, track, setState);
       setPublisher(publisherRef.current);
     } catch (error) {
       stopMedia();
@@ -151,7 +166,11 @@ export function CameraPublisher() {
         {!running && (
           <div className={styles.setup}>
             <h1 className={styles.title}>Maskwatch camera</h1>
-            <p className={styles.lead}>Stream this device&apos;s camera to the control room.</p>
+            <p className={styles.lead}>
+              {token
+                ? 'This device was given a publish link: it streams to the control room as that camera.'
+                : "Stream this device's camera to the control room."}
+            </p>
             {stoppedByServer && (
               <p className={styles.stopped} role="alert" data-stopped-reason={stoppedByServer.reason}>
                 {stoppedByServer.detail}
@@ -164,32 +183,40 @@ export function CameraPublisher() {
                 void start();
               }}
             >
-              <label className={styles.label} htmlFor="camera-name">
-                Camera name
-              </label>
-              <input
-                id="camera-name"
-                name="name"
-                list="known-cameras"
-                placeholder="e.g. Front door"
-                autoComplete="off"
-                value={name}
-                onChange={(event) => setName(event.target.value)}
-                aria-invalid={nameError ? true : undefined}
-              />
-              <datalist id="known-cameras">
-                {cameras.map((camera) => (
-                  <option key={camera.id} value={camera.name} />
-                ))}
-              </datalist>
-              {cameras.length > 0 && (
-                <div className={styles.chips} aria-label="Existing cameras">
-                  {cameras.map((camera) => (
-                    <button type="button" key={camera.id} className={camera.name === name ? styles.chipOn : styles.chip} onClick={() => setName(camera.name)}>
-                      {camera.name}
-                    </button>
-                  ))}
-                </div>
+              {!token && (
+                <>
+                  <label className={styles.label} htmlFor="camera-name">
+                    Camera name
+                  </label>
+                  <input
+                    id="camera-name"
+                    name="name"
+                    list="known-cameras"
+                    placeholder="e.g. Front door"
+                    autoComplete="off"
+                    value={name}
+                    onChange={(event) => setName(event.target.value)}
+                    aria-invalid={nameError ? true : undefined}
+                  />
+                  <datalist id="known-cameras">
+                    {cameras.map((camera) => (
+                      <option key={camera.id} value={camera.name} />
+                    ))}
+                  </datalist>
+                  {cameras.length > 0 && (
+                    <div className={styles.chips} aria-label="Existing cameras">
+                      {cameras.map((camera) => (
+                        <button type="button" key={camera.id} className={camera.name === name ? styles.chipOn : styles.chip} onClick={() => setName(camera.name)}>
+                          {camera.name}
+                        </button>
+                      ))}
+                    </div>
+                  )}
+                  <p className={styles.hint}>
+                    Without a publish link, only a signed-in admin can publish (or any device, when an admin has switched on
+                    open enrolment). Ask an admin for this camera&apos;s link.
+                  </p>
+                </>
               )}
               {nameError && <p className={styles.fieldError}>{nameError}</p>}
               {mediaError && <p className={styles.fieldError}>{mediaError}</p>}
@@ -204,7 +231,7 @@ export function CameraPublisher() {
             <CameraAlerts publisher={publisher} />
             <OwnResults publisher={publisher} cameraId={ownCamera} video={videoRef} mirror={facing === 'user'} />
             <div className={styles.top}>
-              <span className={styles.name}>{name}</span>
+              <span className={styles.name}>{state?.status === 'live' ? state.name : token ? '' : name}</span>
               <StatusBadge status={badge} detail={detail} />
             </div>
             <div className={`${styles.guide} ${styles[guide.tone]}`} data-guide={guide.tone} role="status">

@@ -6,6 +6,7 @@ import { useResultTimelines } from '../hooks/useResultTimelines';
 import { useServerClock } from '../hooks/useServerClock';
 import { useSignalling } from '../hooks/useSignalling';
 import { useViewer } from '../hooks/useViewer';
+import { useSession } from '../lib/session';
 import { CameraTile } from './CameraTile';
 import { AlertFeed } from './alerts/AlertFeed';
 import { NavBar } from './NavBar';
@@ -13,6 +14,7 @@ import styles from './Console.module.css';
 
 /** Needs a `SignallingProvider` above it (the page provides one). */
 export function Console() {
+  const session = useSession('operator');
   const { sorted, cameras } = useCameras();
   const signalling = useSignalling();
   const { viewer, error: viewerError } = useViewer();
@@ -34,7 +36,7 @@ export function Console() {
 
   return (
     <div className={styles.shell}>
-      <NavBar current="/console">
+      <NavBar current="/console" session={session}>
         <span>
           {live} live / {sorted.length} {sorted.length === 1 ? 'camera' : 'cameras'}
         </span>
@@ -47,7 +49,7 @@ export function Console() {
           <div className={styles.empty}>
             <h2>No cameras yet</h2>
             <p>
-              Open <a href="/camera">/camera</a> on a phone to stream it here, or add an RTSP camera in <a href="/admin">Cameras</a>.
+              An admin adds cameras in <a href="/admin">Cameras</a>: an RTSP camera, or a browser camera whose publish link a phone opens.
             </p>
           </div>
         ) : (

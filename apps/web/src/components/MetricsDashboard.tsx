@@ -13,6 +13,7 @@ import { CameraMetricsTable } from './CameraMetricsTable';
 import { NavBar } from './NavBar';
 import { TimeChart, type ChartSeries } from './TimeChart';
 import styles from './Dashboard.module.css';
+import { useSession } from '../lib/session';
 
 const percent = (value: number) => `${value.toFixed(0)} %`;
 const gib = (value: number) => `${value.toFixed(1)} GiB`;
@@ -48,6 +49,7 @@ function seriesByKey<T>(
 }
 
 export function MetricsDashboard() {
+  const session = useSession('operator');
   const { link } = useSignalling();
   const { samples, intervalMs, error } = useMetrics();
   const latest = samples.at(-1);
@@ -93,7 +95,7 @@ export function MetricsDashboard() {
 
   return (
     <div className={styles.shell}>
-      <NavBar current="/metrics">
+      <NavBar current="/metrics" session={session}>
         <span>{latest ? `updated ${new Date(latest.at).toLocaleTimeString()} · every ${intervalMs / 1000} s` : 'waiting for the first sample…'}</span>
         <span className={`${styles.link} ${styles[link.status]}`} data-link={link.status} title={link.detail ?? undefined}>
           {link.status === 'online' ? 'live' : link.status === 'connecting' ? 'connecting…' : 'disconnected'}

@@ -13,6 +13,7 @@ import { formatPercent } from '../lib/format';
 import { NavBar } from './NavBar';
 import { RunDetail } from './RunDetail';
 import styles from './Dashboard.module.css';
+import { useSession } from '../lib/session';
 
 type Choice = { run: string | null; compare: string | null };
 
@@ -30,6 +31,7 @@ function writeChoice(choice: Choice): void {
 }
 
 export function ModelRuns() {
+  const session = useSession('operator');
   const [runs, setRuns] = useState<TrainingRunSummary[] | null>(null);
   const [live, setLive] = useState<LiveModelsResponse | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -72,7 +74,7 @@ export function ModelRuns() {
 
   return (
     <div className={styles.shell}>
-      <NavBar current="/models">
+      <NavBar current="/models" session={session}>
         <span>{runs ? `${runs.length} training runs` : ''}</span>
       </NavBar>
       <main className={styles.main}>

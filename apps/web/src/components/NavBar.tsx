@@ -1,16 +1,26 @@
+'use client';
 import Link from 'next/link';
+import type { SessionResponse } from '@maskwatch/protocol/auth';
+import { signOut } from '../lib/session';
 import styles from './NavBar.module.css';
 
 const LINKS = [
-  { href: '/console', label: 'Console' },
-  { href: '/alerts', label: 'Alerts' },
-  { href: '/camera', label: 'Camera' },
-  { href: '/admin', label: 'Cameras' },
-  { href: '/metrics', label: 'Metrics' },
-  { href: '/models', label: 'Models' },
+  { href: '/console', label: 'Console', admin: false },
+  { href: '/alerts', label: 'Alerts', admin: false },
+  { href: '/camera', label: 'Camera', admin: false },
+  { href: '/metrics', label: 'Metrics', admin: false },
+  { href: '/models', label: 'Models', admin: false },
+  { href: '/admin', label: 'Cameras', admin: true },
+  { href: '/admin/users', label: 'Users', admin: true },
+  { href: '/admin/audit', label: 'Audit log', admin: true },
+  { href: '/admin/settings', label: 'Settings', admin: true },
 ] as const;
 
-export function NavBar({ current, children }: { current: (typeof LINKS)[number]['href']; children?: React.ReactNode }) {
+export type NavHref = (typeof LINKS)[number]['href'];
+
+/** The top bar: the pages this user may open, who is signed in, and signing out. */
+export function NavBar({ current, session, children }: { current: NavHref; session: SessionResponse | null; children?: React.ReactNode }) {
+  const isAdmin = session?.user.role === 'admin';
   return (
     <header className={styles.bar}>
       <Link href="/console" className={styles.brand}>
@@ -18,13 +28,23 @@ export function NavBar({ current, children }: { current: (typeof LINKS)[number][
         Maskwatch
       </Link>
       <nav className={styles.links}>
-        {LINKS.map((link) => (
+        {LINKS.filter((link) => !link.admin || isAdmin).map((link) => (
           <Link key={link.href} href={link.href} className={link.href === current ? styles.active : undefined} aria-current={link.href === current ? 'page' : undefined}>
             {link.label}
           </Link>
         ))}
       </nav>
-      <div className={styles.extra}>{children}</div>
+      <div className={styles.extra}>
+        {children}
+        {session && (
+          <span className={styles.user} data-user={session.user.username} data-role={session.user.role}>
+            {session.user.username} ({session.user.role})
+            <button type="button" onClick={() => void signOut()}>
+              Sign out
+            </button>
+          </span>
+        )}
+      </div>
     </header>
   );
 }

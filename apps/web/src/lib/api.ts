@@ -1,6 +1,6 @@
-/** REST client for `/api/cameras`: bodies from the contract, answers parsed, errors carried with their field issues. */
+/** REST client: bodies from the contract, answers parsed, errors carried with their field issues. */
 import type { z } from 'zod';
-import { ErrorResponseSchema, CameraListResponseSchema, CameraResponseSchema } from '@maskwatch/protocol/http';
+import { ErrorResponseSchema, CameraListResponseSchema, CameraResponseSchema, type CameraResponse } from '@maskwatch/protocol/http';
 import type { CameraView, CreateCamera, UpdateCamera } from '@maskwatch/protocol/camera';
 import type { ErrorBody } from '@maskwatch/protocol/errors';
 
@@ -12,6 +12,12 @@ export class ApiError extends Error {
   ) {
     super(body.message);
   }
+}
+
+let signedInPage = false;
+/** This page needs a session: a 401 from here on (the session ended or was revoked) goes to the login page. */
+export function expectSession(): void {
+  signedInPage = true;
 }
 
 export async function call<S extends z.ZodType>(schema: S | null, path: string, init: RequestInit = {}): Promise<z.infer<S> | null> {
@@ -30,6 +36,9 @@ export async function call<S extends z.ZodType>(schema: S | null, path: string, 
     }
   }
   if (!response.ok) {
+    if (response.status === 401 && signedInPage && window.location.pathname !== '/login') {
+      window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+    }
     const error = ErrorResponseSchema.safeParse(json);
     throw new ApiError(
       response.status,
@@ -47,9 +56,9 @@ export async function listCameras(): Promise<CameraView[]> {
   return body?.cameras ?? [];
 }
 
-export async function createCamera(input: CreateCamera): Promise<CameraView | null> {
-  const body = await call(CameraResponseSchema, '/api/cameras', { method: 'POST', body: JSON.stringify(input) });
-  return body?.camera ?? null;
+/** The new camera, and for a browser camera its publish link (shown once). */
+export async function createCamera(input: CreateCamera): Promise<CameraResponse | null> {
+  return call(CameraResponseSchema, '/api/cameras', { method: 'POST', body: JSON.stringify(input) });
 }
 
 export async function updateCamera(id: string, input: UpdateCamera): Promise<CameraView | null> {

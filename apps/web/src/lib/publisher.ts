@@ -10,6 +10,7 @@ import type { ServerEventName, ServerEventPayload } from '@maskwatch/protocol/si
 import {
   connectSignalling,
   describeError,
+  handshakeCode,
   onPush,
   request,
   SignallingError,
@@ -19,15 +20,22 @@ import {
 
 export type PublisherState =
   | { status: 'connecting'; detail: string }
-  | { status: 'live'; cameraId: string; producerId: string }
+  | { status: 'live'; cameraId: string; name: string; producerId: string }
   | { status: 'reconnecting'; detail: string }
   | { status: 'error'; detail: string }
-  /** The server ended this publisher: `conflict`, another connection took the name over; `removed`, the camera went. */
-  | { status: 'stopped'; reason: 'conflict' | 'removed'; detail: string }
+  /**
+   * The server ended this publisher: `conflict`, another connection took the name over; `removed`, the camera went;
+   * `refused`, it may not publish (no or a revoked publish link, not an admin, open enrolment off).
+   */
+  | { status: 'stopped'; reason: 'conflict' | 'removed' | 'refused'; detail: string }
   | { status: 'closed' };
 
+/** What to publish as: the camera of a publish token, or (an admin, or open enrolment) a camera by name. */
+export type PublishAs = { token: string; name?: undefined } | { name: string; token?: undefined };
+
 export class Publisher {
-  readonly #name: string;
+  #name: string;
+  readonly #as: PublishAs;
   readonly #onState: (state: PublisherState) => void;
   readonly #socket: SignallingSocket;
   #track: MediaStreamTrack;
@@ -39,11 +47,12 @@ export class Publisher {
   #unavailableFailures = 0;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(name: string, track: MediaStreamTrack, onState: (state: PublisherState) => void) {
-    this.#name = name;
+  constructor(as: PublishAs, track: MediaStreamTrack, onState: (state: PublisherState) => void) {
+    this.#as = as;
+    this.#name = as.name ?? 'this camera';
     this.#track = track;
     this.#onState = onState;
-    this.#socket = connectSignalling('camera');
+    this.#socket = connectSignalling('camera', as.token);
     this.#onState({ status: 'connecting', detail: 'connecting to the server' });
     this.#socket.on('connect', () => void this.#publish());
     this.#socket.on('disconnect', (reason) => {
@@ -53,7 +62,11 @@ export class Publisher {
       if (reason === 'io server disconnect' && !this.#closed) this.#socket.connect();
     });
     this.#socket.on('connect_error', (error) => {
-      if (!this.#closed) this.#onState({ status: 'reconnecting', detail: `cannot reach the server: ${error.message}` });
+      if (this.#closed) return;
+      const code = handshakeCode(error);
+      // Refused, not unreachable: trying again would not help.
+      if (code === 'unauthorized' || code === 'forbidden') this.#stop('refused', error.message);
+      else this.#onState({ status: 'reconnecting', detail: `cannot reach the server: ${error.message}` });
     });
     onPush(this.#socket, 'server:error', (error) => this.#onServerError(error));
   }
@@ -109,12 +122,15 @@ export class Publisher {
       case 'not_found':
         this.#stop('removed', `The camera "${this.#name}" was removed; this page stopped publishing.`);
         return;
+      case 'unauthorized':
+        this.#stop('refused', error.message);
+        return;
       default:
         return;
     }
   }
 
-  #stop(reason: 'conflict' | 'removed', detail: string): void {
+  #stop(reason: 'conflict' | 'removed' | 'refused', detail: string): void {
     this.#closed = true;
     this.#dropTransport();
     this.#socket.close();
@@ -127,9 +143,10 @@ export class Publisher {
     const stale = (): boolean => this.#closed || attempt !== this.#attempt;
     try {
       this.#onState({ status: 'connecting', detail: 'joining' });
-      const joined = await request(this.#socket, 'camera:join', { name: this.#name });
+      const joined = await request(this.#socket, 'camera:join', this.#as.name !== undefined ? { name: this.#as.name } : {});
       if (stale()) return;
       this.#cameraId = joined.cameraId;
+      this.#name = joined.name;
       const device = new Device();
       await device.load({ routerRtpCapabilities: joined.routerRtpCapabilities as types.RtpCapabilities });
       if (!device.canProduce('video')) throw new Error('this browser cannot send video to the server (no common codec)');
@@ -155,7 +172,7 @@ export class Publisher {
         if (state === 'failed') this.#onState({ status: 'error', detail: 'media connection failed (network or firewall)' });
         else if (state === 'disconnected') this.#onState({ status: 'reconnecting', detail: 'media connection interrupted' });
         else if (state === 'connected' && this.#producer && this.#cameraId)
-          this.#onState({ status: 'live', cameraId: this.#cameraId, producerId: this.#producer.id });
+          this.#onState({ status: 'live', cameraId: this.#cameraId, name: this.#name, producerId: this.#producer.id });
       });
       this.#onState({ status: 'connecting', detail: 'starting video' });
       const producer = await transport.produce({ track: this.#track, stopTracks: false });
@@ -165,7 +182,7 @@ export class Publisher {
       }
       this.#producer = producer;
       this.#unavailableFailures = 0;
-      this.#onState({ status: 'live', cameraId: joined.cameraId, producerId: producer.id });
+      this.#onState({ status: 'live', cameraId: joined.cameraId, name: joined.name, producerId: producer.id });
     } catch (error) {
       if (stale()) return;
       this.#dropTransport();

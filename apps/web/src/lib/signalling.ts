@@ -17,6 +17,7 @@ import {
   type ServerToClientEvents,
 } from '@maskwatch/protocol/signalling';
 import { PROTOCOL_VERSION } from '@maskwatch/protocol/version';
+import { redirectToLogin } from './session';
 
 export type SignallingSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -33,10 +34,28 @@ export class SignallingError extends Error {
   }
 }
 
-/** Opens a socket to this page's own origin (pages, REST and socket.io share one server). */
-export function connectSignalling(role: HandshakeAuth['role']): SignallingSocket {
-  const auth: HandshakeAuth = { protocolVersion: PROTOCOL_VERSION, role };
-  return io({ auth, transports: ['websocket'], reconnectionDelayMax: 4000 });
+/**
+ * Opens a socket to this page's own origin (pages, REST and socket.io share one server); the session cookie goes
+ * with it. A viewer whose session is missing or ended goes to the login page; a camera passes its publish token.
+ */
+export function connectSignalling(role: HandshakeAuth['role'], token?: string): SignallingSocket {
+  const auth: HandshakeAuth = { protocolVersion: PROTOCOL_VERSION, role, ...(token ? { token } : {}) };
+  const socket: SignallingSocket = io({ auth, transports: ['websocket'], reconnectionDelayMax: 4000 });
+  if (role === 'viewer') {
+    socket.on('connect_error', (error) => {
+      if (handshakeCode(error) === 'unauthorized') redirectToLogin();
+    });
+    onPush(socket, 'server:error', (error) => {
+      if (error.code === 'unauthorized') redirectToLogin();
+    });
+  }
+  return socket;
+}
+
+/** The error code a handshake was refused with (socket.io puts the server's `err.data` on the client's error). */
+export function handshakeCode(error: Error): ErrorCode | undefined {
+  const parsed = ErrorBodySchema.safeParse((error as Error & { data?: unknown }).data);
+  return parsed.success ? parsed.data.code : undefined;
 }
 
 // socket.io's typed emit cannot follow a generic event name; this is the untyped shape it has at run time.

@@ -15,6 +15,7 @@ import { ComplianceChart } from './ComplianceChart';
 import { alertStatus, labelText } from './AlertFeed';
 import { SnapshotViewer } from './SnapshotViewer';
 import styles from './Alerts.module.css';
+import { useSession } from '../../lib/session';
 
 const OPERATOR_KEY = 'maskwatch.operator';
 
@@ -42,6 +43,7 @@ function matches(alert: Alert, f: AlertFilters): boolean {
 }
 
 export function AlertsPage() {
+  const session = useSession('operator');
   const { sorted: cameras } = useCameras();
   const [form, setForm] = useState<FormFilters>({ cameraId: '', label: '', from: '', to: '', acknowledged: '' });
   const [filters, setFilters] = useState<AlertFilters>({});
@@ -119,7 +121,7 @@ export function AlertsPage() {
 
   return (
     <div className={styles.shell}>
-      <NavBar current="/alerts" />
+      <NavBar current="/alerts" session={session} />
       <main className={styles.main}>
         <section className={styles.card} aria-label="Filters">
           <form
