@@ -21,7 +21,7 @@ async function status(server: TestServer, id: string) {
 }
 
 async function patchCamera(server: TestServer, id: string, changes: Record<string, unknown>): Promise<void> {
-  const res = await fetch(`${server.url}/api/cameras/${id}`, {
+  const res = await (await apiAs(server, 'admin'))(`/api/cameras/${id}`, {
     method: 'PATCH',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(changes),
@@ -152,7 +152,7 @@ describe('RTSP ingest (GStreamer RTSP server + ffmpeg feeder + ffmpeg ingest + m
     assert.ok(back.producerId && back.producerId !== before.producerId);
     const onNewWorker = await rtpBytes(server, id);
     await waitFor(async () => (await rtpBytes(server, id)) > onNewWorker, 'RTP bytes on the new worker');
-    const del = await fetch(`${server.url}/api/cameras/${id}`, { method: 'DELETE' });
+    const del = await (await apiAs(server, 'admin'))(`/api/cameras/${id}`, { method: 'DELETE' });
     assert.equal(del.status, 204);
   });
 
@@ -182,7 +182,7 @@ describe('RTSP ingest (GStreamer RTSP server + ffmpeg feeder + ffmpeg ingest + m
   });
 
   test('a NUL byte in a stored URL (saved before URLs were checked) gives an error status and retries, and the API refuses one', async () => {
-    const refused = await fetch(`${server.url}/api/cameras`, {
+    const refused = await (await apiAs(server, 'admin'))(`/api/cameras`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ kind: 'rtsp', name: 'Nul', rtspUrl: `${source.url}\u0000x` }),
@@ -201,7 +201,7 @@ describe('RTSP ingest (GStreamer RTSP server + ffmpeg feeder + ffmpeg ingest + m
     assert.match(view.statusDetail ?? '', /NUL byte/);
     assert.ok(view.retryAt && view.retryAt > Date.now() - 1_000, `retryAt ${view.retryAt}`);
     await waitFor(() => server.internals.ingest.get(camera.id)?.spawns === 0 && transportCount(server).then((n) => n === baseline), 'the failed attempts to release their transports');
-    assert.equal((await fetch(`${server.url}/api/health`)).status, 200);
+    assert.equal((await (await apiAs(server, 'admin'))(`/api/health`)).status, 200);
     server.internals.cameras.remove(camera.id);
   });
 
@@ -231,7 +231,7 @@ describe('RTSP ingest (GStreamer RTSP server + ffmpeg feeder + ffmpeg ingest + m
       10_000,
     ).catch(async () => `transports ${await transportCount(server)} (baseline ${baseline}), ffmpeg ${ingestFfmpegPids().join(',')}`);
     assert.equal(left, 'clean');
-    const del = await fetch(`${server.url}/api/cameras/${id}`, { method: 'DELETE' });
+    const del = await (await apiAs(server, 'admin'))(`/api/cameras/${id}`, { method: 'DELETE' });
     assert.equal(del.status, 204);
   });
 
@@ -264,7 +264,7 @@ describe('RTSP ingest (GStreamer RTSP server + ffmpeg feeder + ffmpeg ingest + m
     // A second outage right after recovering (no stable period): the probe's comeback started a new backoff series.
     const second = await outage(6_000);
     assert.ok(second.tookMs <= 5_000, `live ${second.tookMs} ms after the source came back`);
-    const del = await fetch(`${server.url}/api/cameras/${id}`, { method: 'DELETE' });
+    const del = await (await apiAs(server, 'admin'))(`/api/cameras/${id}`, { method: 'DELETE' });
     assert.equal(del.status, 204);
   });
 });

@@ -136,7 +136,7 @@ describe('camera page -> console', () => {
   test('a camera page reloads and publishes again: the tile plays the new producer without a console reload', async () => {
     const { camera, console, cameraId, publishUrl } = await cameraAndConsole('Gituatu_nomask.mp4', 'E2E reload');
     const first = await liveProducerOf(server, cameraId);
-    await waitForTileProducer(console, cameraId, first);
+    await waitForTileProducer(console, cameraId, first, 30_000);
     // Marks this document: a console reload would lose it.
     await console.evaluate(() => Object.assign(window, { maskwatchNoReload: true }));
 

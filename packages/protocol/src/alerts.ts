@@ -189,12 +189,18 @@ export const COMPLIANCE_MAX_POINTS = 2000;
 export const ComplianceQuerySchema = z
   .object({
     cameraId: CameraIdSchema.optional(),
-    from: TimeParam,
-    to: TimeParam,
+    /** Default: a day before `to`. */
+    from: TimeParam.optional(),
+    /** Default: now. */
+    to: TimeParam.optional(),
     /** Width of one point, in minutes (day: 15, week: 60). */
     bucketMinutes: z.coerce.number().int().min(1).max(1440).default(60),
   })
   .strict()
+  .transform((q) => {
+    const to = q.to ?? Date.now();
+    return { ...q, to, from: q.from ?? to - 24 * 60 * 60_000 };
+  })
   .refine((q) => q.from < q.to, { path: ['to'], message: 'must be after from' })
   .refine((q) => q.to - q.from <= COMPLIANCE_MAX_RANGE_MS, { path: ['to'], message: 'range is longer than 31 days' })
   .refine((q) => (q.to - q.from) / (q.bucketMinutes * 60_000) <= COMPLIANCE_MAX_POINTS, {
