@@ -8,7 +8,7 @@ import { GpuSampler } from '@maskwatch/common/system/GpuSampler';
 import type { FrameTimings, MaskLabel } from '@maskwatch/protocol/faces';
 import { DECODER_STATUSES, type CameraStats, type DecoderStatus, type NodeStats } from '@maskwatch/protocol/inference';
 import { RateWindow } from './RateWindow.ts';
-import { registerGpuMetrics } from './registerGpuMetrics.ts';
+import { registerGpuMetrics } from '@maskwatch/common/metrics/registerGpuMetrics';
 
 const log = createLogger('NodeMetrics');
 

@@ -20,7 +20,7 @@ import type { MediaService } from '../media/MediaService.ts';
 import { METRICS_ROOM, type IoServer } from '../signalling/context.ts';
 import { MediaCounter } from './MediaCounter.ts';
 import type { AlertChangeEvent, AlertsSource, NodeStatsSource, ResultsSource } from './MetricsSources.ts';
-import { registerGpuMetrics } from './registerGpuMetrics.ts';
+import { registerGpuMetrics } from '@maskwatch/common/metrics/registerGpuMetrics';
 import { captureToViewerMs, FACE_LABELS_IN_VIEW, ResultStats, type CameraWindow } from './ResultStats.ts';
 import { RingBuffer } from './RingBuffer.ts';
 

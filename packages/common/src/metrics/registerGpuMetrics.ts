@@ -1,9 +1,10 @@
 import { Gauge, type Registry } from 'prom-client';
-import type { GpuSampler } from '@maskwatch/common/system/GpuSampler';
+import type { GpuSampler } from '../system/GpuSampler.ts';
 
 /**
  * GPU gauges read from the sampler's newest reading (no series at all without nvidia-smi):
  * utilisation, memory, temperature, power per GPU index, and the GPU's name in an info metric.
+ * The server and every inference node register them for their own host.
  */
 export function registerGpuMetrics(registry: Registry, gpu: GpuSampler): void {
   const gpus = () => gpu.latest()?.gpus ?? [];
