@@ -1,3 +1,4 @@
+import { closeOnSignals } from '@maskwatch/common/process/closeOnSignals';
 import { createLogger } from '@maskwatch/common/logger';
 import { loadNodeConfig, NodeConfigError } from './config/NodeConfig.ts';
 import { createInferenceNode } from './InferenceNode.ts';
@@ -25,18 +26,4 @@ try {
 }
 log.info({ nodeId: node.nodeId, server: config.serverUrl, rtpHost: config.rtpHost }, 'inference node running');
 
-let stopping = false;
-const stop = (signal: string) => {
-  if (stopping) process.exit(1);
-  stopping = true;
-  log.info({ signal }, 'shutting down');
-  node.close().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      log.error({ err: error }, 'shutdown failed');
-      process.exit(1);
-    },
-  );
-};
-process.on('SIGINT', () => stop('SIGINT'));
-process.on('SIGTERM', () => stop('SIGTERM'));
+closeOnSignals(node, log);

@@ -1,3 +1,4 @@
+import { closeOnSignals } from '@maskwatch/common/process/closeOnSignals';
 import { ConfigError, loadConfig, unknownVariables } from './config/Config.ts';
 import { createLogger } from './logger.ts';
 import { lanAddresses } from './media/network.ts';
@@ -63,21 +64,4 @@ if (server.firstAdmin) {
 if (server.certPath && server.selfSigned) lines.push(trustInstructions(server.certPath), '');
 process.stdout.write(`${lines.join('\n')}\n`);
 
-let stopping = false;
-const stop = (signal: string) => {
-  if (stopping) {
-    log.warn({ signal }, 'second signal: exiting now');
-    process.exit(1);
-  }
-  stopping = true;
-  log.info({ signal }, 'shutting down');
-  server.close().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      log.error({ err: error }, 'shutdown failed');
-      process.exit(1);
-    },
-  );
-};
-process.on('SIGINT', () => stop('SIGINT'));
-process.on('SIGTERM', () => stop('SIGTERM'));
+closeOnSignals(server, log);

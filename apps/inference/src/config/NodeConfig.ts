@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { parseEnv } from '@maskwatch/common/config/parseEnv';
 import { readInferenceSecret } from '@maskwatch/common/inferenceSecret';
 import { NodeIdSchema } from '@maskwatch/protocol/inference';
 
@@ -100,18 +101,7 @@ function tlsOn(tls: 'on' | 'off' | 'auto', host: string): boolean {
 
 /** Reads the node's configuration from `env`; throws NodeConfigError naming each bad variable. */
 export function loadNodeConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): NodeConfig {
-  const picked = Object.fromEntries(
-    Object.entries(env).filter(([key, value]) => KNOWN.has(key) && value !== undefined && value !== ''),
-  );
-  const result = EnvSchema.safeParse(picked);
-  if (!result.success) {
-    const lines = result.error.issues.map((issue) => {
-      const name = String(issue.path[0] ?? '(environment)');
-      return `${name}=${JSON.stringify(env[name] ?? '')}: ${issue.message}`;
-    });
-    throw new NodeConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
-  }
-  const e = result.data;
+  const e = parseEnv(EnvSchema, KNOWN, env, (message) => new NodeConfigError(message));
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(cwd, p));
   const dataDir = abs(e.MASKWATCH_DATA_DIR);
   const secret = readInferenceSecret(dataDir, e.MASKWATCH_INFERENCE_SECRET);

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { parseEnv } from '@maskwatch/common/config/parseEnv';
 import { PasswordSchema } from '@maskwatch/protocol/auth';
 
 /** The repository root (apps/server/src/config -> ../../../..). */
@@ -142,19 +143,7 @@ const SECRET = new Set(['MASKWATCH_ADMIN_PASSWORD']);
 
 /** Reads the configuration from `env` (process.env by default). Throws ConfigError naming the bad variables. */
 export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): Config {
-  const picked = Object.fromEntries(
-    Object.entries(env).filter(([key, value]) => KNOWN.has(key) && value !== undefined && value !== ''),
-  );
-  const result = EnvSchema.safeParse(picked);
-  if (!result.success) {
-    const lines = result.error.issues.map((issue) => {
-      const name = String(issue.path[0] ?? '(environment)');
-      const shown = SECRET.has(name) ? '(hidden)' : JSON.stringify(env[name] ?? '');
-      return `${name}=${shown}: ${issue.message}`;
-    });
-    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
-  }
-  const e = result.data;
+  const e = parseEnv(EnvSchema, KNOWN, env, (message) => new ConfigError(message), SECRET);
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(cwd, p));
   const dataDir = abs(e.MASKWATCH_DATA_DIR);
   return {
