@@ -1,9 +1,10 @@
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
 import { createLogger } from '../logger.ts';
 import { VisionError } from '../VisionError.ts';
 import type { ImageOutcome } from './analyzeForLine.ts';
-import { bundleDetectWorker } from './bundleDetectWorker.ts';
+import { bundled } from './bundle.mjs';
 import type { DetectWorkerInit, FromDetectWorker, ToDetectWorker } from './detectWorkerMessages.ts';
 
 /** The worker through tsx: slower to start than the bundle, used when the bundle cannot be made. */
@@ -11,93 +12,88 @@ const TSX_ENTRY = new URL('./detectWorker.mjs', import.meta.url);
 const log = createLogger('DetectPool');
 const CLOSE_TIMEOUT_MS = 10_000;
 
-type Slot = { worker: Worker; pending: Map<number, (outcome: ImageOutcome) => void>; exited: boolean };
+type Slot = {
+  worker: Worker;
+  state: 'starting' | 'ready' | 'gone';
+  pending: Map<number, (outcome: ImageOutcome) => void>;
+};
 
 /**
- * The detect command's worker threads, each with its own FacePipeline. `analyze` sends an image file to the least
- * busy worker; the caller bounds how many are in flight and keeps the output order (mapOrdered).
+ * The detect command's worker threads, each with its own FacePipeline. They load their models in the background
+ * and take images once ready (the main thread may analyse meanwhile); `analyze` sends an image file to the least
+ * busy ready worker. The caller bounds how many are in flight and keeps the output order (mapOrdered).
  */
 export class DetectPool {
-  readonly executionProvider: 'cpu' | 'cuda';
-  readonly detector: string;
-  readonly classifier: string;
   readonly #slots: Slot[];
+  /** Settles once every worker is ready or gone: with the first start-up failure's message, if none is ready. */
+  readonly settled: Promise<void>;
   #nextId = 1;
   #closed = false;
+  #analyzed = 0;
+  /** The models, as the first worker to be ready loaded them. */
+  info: { detector: string; classifier: string; executionProvider: 'cpu' | 'cuda' } | undefined;
 
-  private constructor(slots: Slot[], ready: Extract<FromDetectWorker, { type: 'ready' }>) {
-    this.#slots = slots;
-    this.executionProvider = ready.executionProvider;
-    this.detector = ready.detector;
-    this.classifier = ready.classifier;
-    for (const slot of slots) {
-      slot.worker.on('message', (message: FromDetectWorker) => {
-        if (message.type !== 'result') return;
-        const resolve = slot.pending.get(message.id);
-        slot.pending.delete(message.id);
-        resolve?.(message.outcome);
-      });
-      // A worker that dies mid-run (out of memory, a native crash): its images get an error line, the others go on.
-      const died = (error: Error): void => {
-        slot.exited = true;
-        for (const resolve of slot.pending.values()) resolve({ faces: [], error: `worker died: ${error.message}` });
-        slot.pending.clear();
-      };
-      slot.worker.on('error', died);
-      slot.worker.on('exit', (code) => {
-        slot.exited = true;
-        if (!this.#closed) died(new Error(`detect worker exited with code ${code}`));
-      });
-    }
+  private constructor(entry: URL, workers: number, init: DetectWorkerInit) {
+    this.#slots = Array.from({ length: workers }, () => ({
+      worker: new Worker(entry, { workerData: init }),
+      state: 'starting' as Slot['state'],
+      pending: new Map<number, (outcome: ImageOutcome) => void>(),
+    }));
+    const starts = this.#slots.map((slot) => this.#watch(slot));
+    this.settled = Promise.all(starts).then((failures) => {
+      const failure = failures.find((f) => f !== undefined);
+      if (this.#slots.every((slot) => slot.state !== 'ready') && failure !== undefined) {
+        // The worker's own message (a VisionError's, e.g. an unknown model): the command prints it and exits 2.
+        throw new VisionError('MODEL_INCOMPATIBLE', failure);
+      }
+    });
+    // Nobody may be waiting on `settled` (the main thread analyses too): a failure is then only logged.
+    this.settled.catch(() => {});
   }
 
-  /** Starts `workers` threads and waits until each has loaded its models; rejects (and stops them all) if one cannot. */
-  static async create(workers: number, init: DetectWorkerInit): Promise<DetectPool> {
+  /** Starts `workers` threads (without waiting for their models). */
+  static async start(workers: number, init: DetectWorkerInit): Promise<DetectPool> {
     let entry = TSX_ENTRY;
     try {
-      entry = await bundleDetectWorker();
+      entry = await bundled(fileURLToPath(new URL('./detectWorker.ts', import.meta.url)));
     } catch (error) {
       log.warn({ err: (error as Error).message }, 'cannot bundle the detect worker: workers start through tsx');
     }
-    const started = Array.from({ length: workers }, () => new Worker(entry, { workerData: init }));
-    try {
-      const ready = await Promise.all(started.map((worker) => DetectPool.#ready(worker)));
-      return new DetectPool(
-        started.map((worker) => ({ worker, pending: new Map(), exited: false })),
-        ready[0]!,
-      );
-    } catch (error) {
-      await Promise.all(started.map((worker) => worker.terminate()));
-      throw error;
-    }
+    return new DetectPool(entry, workers, init);
   }
 
-  static #ready(worker: Worker): Promise<Extract<FromDetectWorker, { type: 'ready' }>> {
-    return new Promise((resolve, reject) => {
-      const done = (): void => {
-        worker.off('message', onMessage);
-        worker.off('error', reject);
-        worker.off('exit', onExit);
+  /** Follows one worker's life; resolves once it is ready (undefined) or could not start (why). */
+  #watch(slot: Slot): Promise<string | undefined> {
+    return new Promise((resolve) => {
+      slot.worker.on('message', (message: FromDetectWorker) => {
+        if (message.type === 'ready') {
+          slot.state = 'ready';
+          this.info ??= {
+            detector: message.detector,
+            classifier: message.classifier,
+            executionProvider: message.executionProvider,
+          };
+          resolve(undefined);
+        } else if (message.type === 'init-failed') {
+          slot.state = 'gone';
+          log.warn({ err: message.message }, 'a detect worker could not load its models');
+          resolve(message.message);
+        } else {
+          const done = slot.pending.get(message.id);
+          slot.pending.delete(message.id);
+          this.#analyzed++;
+          done?.(message.outcome);
+        }
+      });
+      // A worker that dies (out of memory, a native crash): its images get an error line, the others go on.
+      const gone = (why: string): void => {
+        slot.state = 'gone';
+        for (const done of slot.pending.values()) done({ faces: [], error: `detect worker died: ${why}` });
+        slot.pending.clear();
+        resolve(why);
       };
-      const onMessage = (message: FromDetectWorker): void => {
-        done();
-        if (message.type === 'ready') resolve(message);
-        // The worker's own message (a VisionError's, e.g. an unknown model): the command prints it and exits 2.
-        else
-          reject(
-            new VisionError(
-              'MODEL_INCOMPATIBLE',
-              message.type === 'init-failed' ? message.message : 'detect worker did not start',
-            ),
-          );
-      };
-      const onExit = (code: number): void => {
-        done();
-        reject(new Error(`detect worker exited (${code}) while starting`));
-      };
-      worker.on('message', onMessage);
-      worker.on('error', reject);
-      worker.on('exit', onExit);
+      slot.worker.on('error', (error) => gone(error.message));
+      slot.worker.on('exit', (code) => gone(`exited with code ${code}`));
     });
   }
 
@@ -105,20 +101,36 @@ export class DetectPool {
     return this.#slots.length;
   }
 
+  /** Images the workers have analysed so far. */
+  get analyzed(): number {
+    return this.#analyzed;
+  }
+
+  #leastBusySlot(): Slot | undefined {
+    let best: Slot | undefined;
+    for (const s of this.#slots)
+      if (s.state === 'ready' && (best === undefined || s.pending.size < best.pending.size)) best = s;
+    return best;
+  }
+
+  /** Images in flight on the least busy ready worker; undefined while none is ready. */
+  leastBusy(): number | undefined {
+    return this.#leastBusySlot()?.pending.size;
+  }
+
+  /** Analyses `path` on the least busy ready worker (an error outcome if none is ready). */
   analyze(path: string): Promise<ImageOutcome> {
     if (this.#closed) return Promise.reject(new VisionError('CLOSED', 'DetectPool is closed'));
-    let slot: Slot | undefined;
-    for (const s of this.#slots) if (!s.exited && (slot === undefined || s.pending.size < slot.pending.size)) slot = s;
-    if (slot === undefined) return Promise.resolve({ faces: [], error: 'every detect worker has died' });
+    const slot = this.#leastBusySlot();
+    if (slot === undefined) return Promise.resolve({ faces: [], error: 'no detect worker is running' });
     const id = this.#nextId++;
-    const target = slot;
     return new Promise((resolve) => {
-      target.pending.set(id, resolve);
-      target.worker.postMessage({ type: 'analyze', id, path } satisfies ToDetectWorker);
+      slot.pending.set(id, resolve);
+      slot.worker.postMessage({ type: 'analyze', id, path } satisfies ToDetectWorker);
     });
   }
 
-  /** Asks every worker to release its sessions and end; waits for them. Safe to call twice. */
+  /** Asks every worker to release its sessions and end, and waits for them (stopping a stuck one). Safe twice. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -126,14 +138,14 @@ export class DetectPool {
       this.#slots.map(
         (slot) =>
           new Promise<void>((resolve) => {
-            if (slot.exited) return resolve();
-            // A worker stuck in a native call is stopped after a while rather than holding the command open.
             const timer = setTimeout(() => void slot.worker.terminate(), CLOSE_TIMEOUT_MS);
             slot.worker.once('exit', () => {
               clearTimeout(timer);
               resolve();
             });
-            slot.worker.postMessage({ type: 'close' } satisfies ToDetectWorker);
+            // A worker still loading its models gets the message once it listens; one already gone exits at once.
+            if (slot.worker.threadId === -1) resolve();
+            else slot.worker.postMessage({ type: 'close' } satisfies ToDetectWorker);
           }),
       ),
     );

@@ -38,11 +38,26 @@ describe('detect command: worker threads print exactly what one image at a time 
     writeFileSync(list, `${images.join('\n')}\n`);
 
     const sequential = detect(['--json', '--sequential', '--images-from', list]);
-    const parallel = detect(['--json', '--workers', '2', '--concurrency', '3', '--images-from', list]);
+    // Every image on the two workers; then the main thread and the workers sharing them as they come.
+    const parallel = detect([
+      '--json',
+      '--workers',
+      '2',
+      '--workers-only',
+      '--concurrency',
+      '3',
+      '--images-from',
+      list,
+    ]);
+    const mixed = detect(['--json', '--workers', '2', '--images-from', list]);
     assert.equal(sequential.status, 1, sequential.stderr);
     assert.equal(parallel.status, 1, parallel.stderr);
-    assert.match(parallel.stderr, /2 worker\(s\)/);
-    assert.match(sequential.stderr, /this thread/);
+    assert.equal(mixed.status, 1, mixed.stderr);
+    assert.match(sequential.stderr, /, this thread,/);
+    assert.match(parallel.stderr, /\(cpu\), 2 worker\(s\), load/);
+    assert.ok(parallel.stderr.includes(`, ${images.length} on worker threads\n`), parallel.stderr);
+    assert.match(mixed.stderr, /this thread \+ 2 worker\(s\)/);
+    assert.equal(mixed.stdout, sequential.stdout);
     assert.deepEqual(
       parallel.lines.map((l) => l.image),
       images,

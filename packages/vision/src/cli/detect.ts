@@ -2,11 +2,12 @@
 // Usage (repo root): npm run -s detect -- --json IMAGE...
 //                    npm run -s detect -- --json --images-from LIST
 // Options: --model NAME (classifier), --detector NAME, --threshold 0.6 (detector score), --provider cpu|cuda,
-//          --workers N (threads with their own models; default: one per core, fewer for a short list, 0: this
-//          thread), --concurrency 2 (images in flight per worker), --threads N (onnxruntime threads per model;
-//          default 1 with workers), --sequential (one image at a time in this thread: the reference the parallel
-//          path must match), --max-side 960 (detector input), --min-face 24 (faces this small in a large photo are
-//          looked for in a second pass over tiles; 0: no tiles), --quiet (no per-image timings on stderr).
+//          --workers N (worker threads, each with its own models, beside the main thread, which analyses images
+//          too; default: one per other core, none for fewer than 32 images), --workers-only (the main thread only
+//          reads and writes), --concurrency 2 (images in flight per thread), --threads 1 (onnxruntime threads per
+//          model), --sequential (one image at a time in the main thread: the reference the parallel path must
+//          match), --max-side 960 (detector input), --min-face 24 (faces this small in a large photo are looked for
+//          in a second pass over tiles; 0: no tiles), --quiet (no per-image timings on stderr).
 // stdout, with --json: exactly one JSON line per image, in the order given:
 //   {"image": "<path as given>", "faces": [{"box": [x1, y1, x2, y2], "label": "mask"|"no_mask"|"incorrect", "score": 0.97}]}
 // An image that cannot be read gets {"image": "<path>", "faces": [], "error": "<why>"} and a line on stderr.
@@ -16,7 +17,7 @@ import { once } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 
-import type { FacePipelineOptions } from '../pipeline/FacePipeline.ts';
+import type { FacePipeline, FacePipelineOptions } from '../pipeline/FacePipeline.ts';
 import { VisionError } from '../VisionError.ts';
 import { analyzeForLine, type DetectLine, type ImageOutcome } from './analyzeForLine.ts';
 import { callerPath } from './callerPath.ts';
@@ -28,10 +29,10 @@ import { readList } from './readList.ts';
 export type { DetectLine } from './analyzeForLine.ts';
 
 const USAGE =
-  'usage: detect [--json] [--model NAME] [--detector NAME] [--threshold 0.6] [--provider cpu|cuda] [--workers N] [--concurrency 2] [--threads N] [--sequential] [--max-side 960] [--min-face 24] [--quiet] (IMAGE... | --images-from LIST)';
+  'usage: detect [--json] [--model NAME] [--detector NAME] [--threshold 0.6] [--provider cpu|cuda] [--workers N] [--workers-only] [--concurrency 2] [--threads 1] [--sequential] [--max-side 960] [--min-face 24] [--quiet] (IMAGE... | --images-from LIST)';
 
-/** Images per worker below which another worker costs more to start (its own models) than it saves. */
-const IMAGES_PER_WORKER = 8;
+/** Lists shorter than this run in the main thread alone. */
+const MIN_IMAGES_FOR_WORKERS = 32;
 
 async function writeOut(text: string): Promise<void> {
   if (!process.stdout.write(text)) await once(process.stdout, 'drain');
@@ -50,6 +51,7 @@ async function main(): Promise<number> {
       workers: { type: 'string' },
       concurrency: { type: 'string' },
       sequential: { type: 'boolean' },
+      'workers-only': { type: 'boolean' },
       'max-side': { type: 'string' },
       'min-face': { type: 'string' },
       quiet: { type: 'boolean' },
@@ -81,11 +83,17 @@ async function main(): Promise<number> {
   ];
   if (images.length === 0) throw new VisionError('INVALID_ARGUMENT', `no images given\n${USAGE}`);
   const cores = availableParallelism();
-  const auto = Math.min(cores, 8, Math.ceil(images.length / IMAGES_PER_WORKER));
+  // Worker threads beside the main thread, which analyses images too: one per other core, none for a short list
+  // (a worker's start-up, its own models, costs about what a dozen images do).
+  const auto = images.length >= MIN_IMAGES_FOR_WORKERS ? Math.min(cores - 1, 7) : 0;
   const workers = sequential
     ? 0
-    : parseNumber('workers', values.workers, auto > 1 ? auto : 0, (n) => Number.isInteger(n) && n >= 0 && n <= 64);
-  // One onnxruntime thread per model when every core has a worker: more would only fight over the cores.
+    : parseNumber('workers', values.workers, auto, (n) => Number.isInteger(n) && n >= 0 && n <= 64);
+  const workersOnly = values['workers-only'] === true;
+  if (workersOnly && workers === 0)
+    throw new VisionError('INVALID_ARGUMENT', '--workers-only needs --workers 1 or more');
+  // One onnxruntime thread per model: the parallelism is across images. Every path uses the same, so that they all
+  // print the same numbers.
   const threads = parseNumber('threads', values.threads, 1, (n) => Number.isInteger(n) && n >= 0);
 
   const started = performance.now();
@@ -99,30 +107,45 @@ async function main(): Promise<number> {
     },
     session: { executionProvider: provider, intraOpThreads: threads },
   };
-  let analyze: (path: string) => Promise<ImageOutcome>;
-  let close: () => Promise<void>;
-  let names: { detector: string; classifier: string; executionProvider: string };
-  if (workers === 0) {
-    // Imported here: with workers, this thread never loads onnxruntime or the models.
-    const { FacePipeline } = await import('../pipeline/FacePipeline.ts');
-    const pipeline = await FacePipeline.create(options);
-    analyze = (path) => analyzeForLine(pipeline, path);
-    close = async () => pipeline.close();
-    names = {
-      detector: pipeline.detector.model.name,
-      classifier: pipeline.classifier.model.name,
-      executionProvider: pipeline.classifier.executionProvider,
-    };
-  } else {
-    // A bad model name or file fails every worker's start: DetectPool.create rejects with its message (exit 2).
-    const p = await DetectPool.create(workers, { ...options, decodeThreads: 1 });
-    analyze = (path) => p.analyze(path);
-    close = () => p.close();
-    names = p;
+  // Workers first: they load their models while this thread loads its own.
+  const pool = workers > 0 ? await DetectPool.start(workers, { ...options, decodeThreads: 1 }) : undefined;
+  let pipeline: FacePipeline | undefined;
+  try {
+    if (!workersOnly) {
+      // Imported here: with --workers-only, this thread never loads onnxruntime or the models.
+      const { FacePipeline } = await import('../pipeline/FacePipeline.ts');
+      pipeline = await FacePipeline.create(options);
+    } else {
+      await pool!.settled;
+    }
+  } catch (error) {
+    await pool?.close();
+    throw error;
   }
+  const info =
+    pipeline !== undefined
+      ? {
+          detector: pipeline.detector.model.name,
+          classifier: pipeline.classifier.model.name,
+          executionProvider: pipeline.classifier.executionProvider,
+        }
+      : pool!.info!;
+  let localInFlight = 0;
+  const local = pipeline;
+  /** To this thread or the least busy ready worker, whichever has fewer images in flight. */
+  const analyze = (path: string): Promise<ImageOutcome> => {
+    const busy = pool?.leastBusy();
+    if (local === undefined || (busy !== undefined && busy < localInFlight)) return pool!.analyze(path);
+    localInFlight++;
+    return analyzeForLine(local, path).finally(() => localInFlight--);
+  };
+  const close = async (): Promise<void> => {
+    pipeline?.close();
+    await pool?.close();
+  };
   const quiet = values.quiet === true;
   process.stderr.write(
-    `detect: ${images.length} image(s), detector ${names.detector}, classifier ${names.classifier} (${names.executionProvider}), ${workers === 0 ? 'this thread' : `${workers} worker(s)`}, load ${(performance.now() - started).toFixed(0)} ms\n`,
+    `detect: ${images.length} image(s), detector ${info.detector}, classifier ${info.classifier} (${info.executionProvider}), ${workersOnly ? '' : 'this thread'}${workers > 0 ? `${workersOnly ? '' : ' + '}${workers} worker(s)` : ''}, load ${(performance.now() - started).toFixed(0)} ms\n`,
   );
   let failed = 0;
   let faces = 0;
@@ -130,7 +153,7 @@ async function main(): Promise<number> {
   try {
     await mapOrdered(
       images,
-      sequential ? 1 : concurrency * Math.max(1, workers),
+      sequential ? 1 : concurrency * (workers + (workersOnly ? 0 : 1)),
       (image) => analyze(callerPath(image)),
       async (outcome, index) => {
         const image = images[index]!;
@@ -164,7 +187,7 @@ async function main(): Promise<number> {
   }
   const s = (performance.now() - t0) / 1000;
   process.stderr.write(
-    `detect: ${images.length} image(s), ${faces} face(s), ${failed} unreadable, ${s.toFixed(2)} s (${(images.length / s).toFixed(1)} images/s)\n`,
+    `detect: ${images.length} image(s), ${faces} face(s), ${failed} unreadable, ${s.toFixed(2)} s (${(images.length / s).toFixed(1)} images/s)${pool !== undefined ? `, ${pool.analyzed} on worker threads` : ''}\n`,
   );
   return failed > 0 ? 1 : 0;
 }
