@@ -4,7 +4,7 @@
 // thread as much again; the bundle loads in a fraction of that. esbuild (what tsx itself runs on) makes it in well
 // under a second, again only when the size or time of one of its sources changed.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -74,5 +74,11 @@ export async function bundled(source) {
   const file = join(dir, bundle);
   if (!existsSync(file)) writeAtomic(file, code);
   writeAtomic(indexPath, JSON.stringify({ source, bundle, inputs }));
+  // Older bundles of this entry go once they are an hour old (a command started just before may still load one).
+  for (const old of readdirSync(dir)) {
+    if (old === bundle || !old.startsWith(`${name}-`) || !old.endsWith('.mjs')) continue;
+    const s = statSync(join(dir, old), { throwIfNoEntry: false });
+    if (s !== undefined && Date.now() - s.mtimeMs > 3_600_000) rmSync(join(dir, old), { force: true });
+  }
   return pathToFileURL(file);
 }
