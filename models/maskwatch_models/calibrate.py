@@ -5,10 +5,11 @@
 1. Temperature: T minimising the negative log-likelihood of softmax(logits / T) on the scene-like validation
    (scenes.py: the validation faces as small, degraded renders and as detected faces in composite scenes).
 2. Mask threshold τ, on the scene-like faces of 28 px and up: a face is "not mask" (alerted) when p(mask) < τ.
-   τ must keep masked faces alerted at <= MAX_FALSE (0.03); among those τ, when some alert >= TARGET (0.90) of the
-   non-compliant faces, the one half-way (in log-odds) between the lowest that reaches the target and the highest
-   that keeps the false-alert bound; else the highest that keeps the bound (most non-compliant alerted), and the
-   manifest records that the target was missed.
+   The τ that alerts the most non-compliant faces while masked faces stay at <= MAX_FALSE - MARGIN (0.025: half a
+   point kept for faces the set does not hold) when that reaches TARGET (0.90); else the most at <= MAX_FALSE
+   (0.03), and the manifest records that the target was missed. Not a point half-way between the bounds: the
+   hidden real scenes of issue 7 show the model errs on the lenient side (0.3 % of masked faces alerted, 63 % of
+   non-compliant ones), so the alert budget is spent.
 3. incorrect vs no_mask among alerted faces: `incorrect` when p(incorrect) >= r * p(no_mask), r maximising their
    balanced accuracy.
 4. alertMinScore (the alert rule's bar on the track vote's confidence, which for a non-compliant track is the
@@ -33,6 +34,7 @@ from .paths import MODELS_DIR
 
 TARGET = 0.90
 MAX_FALSE = 0.03
+MARGIN = 0.005
 MIN_SIZE = 28
 DEFAULT_ALERT_MIN_SCORE = 0.6
 
@@ -75,24 +77,22 @@ def ece(p: np.ndarray, y: np.ndarray, bins: int = 15) -> float:
     return float(total)
 
 
-def choose_tau(p_mask: np.ndarray, y: np.ndarray, target: float = TARGET, max_false: float = MAX_FALSE) -> dict:
+def choose_tau(p_mask: np.ndarray, y: np.ndarray, target: float = TARGET, max_false: float = MAX_FALSE, margin: float = MARGIN) -> dict:
     """τ for "alert when p(mask) < τ" (see the module doc). Returns τ and its rates on these faces."""
-    masked, nc = np.sort(p_mask[y == 0]), np.sort(p_mask[y != 0])
-    if len(masked) == 0 or len(nc) == 0:
+    masked = np.sort(p_mask[y == 0])
+    if len(masked) == 0 or not (y != 0).any():
         raise ValueError("need masked and non-compliant faces")
-    # highest τ with #(masked p < τ) <= max_false * n: the (k+1)-th smallest masked p(mask)
-    k = int(math.floor(max_false * len(masked) + 1e-9))
-    hi = float(masked[k]) if k < len(masked) else 1.0
-    # lowest τ alerting >= target of the non-compliant: just above their ceil(target * n)-th smallest p(mask)
-    j = int(math.ceil(target * len(nc) - 1e-9)) - 1
-    lo = float(np.nextafter(nc[j], 2.0)) if j >= 0 else 0.0
-    met = lo <= hi
-    if met:
-        logit = lambda v: math.log(max(v, 1e-12) / max(1 - v, 1e-12))  # noqa: E731
-        mid = 1 / (1 + math.exp(-(logit(lo) + logit(hi)) / 2))
-        tau = min(max(mid, lo), hi)
-    else:
-        tau = hi
+
+    def highest(bound: float) -> float:
+        # #(masked p < τ) <= bound * n holds up to the (k+1)-th smallest masked p(mask)
+        k = int(math.floor(bound * len(masked) + 1e-9))
+        return float(masked[k]) if k < len(masked) else 1.0
+
+    tau = highest(max_false - margin)
+    met = rates(p_mask, y, tau)["alertedNonCompliant"] >= target
+    if not met:
+        tau = highest(max_false)
+        met = rates(p_mask, y, tau)["alertedNonCompliant"] >= target
     return {"tau": float(tau), "targetMet": bool(met), **rates(p_mask, y, tau)}
 
 

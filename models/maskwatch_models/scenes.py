@@ -41,6 +41,7 @@ MATCH_IOU = 0.4
 DETECT_THRESHOLD = 0.6  # `detect`'s default detector threshold
 VERSION = 1
 SCENES_DIR = CACHE / "scenes"
+VAL_TRANSPLANTS = 200  # real-looking `incorrect` faces made from validation pictures (transplant.py)
 
 
 @dataclass
@@ -231,6 +232,7 @@ def build(params: Params = Params(), out_root: Path = SCENES_DIR, val=None, recs
     out = out_root / _key(params, val)
     done = out / "done.json"
     if done.exists():
+        _transplants(out, params, val)
         return out
     out.mkdir(parents=True, exist_ok=True)
     rng = random.Random(params.seed)
@@ -291,8 +293,29 @@ def build(params: Params = Params(), out_root: Path = SCENES_DIR, val=None, recs
                 f["crop"], f["detBox"], f["detScore"] = crops_of[j], dets[j][0], dets[j][1]
         sc["detections"] = len(dets)
     (out / "scenes.json").write_text(json.dumps(scenes))
+    _transplants(out, params, val)
     done.write_text(json.dumps({"params": asdict(params), "faces": len(faces), "renders": len(meta), "composites": len(scenes), "tool": crops_tool}))
     return out
+
+
+def _transplants(out: Path, params: Params, val) -> None:
+    """The third set: real masks moved below the nose of real unmasked faces (transplant.py), all from validation
+    pictures, rendered at every width like the renders. The validation `incorrect` pictures are all synthetic
+    (MaskedFace-Net); these stand for the real incorrectly worn masks a camera sees."""
+    if (out / "transplants.json").exists():
+        return
+    from . import transplant as T
+
+    n = 2 * params.limit if params.limit > 0 else VAL_TRANSPLANTS
+    crops, meta = T.make(n, params.seed, val, cache=out / "transplant-cache")
+    rendered, rmeta = [], []
+    for k, (crop, m) in enumerate(zip(crops, meta)):
+        for size in params.sizes:
+            img, cond = render_face(crop, size, random.Random(f"{params.seed}/t{k}/{size}"))
+            rendered.append(img)
+            rmeta.append({"item": k, "label": m["label"], "group": m["group"], "style": m["style"], **cond})
+    np.savez_compressed(out / "transplants.npz", crops=np.stack(rendered) if rendered else np.zeros((0, CROP_SIZE, CROP_SIZE, 3), np.uint8))
+    (out / "transplants.json").write_text(json.dumps(rmeta))
 
 
 def _ts_all_faces(images: list[str], out_dir: Path) -> None:
@@ -325,24 +348,28 @@ def samples(folder: Path) -> dict:
     """The scene-like set as arrays: source ('render' | 'composite'), label, size, group, and a loader of the
     uint8 crops in that order (only detected composite faces have a crop)."""
     meta = json.loads((folder / "renders.json").read_text())
+    trans = json.loads((folder / "transplants.json").read_text()) if (folder / "transplants.json").exists() else []
     scenes = json.loads((folder / "scenes.json").read_text())
     comp = [f for sc in scenes for f in sc["faces"] if f["detected"]]
-    src = ["render"] * len(meta) + ["composite"] * len(comp)
+    src = ["render"] * len(meta) + ["transplant"] * len(trans) + ["composite"] * len(comp)
+    rows = meta + trans + comp
     return {
         "source": np.array(src),
-        "label": np.array([m["label"] for m in meta] + [f["label"] for f in comp], int),
-        "size": np.array([m["size"] for m in meta] + [f["size"] for f in comp], int),
-        "group": np.array([m["group"] for m in meta] + [f["group"] for f in comp], int),
+        "label": np.array([m["label"] for m in rows], int),
+        "size": np.array([m["size"] for m in rows], int),
+        "group": np.array([m["group"] for m in rows], int),
         "crops": lambda: _crops(folder, comp),
         "scenes": scenes,
     }
 
 
 def _crops(folder: Path, comp: list[dict]):
-    """Yields uint8 NHWC chunks of the crops, renders then composites."""
-    renders = np.load(folder / "renders.npz")["crops"]
-    for i in range(0, len(renders), 256):
-        yield renders[i : i + 256]
+    """Yields uint8 NHWC chunks of the crops: renders, transplants, composites."""
+    for name in ("renders", "transplants"):
+        if (folder / f"{name}.npz").exists():
+            arr = np.load(folder / f"{name}.npz")["crops"]
+            for i in range(0, len(arr), 256):
+                yield arr[i : i + 256]
     for i in range(0, len(comp), 256):
         yield np.stack([np.asarray(Image.open(f["crop"]).convert("RGB")) for f in comp[i : i + 256]])
 
@@ -355,7 +382,7 @@ def logits(folder: Path, manifest: dict, names: list[str] | None = None) -> dict
     out = {}
     for n in names:
         m = manifest["models"][n]
-        cache = folder / f"logits-{n}-{m['sha256'][:12]}.npy"
+        cache = folder / f"logits-v2-{n}-{m['sha256'][:12]}.npy"
         if cache.exists():
             out[n] = np.load(cache)
             continue
@@ -442,13 +469,13 @@ def main(argv=None) -> int:
     pred = decide(z, op)
     scenes = s["scenes"]
     res = {"model": name, "operatingPoint": op, "folder": str(folder), "sets": {}}
-    for src in ("render", "composite"):
+    for src in ("render", "transplant", "composite"):
         sel = s["source"] == src
         res["sets"][src] = {"perSizeClass": table(s["label"][sel], pred[sel], s["size"][sel], list(SIZES)), **summary(s["label"][sel], pred[sel], s["size"][sel])}
     res["sets"]["all"] = summary(s["label"], pred, s["size"])
     res["recall"] = recall_table(scenes)
     print(f"scene-like validation of {name} ({'operating point' if op else 'argmax'}), {folder}", file=sys.stderr)
-    for src in ("render", "composite"):
+    for src in ("render", "transplant", "composite"):
         print(f"\n{src}s: size label faces accuracy alert-rate", file=sys.stderr)
         for r in res["sets"][src]["perSizeClass"]:
             print(f"  {r['size']:>3} {r['label']:<9} {r['faces']:>5} {r['accuracy']:.3f} {r['alertRate']:.3f}", file=sys.stderr)
