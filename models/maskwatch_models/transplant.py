@@ -164,7 +164,9 @@ def make(n: int, seed: int = 1234, items=None, cache: Path = CACHE / "transplant
     targets = _faces(bare, det, n, rng, room_below=0.15)
     sources = _faces(masked, det, max(8, n // 3), rng)
     if not targets or not sources:
-        raise RuntimeError("no usable faces for transplants")
+        # a handful of pictures (smoke runs, tests) may hold no face with room below it: no transplants then
+        print(f"transplant: no usable faces among {len(bare)} unmasked / {len(masked)} masked pictures", file=sys.stderr)
+        return np.zeros((0, CROP_SIZE, CROP_SIZE, 3), np.uint8), []
     crops, meta = [], []
     for k in range(n):
         tp, tbox, tlm = targets[k % len(targets)]
@@ -179,7 +181,7 @@ def make(n: int, seed: int = 1234, items=None, cache: Path = CACHE / "transplant
         img, info = done
         crops.append(C.crop_square(img, C.face_square(tbox), CROP_SIZE))
         meta.append({"target": tp, "source": sp, "group": group[tp], "label": LABELS.index("incorrect"), **info})
-    arr = np.stack(crops)
+    arr = np.stack(crops) if crops else np.zeros((0, CROP_SIZE, CROP_SIZE, 3), np.uint8)
     folder.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(folder / "crops.npz", crops=arr)
     (folder / "meta.json").write_text(json.dumps(meta))
