@@ -488,6 +488,31 @@ def main(argv=None) -> int:
     return 0
 
 
+def context_inside(scenes: list[dict], params: Params) -> list[float]:
+    """Per pasted face (scene order), the share of its pasted square (PATCH_CONTEXT x the face box) that came from
+    inside its source picture; the rest is smeared edge pixels (tight close-ups)."""
+    val, recs = validation_faces(params.limit)
+    faces = [it for it in val if recs[it.path]["detected"]]
+    if params.limit > 0:
+        faces = [it for c in range(len(LABELS)) for it in [f for f in faces if f.label == c][: params.limit]]
+    sizes: dict[str, tuple[int, int]] = {}
+    out = []
+    for sc in scenes:
+        for f in sc["faces"]:
+            it = faces[f["item"]]
+            if it.path not in sizes:
+                with Image.open(it.path) as im:
+                    sizes[it.path] = im.size
+            w, h = sizes[it.path]
+            x1, y1, x2, y2 = recs[it.path]["box"]
+            side = PATCH_CONTEXT * max(x2 - x1, y2 - y1)
+            cx, cy = (x1 + x2) / 2, (y1 + y2) / 2
+            ix = max(0.0, min(cx + side / 2, w) - max(cx - side / 2, 0))
+            iy = max(0.0, min(cy + side / 2, h) - max(cy - side / 2, 0))
+            out.append(ix * iy / (side * side))
+    return out
+
+
 def recall_table(scenes: list[dict]) -> list[dict]:
     faces = [f for sc in scenes for f in sc["faces"]]
     rows = []
