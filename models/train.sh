@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Full pipeline: venv -> face crops (TS vision package) -> backbone check -> train cnn -> train mobilenetv2 ->
-# ONNX export + int8 + parity -> report. Flags go to both training runs, e.g. --epochs 10, --smoke.
+# ONNX export + int8 + parity -> calibration (scene-like validation) -> report. Flags go to both training runs, e.g. --epochs 10, --smoke.
 # --smoke writes everything under models/.cache/smoke/ instead of the committed files.
 set -euo pipefail
 models="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -35,5 +35,10 @@ cnn_run="$(tail -n 1 "$tmp/cnn")"
 mnv_run="$(tail -n 1 "$tmp/mnv")"
 echo "== export" >&2
 "$py" -m maskwatch_models.export --cnn-run "$cnn_run" --mobilenetv2-run "$mnv_run" --out "$out"
+# the operating point (temperature, τ, r) is post-hoc: chosen on the scene-like validation after every export
+echo "== calibrate" >&2
+smoke=()
+[[ "$out" == "$models" ]] || smoke=(--smoke)
+"$py" -m maskwatch_models.calibrate --manifest "$out/manifest.json" "${smoke[@]}"
 echo "== report" >&2
 "$py" -m maskwatch_models.report --out "$out"

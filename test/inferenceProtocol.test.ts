@@ -123,15 +123,18 @@ describe('the /inference namespace refuses bad input', () => {
     assert.equal(server.internals.cameras.viewOf(cameraId).analysis.status, 'off', 'the camera has no video: nothing to analyse');
   });
 
-  test('a second connection with the same node id replaces the first', async () => {
+  test('a second connection with the same node id replaces the first, which is told not to come back', async () => {
     const first = open({ protocolVersion: INFERENCE_PROTOCOL_VERSION, secret, nodeId: 'n4' });
     await handshake(first);
     assert.equal((await ask(first, 'node:hello', HELLO)).ok, true);
     const dropped = new Promise<string>((resolve) => first.once('disconnect', resolve));
+    const told = new Promise<unknown>((resolve) => first.once('node:closed', resolve));
     const second = open({ protocolVersion: INFERENCE_PROTOCOL_VERSION, secret, nodeId: 'n4' });
     await handshake(second);
     assert.equal((await ask(second, 'node:hello', HELLO)).ok, true);
     assert.equal(await dropped, 'io server disconnect');
+    // Told not to connect again: two processes with one node id would otherwise take turns for ever.
+    assert.deepEqual(await told, { reason: 'replaced by a new connection with the same node id', reconnect: false });
     assert.equal(server.internals.inference.nodes().filter((node) => node.id === 'n4').length, 1);
   });
 });

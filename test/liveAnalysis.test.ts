@@ -97,6 +97,22 @@ describe('live analysis of an RTSP camera by an inference node process', () => {
     await waitFor(() => results.length > 0, 'results again', 60_000);
   });
 
+  test('a node the server disconnects (as when it is silent too long) connects again by itself and gets the camera back', async () => {
+    const link = server.internals.inference.nodes().find((node) => node.id === 'node-a');
+    assert.ok(link);
+    link.close('silent for 6 s (closed by the test)');
+    await waitFor(() => server.internals.cameras.viewOf(cameraId).analysis.status !== 'running', 'analysis to leave running');
+    const results = collect(viewer, cameraId);
+    await waitFor(
+      () => server.internals.inference.nodes().some((node) => node.id === 'node-a' && node !== link),
+      'node-a to connect again',
+      15_000,
+    );
+    const next = await waitFor(() => results.find((r) => r.nodeId === 'node-a'), 'results from node-a again', 60_000);
+    assert.equal(next.cameraId, cameraId);
+    assert.equal(server.internals.cameras.viewOf(cameraId).analysis.status, 'running');
+  });
+
   test('kill -9 of the node: video goes on, analysis is stalled, and a second node takes the camera', async () => {
     nodeB = await startInferenceNode({ serverUrl: server.url, dataDir: server.dataDir, nodeId: 'node-b' });
     await waitFor(() => server.internals.cameras.viewOf(cameraId).analysis.status === 'running', 'running');

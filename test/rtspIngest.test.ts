@@ -113,6 +113,9 @@ describe('RTSP ingest (GStreamer RTSP server + ffmpeg feeder + ffmpeg ingest + m
     await call(viewer, 'viewer:resume', { consumerId: consumed.consumerId });
     const first = await rtpBytes(server, id);
     await waitFor(async () => (await rtpBytes(server, id)) > first, 'RTP bytes to keep arriving');
+    // camera:state is coalesced (one push per camera per 250 ms, the latest view last): the viewer hears live
+    // shortly after the API says it, not necessarily before this point.
+    await waitFor(() => seen.includes('live'), `the viewer to hear live (it heard ${seen.join(',')})`, 5_000).catch(() => undefined);
     assert.ok(seen.includes('connecting') && seen.includes('live'), `viewer saw ${seen.join(',')}`);
 
     await source.stop();

@@ -95,6 +95,11 @@ class YuNet:
         return sw, sh, math.ceil(sw / 32) * 32, math.ceil(sh / 32) * 32
 
     def detect(self, rgb: np.ndarray) -> list[tuple[list[float], float]]:
+        return [(box, score) for box, score, _ in self.detect_landmarks(rgb)]
+
+    def detect_landmarks(self, rgb: np.ndarray) -> list[tuple[list[float], float, np.ndarray]]:
+        """Faces best first: box, score and YuNet's five landmarks [5, 2] (right eye, left eye, nose tip, right and
+        left mouth corners, in the picture's pixels)."""
         h, w = rgb.shape[:2]
         sw, sh, pw, ph = self.plan(w, h)
         scaled = resize_bilinear(rgb, sw, sh)
@@ -107,19 +112,21 @@ class YuNet:
             cls = np.clip(out[f"cls_{s}"].reshape(-1), 0, 1)
             obj = np.clip(out[f"obj_{s}"].reshape(-1), 0, 1)
             bb = out[f"bbox_{s}"].reshape(-1, 4)
+            kps = out[f"kps_{s}"].reshape(-1, 10) if f"kps_{s}" in out else np.zeros((len(bb), 10), np.float32)
             score = np.sqrt(cls * obj)
             for i in np.nonzero(score >= self.score_threshold)[0]:
                 row, col = divmod(int(i), cols)
                 cx, cy = (col + bb[i, 0]) * s, (row + bb[i, 1]) * s
                 bw, bh = math.exp(bb[i, 2]) * s, math.exp(bb[i, 3]) * s
-                faces.append(([cx - bw / 2, cy - bh / 2, cx + bw / 2, cy + bh / 2], float(score[i])))
+                lm = (kps[i].reshape(5, 2) + np.array([col, row])) * s
+                faces.append(([cx - bw / 2, cy - bh / 2, cx + bw / 2, cy + bh / 2], float(score[i]), lm))
         faces.sort(key=lambda f: -f[1])
-        kept: list[tuple[list[float], float]] = []
-        for box, sc in faces:
-            if all(_iou(box, k[0]) <= self.nms_iou for k in kept):
-                kept.append((box, sc))
+        kept: list[tuple[list[float], float, np.ndarray]] = []
+        for face in faces:
+            if all(_iou(face[0], k[0]) <= self.nms_iou for k in kept):
+                kept.append(face)
         sx, sy = w / sw, h / sh
-        return [([b[0] * sx, b[1] * sy, b[2] * sx, b[3] * sy], sc) for b, sc in kept]
+        return [([b[0] * sx, b[1] * sy, b[2] * sx, b[3] * sy], sc, lm * np.array([sx, sy])) for b, sc, lm in kept]
 
 
 def _iou(a, b) -> float:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import random
 import sys
 from collections import Counter, defaultdict
@@ -20,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from PIL import Image, ImageFilter
+from PIL import Image, ImageDraw, ImageFilter
 
 from . import groups as G
 from .paths import CACHE, CROP_SIZE, DATASETS, LABELS
@@ -162,21 +163,32 @@ def to_nchw(arr: np.ndarray) -> torch.Tensor:
 
 
 # --- augmentation ---
-# Two stages: per-image PIL ops that do not vectorise (JPEG recompression, downscale-upscale for tiny/low-res faces,
-# blur), then per-batch torch ops (flip, rotation, scale, shift with clamp-to-edge like the crop sampler, colour).
+# Two stages: per-image PIL ops that do not vectorise (occlusion, downscale-upscale to a 16-72 px face, blur, low
+# light, sensor noise, JPEG recompression), then per-batch torch ops (flip, rotation, scale, side-on squeeze and
+# shear, shift with clamp-to-edge like the crop sampler, colour).
 
 @dataclass
 class AugConfig:
-    p_jpeg: float = 0.35
+    p_jpeg: float = 0.45
     jpeg_quality: tuple[int, int] = (15, 75)
-    p_lowres: float = 0.4
-    lowres_side: tuple[int, int] = (14, 64)  # a 128 crop made from a face this many pixels wide
-    p_blur: float = 0.2
+    # scene scale (issue 7): a 128 crop made from a face this many pixels wide (the crop is 1.3x the face), for every
+    # class; the side is drawn log-uniformly so that 16-30 px faces are as common as 30-64 px ones
+    p_lowres: float = 0.55
+    lowres_face: tuple[int, int] = (16, 72)
+    p_blur: float = 0.25
     blur_radius: tuple[float, float] = (0.3, 1.6)
+    p_noise: float = 0.25
+    noise_sigma: tuple[float, float] = (2.0, 10.0)
+    p_dark: float = 0.2  # low light: gain, gamma and sensor noise
+    p_occlude: float = 0.15  # a block over the top or a side of the face (hat, hair, another head); never the lower middle
     p_flip: float = 0.5
     rotate_deg: float = 20.0
     scale: tuple[float, float] = (0.85, 1.2)
     shift: float = 0.08
+    # side-on faces: horizontal squeeze (yaw) and shear, with the face off-centre in its crop
+    p_side: float = 0.3
+    side_squeeze: tuple[float, float] = (0.7, 1.0)
+    shear: float = 0.15
     brightness: float = 0.35
     contrast: float = 0.35
     saturation: float = 0.4
@@ -188,24 +200,55 @@ class AugConfig:
 
 
 def augment_image(img: np.ndarray, rng: random.Random, cfg: AugConfig = AugConfig(), synthetic: bool = False) -> np.ndarray:
-    """One HxWx3 uint8 crop -> same shape uint8."""
+    """One HxWx3 uint8 crop -> same shape uint8: scene degradations (scale, blur, low light, noise, occlusion,
+    JPEG) in the order a camera applies them."""
     h, w = img.shape[:2]
     im = Image.fromarray(img)
     if synthetic and rng.random() < cfg.p_domain:
         side = rng.randint(*cfg.domain_side)
         im = im.resize((side, side), Image.BILINEAR).resize((w, h), Image.BILINEAR)
+    if rng.random() < cfg.p_occlude:
+        im = _occlude(im, rng)
     if rng.random() < cfg.p_lowres:
-        side = rng.randint(*cfg.lowres_side)
+        lo, hi = cfg.lowres_face
+        face = math.exp(rng.uniform(math.log(lo), math.log(hi)))
+        side = max(4, round(face * 1.3))
         down = rng.choice([Image.BILINEAR, Image.BOX, Image.NEAREST])
         im = im.resize((side, side), down).resize((w, h), Image.BILINEAR)
     if rng.random() < cfg.p_blur:
         im = im.filter(ImageFilter.GaussianBlur(rng.uniform(*cfg.blur_radius)))
+    dark, noisy = rng.random() < cfg.p_dark, rng.random() < cfg.p_noise
+    if dark or noisy:
+        x = np.asarray(im, np.float32) / 255.0
+        if dark:
+            x = (x ** rng.uniform(1.1, 1.6)) * rng.uniform(0.25, 0.6)
+        sigma = rng.uniform(*cfg.noise_sigma) if noisy or dark else 0.0
+        x = x * 255.0 + np.random.default_rng(rng.getrandbits(32)).normal(0, sigma, x.shape)
+        im = Image.fromarray(np.clip(np.rint(x), 0, 255).astype(np.uint8))
     if rng.random() < cfg.p_jpeg:
         buf = io.BytesIO()
         im.save(buf, "JPEG", quality=rng.randint(*cfg.jpeg_quality))
         buf.seek(0)
         im = Image.open(buf).convert("RGB")
     return np.asarray(im)
+
+
+def _occlude(im: Image.Image, rng: random.Random) -> Image.Image:
+    """A flat or noisy block over the top band or one side of the crop (the face is the central 1/1.3): it hides
+    hair, forehead or a cheek, never the nose-mouth-chin middle that carries the label."""
+    w, h = im.size
+    im = im.copy()
+    draw = ImageDraw.Draw(im)
+    colour = tuple(rng.randint(0, 255) for _ in range(3))
+    where = rng.choice(["top", "left", "right"])
+    if where == "top":
+        box = (0, 0, w, round(h * rng.uniform(0.15, 0.35)))
+    elif where == "left":
+        box = (0, round(h * rng.uniform(0, 0.3)), round(w * rng.uniform(0.12, 0.3)), h)
+    else:
+        box = (w - round(w * rng.uniform(0.12, 0.3)), round(h * rng.uniform(0, 0.3)), w, h)
+    draw.rectangle(box, fill=colour)
+    return im
 
 
 def augment_batch(x: torch.Tensor, gen: torch.Generator, cfg: AugConfig = AugConfig()) -> torch.Tensor:
@@ -216,8 +259,13 @@ def augment_batch(x: torch.Tensor, gen: torch.Generator, cfg: AugConfig = AugCon
     sc = cfg.scale[0] + u(n) * (cfg.scale[1] - cfg.scale[0])
     flip = torch.where(u(n) < cfg.p_flip, -1.0, 1.0)
     tx, ty = (u(n) * 2 - 1) * cfg.shift * 2, (u(n) * 2 - 1) * cfg.shift * 2
+    # side-on: the face narrower (sampling x stretched by 1/squeeze), sheared, and pushed off-centre
+    side = u(n) < cfg.p_side
+    squeeze = torch.where(side, cfg.side_squeeze[0] + u(n) * (cfg.side_squeeze[1] - cfg.side_squeeze[0]), torch.ones(n))
+    shear = torch.where(side, (u(n) * 2 - 1) * cfg.shear, torch.zeros(n))
+    tx = torch.where(side, tx + (u(n) * 2 - 1) * 0.15, tx)
     cos, sin = torch.cos(ang) / sc, torch.sin(ang) / sc
-    theta = torch.stack([torch.stack([cos * flip, -sin, tx], 1), torch.stack([sin * flip, cos, ty], 1)], 1)
+    theta = torch.stack([torch.stack([cos * flip / squeeze, -sin + shear, tx], 1), torch.stack([sin * flip, cos, ty], 1)], 1)
     grid = F.affine_grid(theta, list(x.shape), align_corners=False)
     x = F.grid_sample(x, grid, mode="bilinear", padding_mode="border", align_corners=False)
     # colour: brightness, contrast, saturation, sometimes grey

@@ -56,7 +56,7 @@ def comparison_chart(rows: list[dict], out: Path) -> None:
     plt.close(fig)
 
 
-def build(out: Path, latency_runs: int = 20, scene: bool = True) -> str:
+def build(out: Path, latency_runs: int = 20, scene: bool = True, scene_like: bool = True) -> str:
     manifest = json.loads((out / "manifest.json").read_text())
     report_dir = out / "report"
     report_dir.mkdir(parents=True, exist_ok=True)
@@ -136,8 +136,9 @@ def build(out: Path, latency_runs: int = 20, scene: bool = True) -> str:
             lines += [
                 "## Real video sanity check",
                 "",
-                "Share of detected faces given the clip's label, frames at 4 fps from the single-label test clips in",
-                "`../shared/videos/` (YuNet crops as in `packages/vision`; not part of training or validation).",
+                "Share of detected faces given the clip's label (by each classifier's operating point), frames at 4 fps",
+                "from the single-label test clips in `../shared/videos/` (YuNet crops as in `packages/vision`; not part of",
+                "training or validation).",
                 "",
                 "| clip | label | faces | " + " | ".join(names) + " |",
                 "|---|---|---|" + "---|" * len(names),
@@ -145,6 +146,10 @@ def build(out: Path, latency_runs: int = 20, scene: bool = True) -> str:
             for clip, r in sc.items():
                 lines.append(f"| {clip} | {r['label']} | {r['faces']} | " + " | ".join(f"{r[n] * 100:.0f} %" for n in names) + " |")
             lines.append("")
+    if scene_like:
+        from .scene_report import section
+
+        lines += section(manifest, report_dir)
     text = "\n".join(lines)
     (out / "report.md").write_text(text)
     return text
@@ -155,8 +160,9 @@ def main(argv=None) -> int:
     ap.add_argument("--out", type=Path, default=MODELS_DIR)
     ap.add_argument("--latency-runs", type=int, default=20)
     ap.add_argument("--no-scene", action="store_true", help="skip the real-video sanity check")
+    ap.add_argument("--no-scene-like", action="store_true", help="skip the scene-like validation section (scenes.py)")
     args = ap.parse_args(argv)
-    print(build(args.out, args.latency_runs, scene=not args.no_scene))
+    print(build(args.out, args.latency_runs, scene=not args.no_scene, scene_like=not args.no_scene_like))
     return 0
 
 

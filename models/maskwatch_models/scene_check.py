@@ -46,7 +46,10 @@ def scene_check(manifest: dict) -> dict | None:
         res = {"faces": len(crops), "label": label}
         for n, s in sessions.items():
             labels = manifest["models"][n]["labels"]
-            pred = ort_logits(s, x).argmax(1)
+            # the label rule the product uses: the manifest's operating point (argmax without one)
+            from .scenes import decide
+
+            pred = decide(ort_logits(s, x), manifest["models"][n].get("operatingPoint"))
             res[n] = round(float((pred == labels.index(label)).mean()), 4)
         out[clip] = res
     return out

@@ -66,20 +66,42 @@ def prepare_data(args) -> tuple[list[D.Item], list[D.Item], dict]:
 
 @torch.no_grad()
 def evaluate(net: torch.nn.Module, x: torch.Tensor, y: torch.Tensor, batch: int = 128) -> tuple[float, np.ndarray]:
-    """Mean plain cross-entropy and the logits over uint8 NCHW crops."""
+    """Mean plain cross-entropy and the logits over uint8 NCHW crops (on the network's device)."""
     net.eval()
-    logits = torch.cat([net(D.normalize(x[i : i + batch])) for i in range(0, len(x), batch)])
+    device = next(net.parameters()).device
+    logits = torch.cat([net(D.normalize(x[i : i + batch].to(device))).cpu() for i in range(0, len(x), batch)])
     return float(F.cross_entropy(logits, y)), logits.numpy()
+
+
+def pick_device(choice: str) -> torch.device:
+    """CUDA when asked or, with "auto", when PyTorch sees a GPU; else the CPU (the default here)."""
+    if choice == "cuda" or (choice == "auto" and torch.cuda.is_available()):
+        if not torch.cuda.is_available():
+            raise SystemExit("--device cuda: PyTorch sees no CUDA device")
+        return torch.device("cuda")
+    return torch.device("cpu")
 
 
 def train(args) -> Path:
     torch.set_num_threads(args.threads)
     gen = seed_everything(args.seed)
+    device = pick_device(args.device)
     cfg = {**DEFAULTS[args.model], **{k: v for k, v in vars(args).items() if k in DEFAULTS[args.model] and v is not None}}
     train_items, val_items, recs = prepare_data(args)
     xtr = D.load_crops(train_items, recs)
     xva = D.to_nchw(D.load_crops(val_items, recs))
     ytr = [i.label for i in train_items]
+    synthetic = [i.rel.startswith("mask-worn-incorrectly/") for i in train_items]
+    transplants = 0
+    if args.transplants > 0:
+        # realistic `incorrect`: real masks moved below the nose of real unmasked training faces (transplant.py)
+        from . import transplant as T
+
+        extra, _ = T.make(args.transplants, args.seed, train_items)  # training pictures only
+        xtr = np.concatenate([xtr, extra])
+        ytr += [LABELS.index("incorrect")] * len(extra)
+        synthetic += [False] * len(extra)
+        transplants = len(extra)
     yva = torch.tensor([i.label for i in val_items])
     counts = Counter(ytr)
     # inverse-frequency class weights (mean 1) against the 2.5:2:0.8 mask/no_mask/incorrect imbalance
@@ -87,7 +109,7 @@ def train(args) -> Path:
     if args.class_weighting == "sqrt":
         weights = weights.sqrt()
 
-    net = build(args.model, pretrained=not args.no_pretrained)
+    net = build(args.model, pretrained=not args.no_pretrained).to(device)
     if args.model == "mobilenetv2":
         for m in list(net.features)[: cfg["freeze_blocks"]]:
             m.requires_grad_(False)
@@ -129,12 +151,14 @@ def train(args) -> Path:
         "classWeighting": args.class_weighting,
         "crops": (Path(args.crops_dir) / "tool.txt").read_text().strip() if (Path(args.crops_dir) / "tool.txt").exists() else None,
         "facesDetected": sum(recs[i.path]["detected"] for i in train_items + val_items),
+        "transplants": transplants,
+        "device": str(device),
+        "augmentation": {k: v for k, v in vars(D.AugConfig(p_domain=args.domain_match)).items()},
     }
     with Run(Path(args.runs_dir), args.model, params, wandb=args.wandb) as run:
         ckpt_dir = run.dir / "checkpoints"
         ckpt_dir.mkdir()
         best = ckpt_dir / "best.pt"
-        synthetic = [i.rel.startswith("mask-worn-incorrectly/") for i in train_items]
         ds = D.CropDataset(xtr, ytr, train=True, seed=args.seed, cfg=D.AugConfig(p_domain=args.domain_match), synthetic=synthetic)
         loader = torch.utils.data.DataLoader(ds, batch_size=args.batch_size, shuffle=True, generator=gen, num_workers=0, drop_last=len(ds) > args.batch_size)
         best_loss, bad = float("inf"), 0
@@ -145,9 +169,11 @@ def train(args) -> Path:
             loss_sum = correct = seen = 0
             bar = tqdm(loader, desc=f"{args.model} epoch {epoch}/{args.epochs}", file=sys.stderr, leave=False, disable=args.quiet)
             for xb, yb in bar:
-                xb = D.normalize(D.augment_batch(xb.float(), gen))
+                # augmentation draws from the CPU generator (same pictures on either device), then moves over
+                xb = D.normalize(D.augment_batch(xb.float(), gen)).to(device, non_blocking=True)
+                yb = yb.to(device, non_blocking=True)
                 out = net(xb)
-                loss = F.cross_entropy(out, yb, weight=weights, label_smoothing=args.label_smoothing)
+                loss = F.cross_entropy(out, yb, weight=weights.to(device), label_smoothing=args.label_smoothing)
                 opt.zero_grad(set_to_none=True)
                 loss.backward()
                 opt.step()
@@ -172,7 +198,7 @@ def train(args) -> Path:
             print(f"{args.model} epoch {epoch}: train {rec['trainLoss']:.4f}/{rec['trainAcc']:.4f} val {rec['valLoss']:.4f}/{rec['valAcc']:.4f} {rec['seconds']}s" + (" *" if improved else ""), file=sys.stderr)
             if improved:
                 best_loss, bad = val_loss, 0
-                torch.save({"model": args.model, "state_dict": net.state_dict(), "epoch": epoch, "labels": LABELS}, best)
+                torch.save({"model": args.model, "state_dict": {k: v.cpu() for k, v in net.state_dict().items()}, "epoch": epoch, "labels": LABELS}, best)
             else:
                 bad += 1
                 if bad >= args.patience:
@@ -188,7 +214,7 @@ def train(args) -> Path:
                 print(f"SIGUSR1: stopping after epoch {epoch}", file=sys.stderr)
                 run.data["params"]["stoppedBy"] = "SIGUSR1"
                 break
-        net.load_state_dict(torch.load(best, weights_only=True)["state_dict"])
+        net.load_state_dict(torch.load(best, weights_only=True, map_location=device)["state_dict"])
         _, logits = evaluate(net, xva, yva)
         final = classification_metrics(yva.numpy(), logits)
         run.data["params"]["bestEpoch"] = torch.load(best, weights_only=True)["epoch"]
@@ -210,6 +236,8 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--max-minutes", type=float, default=None, help="stop (normally, with the best checkpoint) when the next epoch would overrun this")
     ap.add_argument("--domain-match", type=float, default=0.7, help="probability of extra down-up scaling for the synthetic MaskedFace-Net crops")
     ap.add_argument("--class-weighting", choices=["inverse", "sqrt"], default="sqrt")
+    ap.add_argument("--transplants", type=int, default=None, help="realistic `incorrect` crops made by transplant.py and added to training (default 600, 8 with --smoke)")
+    ap.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto", help="auto: CUDA when torch.cuda.is_available(), else CPU")
     ap.add_argument("--patience", type=int, default=4, help="early stopping: epochs without a better val loss")
     ap.add_argument("--label-smoothing", type=float, default=0.05)
     ap.add_argument("--seed", type=int, default=1234)
@@ -227,6 +255,8 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     args = parser().parse_args(argv)
+    if args.transplants is None:
+        args.transplants = 8 if args.smoke else 600
     # a killed run (SIGTERM) unwinds through Run.__exit__ and is recorded as failed instead of staying "running"
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     # SIGUSR1: finish the current epoch, then stop normally (evaluate the best checkpoint, write everything)

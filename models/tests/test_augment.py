@@ -37,3 +37,27 @@ def test_dataset_item_is_uint8_chw():
     ds = D.CropDataset(_crops(2), [0, 1], train=True, seed=1)
     x, y = ds[0]
     assert x.shape == (3, 128, 128) and x.dtype == torch.uint8 and int(y) == 0
+
+
+def test_scene_degradations_each_change_the_picture_and_keep_the_lower_middle_unoccluded():
+    img = _crops(1)[0]
+    for field in ("p_noise", "p_dark", "p_occlude"):
+        cfg = D.AugConfig(**{**dict(p_jpeg=0, p_lowres=0, p_blur=0, p_noise=0, p_dark=0, p_occlude=0), field: 1.0})
+        out = D.augment_image(img, random.Random(1), cfg)
+        assert out.shape == img.shape and not np.array_equal(out, img), field
+    occl = D.AugConfig(p_jpeg=0, p_lowres=0, p_blur=0, p_noise=0, p_dark=0, p_occlude=1.0)
+    for seed in range(20):
+        out = D.augment_image(img, random.Random(seed), occl)
+        assert np.array_equal(out[90:, 40:88], img[90:, 40:88]), "the nose-mouth-chin middle stays visible"
+
+
+def test_small_faces_down_to_16_px_for_every_class():
+    cfg = D.AugConfig()
+    assert cfg.lowres_face[0] <= 16 and cfg.p_lowres >= 0.5
+
+
+def test_side_on_squeeze_changes_geometry():
+    x = D.to_nchw(_crops(4)).float()
+    cfg = D.AugConfig(p_side=1.0, rotate_deg=0, scale=(1, 1), shift=0, p_flip=0, brightness=0, contrast=0, saturation=0, p_gray=0)
+    out = D.augment_batch(x, torch.Generator().manual_seed(0), cfg)
+    assert (out - x).abs().mean() > 1.0

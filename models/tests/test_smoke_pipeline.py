@@ -41,5 +41,17 @@ def test_smoke_pipeline(tmp_path):
             assert m["input"]["normalize"] == {"scale": 1 / 127.5, "offset": -1.0}
     expected = json.loads((tmp_path / "fixtures" / "parity" / "expected.json").read_text())
     assert len(expected["images"]) == 8 and set(expected["logits"]) == {"cnn-fp32", "cnn-int8", "mobilenetv2-fp32", "mobilenetv2-int8"}
+    # the post-hoc operating point on a few scene-like validation faces (train.sh runs calibrate --smoke here)
+    _py("maskwatch_models.calibrate", "--manifest", str(tmp_path / "manifest.json"), "--smoke")
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    for name, m in manifest["models"].items():
+        if m["task"] == "classify":
+            op = m["operatingPoint"]
+            assert op["temperature"] > 0 and 0 <= op["maskThreshold"] <= 1 and op["incorrectRatio"] > 0, name
+            assert op["chosenOn"].startswith("scene-like validation ") and op["falselyAlertedMasked"] <= 0.03, name
+    assert manifest["sceneValidation"]["params"]["limit"] > 0
     _py("maskwatch_models.report", "--out", str(tmp_path), "--latency-runs", "2", "--no-scene")
     assert (tmp_path / "report.md").is_file() and (tmp_path / "report" / "comparison.png").is_file()
+    report = (tmp_path / "report.md").read_text()
+    assert "## Scene-like validation" in report and (tmp_path / "report" / "scene-validation.png").is_file()
+    assert (tmp_path / "report" / "incorrect-transplants.png").is_file()

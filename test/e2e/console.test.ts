@@ -7,7 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { fakeCameraClip, launchBrowser, logPage, startCamera, VARIANCE_THRESHOLD, waitForTilePlaying, waitUntil, type VideoSample } from '../support/browser.ts';
 import { apiAs, loginAs, publishCamera } from '../support/auth.ts';
@@ -20,8 +20,12 @@ describe('camera page -> console', () => {
   before(async () => {
     server = await startTestServer({ web: true });
   });
+  // Each test's browsers (fake cameras, TF.js, consoles) close with it: left running, they load the 2 cores for
+  // every later test.
+  afterEach(async () => {
+    await Promise.all(browsers.splice(0).map((browser) => browser.close().catch(() => undefined)));
+  });
   after(async () => {
-    await Promise.all(browsers.map((browser) => browser.close().catch(() => undefined)));
     await server?.close();
   });
 

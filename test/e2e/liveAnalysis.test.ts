@@ -74,13 +74,15 @@ describe('live analysis: camera page -> SFU -> inference node -> viewers', () =>
     });
     await page.waitForSelector('canvas[data-own-faces="1"]', { timeout: 30_000 });
     await console.close();
+    await browser.close(); // a fake camera left running loads the 2 cores for every later test
   });
 
   test('Gituatu_mask: the track is voted mask', async () => {
-    const { cameraId } = await publish('Gituatu_mask.mp4', 'E2E mask');
+    const { browser, cameraId } = await publish('Gituatu_mask.mp4', 'E2E mask');
     const decided = await waitUntil('a result voted mask', () => voted(cameraId, 'mask'), 90_000);
     assert.equal(decided.faces[0]?.label === 'mask' || decided.faces[0]?.trackLabel === 'mask', true);
     assert.equal(voted(cameraId, 'no_mask'), undefined, 'never voted no_mask');
+    await browser.close();
   });
 
   test('after a camera page reload, results resume on the new producer', async () => {

@@ -12,6 +12,7 @@ import { CameraDecoder } from './decode/CameraDecoder.ts';
 import { ServerLink } from './link/ServerLink.ts';
 import { NodeMetrics } from './metrics/NodeMetrics.ts';
 import { CameraSession } from './session/CameraSession.ts';
+import { trackerOptions } from './session/trackerOptions.ts';
 
 const log = createLogger('InferenceNode');
 
@@ -56,7 +57,9 @@ export async function createInferenceNode(config: NodeConfig): Promise<RunningNo
     classifier: worker.info.classifier,
     classifierSha256: worker.info.classifierSha256,
   };
-  log.info({ nodeId: config.nodeId, capacity }, 'models loaded');
+  // The track vote takes the classifier's τ and r, so that live labels and alerts agree with `detect`.
+  const tracking = trackerOptions(worker.info.classifierRule);
+  log.info({ nodeId: config.nodeId, capacity, rule: worker.info.classifierRule }, 'models loaded');
   const metrics = new NodeMetrics({ nodeId: config.nodeId });
   await metrics.start();
   let metricsUrl: string | null = null;
@@ -115,7 +118,7 @@ export async function createInferenceNode(config: NodeConfig): Promise<RunningNo
       maxSide: config.detectorInput,
       ffmpegPath: config.ffmpegPath,
     });
-    const session = new CameraSession(cameraId, decoder);
+    const session = new CameraSession(cameraId, decoder, tracking);
     sessions.set(cameraId, session);
     decoder.on('frame', (frame) => scheduler.offer(cameraId, frame));
     decoder.on('input', () => metrics.frameDecoded(cameraId));

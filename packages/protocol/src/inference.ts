@@ -204,4 +204,9 @@ export type ServerToNodeResponseOf<N extends ServerToNodeRequestName> = z.output
 /** Pushes the server sends a node without ack. */
 export const serverToNodeEvents = {
   'server:error': ErrorBodySchema.extend({ event: z.string().optional() }),
+  /**
+   * Sent just before the server ends a node's connection: why, and whether the node should connect again (yes
+   * after a timeout, for instance a node starved of CPU; no when another connection took over its node id).
+   */
+  'node:closed': z.object({ reason: z.string(), reconnect: z.boolean() }),
 } as const;

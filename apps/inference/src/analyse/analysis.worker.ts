@@ -27,6 +27,7 @@ post({
     detector: pipeline.detector.model.name,
     classifier: pipeline.classifier.model.name,
     classifierSha256: pipeline.classifier.model.sha256,
+    classifierRule: { ...pipeline.classifier.rule },
   },
 });
 

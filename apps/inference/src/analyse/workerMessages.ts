@@ -1,4 +1,5 @@
 import type { BatchFrameAnalysis } from '@maskwatch/vision/pipeline/analyzeBatch';
+import type { DecisionRule } from '@maskwatch/vision/classify/decideLabel';
 import type { FacePipelineOptions } from '@maskwatch/vision/pipeline/FacePipeline';
 
 /** What the analysis worker is started with (workerData). */
@@ -10,6 +11,8 @@ export type WorkerInfo = {
   detector: string;
   classifier: string;
   classifierSha256: string;
+  /** The classifier's operating point (manifest): its labels follow it, and so must the track vote. */
+  classifierRule: DecisionRule;
 };
 
 export type WireFrame = { width: number; height: number; data: Uint8Array };

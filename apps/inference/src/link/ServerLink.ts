@@ -6,6 +6,7 @@ import {
   INFERENCE_NAMESPACE,
   INFERENCE_PROTOCOL_VERSION,
   nodeRequests,
+  serverToNodeEvents,
   serverToNodeRequests,
   type InferenceHandshakeAuth,
   type NodeRequestName,
@@ -53,11 +54,13 @@ type RawSocket = {
 
 const REQUEST_TIMEOUT_MS = 5000;
 const CLOCK_SYNC_MS = 10_000;
+const RECONNECT_AFTER_CLOSE_MS = 1000;
 
 /**
  * The node's connection to the server's `/inference` namespace: the handshake with the shared secret, hello,
  * the server's requests (assign, release, snapshot) answered through their acks, results and stats sent, and the
- * server's clock followed (results carry capture times on it). Reconnects by itself.
+ * server's clock followed (results carry capture times on it). Reconnects by itself, also after the server ended the
+ * connection (a node it heard nothing from for too long), unless the server said another connection took its id.
  */
 export class ServerLink extends EnhancedEmitter<ServerLinkEvents> {
   readonly #options: ServerLinkOptions;
@@ -68,6 +71,8 @@ export class ServerLink extends EnhancedEmitter<ServerLinkEvents> {
   #samples: { offset: number; rtt: number }[] = [];
   #clockTimer: NodeJS.Timeout | undefined;
   #closed = false;
+  /** What the server said when it last ended the connection (`node:closed`). */
+  #closedBy: { reason: string; reconnect: boolean } | undefined;
 
   constructor(options: ServerLinkOptions) {
     super();
@@ -85,7 +90,21 @@ export class ServerLink extends EnhancedEmitter<ServerLinkEvents> {
       ...(options.ca ? { ca: options.ca } : {}),
     });
     this.#socket.on('connect', () => void this.#hello());
-    this.#socket.on('disconnect', (reason) => this.#lose(`disconnected (${reason})`));
+    this.#socket.on('disconnect', (reason) => {
+      this.#lose(`disconnected (${reason}${this.#closedBy ? `: ${this.#closedBy.reason}` : ''})`);
+      // socket.io reconnects by itself except when the server ended the connection: then the node does, unless
+      // the server said another connection took over this node id (two processes with one id would take turns).
+      if (reason === 'io server disconnect' && !this.#closed) {
+        if (this.#closedBy?.reconnect === false) {
+          log.error({ reason: this.#closedBy.reason }, 'the server closed this node for good: not connecting again');
+        } else {
+          setTimeout(() => {
+            if (!this.#closed && !this.#socket.connected) this.#socket.connect();
+          }, RECONNECT_AFTER_CLOSE_MS).unref();
+        }
+      }
+      this.#closedBy = undefined;
+    });
     this.#socket.on('connect_error', (error: Error & { data?: unknown }) => {
       const body = ErrorBodySchema.safeParse(error.data);
       // A refusal (wrong secret, another protocol version) is worth a person's attention; a server still
@@ -95,6 +114,10 @@ export class ServerLink extends EnhancedEmitter<ServerLinkEvents> {
     });
     const raw = this.#socket as unknown as RawSocket;
     raw.on('server:error', (error) => log.warn({ error }, 'the server refused a message'));
+    raw.on('node:closed', (payload) => {
+      const parsed = serverToNodeEvents['node:closed'].safeParse(payload);
+      if (parsed.success) this.#closedBy = parsed.data;
+    });
     for (const name of Object.keys(serverToNodeRequests) as ServerToNodeRequestName[]) this.#serve(name);
   }
 

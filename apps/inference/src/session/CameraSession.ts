@@ -31,6 +31,11 @@ export class CameraSession {
     decoder.on('input', () => this.#inputFrames++);
   }
 
+  /** The tracker's resolved options (its vote's τ and r among them). */
+  get trackerOptions(): FaceTracker['options'] {
+    return this.#tracker.options;
+  }
+
   get closed(): boolean {
     return this.#closed;
   }

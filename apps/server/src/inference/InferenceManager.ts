@@ -205,7 +205,7 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
         if (this.#closed) throw new MaskwatchError('unavailable', 'server closing');
         const existing = this.#nodes.get(nodeId);
         // A node that restarted may be back before its old connection is noticed gone: the newest one wins.
-        existing?.close('replaced by a new connection with the same node id');
+        existing?.close('replaced by a new connection with the same node id', { reconnect: false });
         clearTimeout(helloTimer);
         link = new NodeLink(socket, { id: nodeId, ...hello });
         this.#addNode(link);

@@ -106,9 +106,10 @@ export class NodeLink extends EnhancedEmitter<NodeLinkEvents> {
     if (!this.#closed) this.#socket.emit('server:error', { ...error, event });
   }
 
-  /** Disconnects the node; `close` is emitted once. */
-  close(reason: string): void {
+  /** Disconnects the node, telling it why and whether to connect again; `close` is emitted once. */
+  close(reason: string, { reconnect = true }: { reconnect?: boolean } = {}): void {
     if (this.#closed) return;
+    this.#socket.emit('node:closed', { reason, reconnect });
     this.#socket.disconnect(true);
     this.#end(reason);
   }

@@ -92,6 +92,34 @@ describe('MaskClassifier (real ONNX model with known outputs)', () => {
     }
   });
 
+  it("reads T, τ and r from the manifest's operating point: calibrated probabilities and that rule's label", async () => {
+    const classifier = await MaskClassifier.create(
+      meanRgbManifest({ operatingPoint: { temperature: 2, maskThreshold: 0.7, incorrectRatio: 1.5 } }).classifier(),
+    );
+    try {
+      assert.deepEqual(classifier.rule, { temperature: 2, maskThreshold: 0.7, incorrectRatio: 1.5 });
+      // red: logits [1, -1, -1]; at T = 2 p(mask) = softmax([0.5, -0.5, -0.5])[0] ≈ 0.58 < τ (argmax: mask);
+      // p(incorrect) = p(no_mask) < 1.5 · p(no_mask): no_mask
+      const [red, pink] = await classifier.classifyCrops([solid(255, 0, 0), solid(255, 0, 191)]);
+      const p = softmax([0.5, -0.5, -0.5]);
+      red!.probabilities.forEach((v, i) => assert.ok(Math.abs(v - p[i]!) < 1e-6));
+      assert.ok(close(red!.logits, [1, -1, -1]), 'raw logits unchanged');
+      assert.equal(red!.label, 'no_mask');
+      assert.ok(Math.abs(red!.score - p[1]!) < 1e-6);
+      // pink: logits [1, -1, 0.5]; p(incorrect) / p(no_mask) = e^0.75 ≈ 2.1 >= 1.5: incorrect
+      assert.equal(pink!.label, 'incorrect');
+    } finally {
+      classifier.close();
+    }
+    const plain = await MaskClassifier.create(meanRgbManifest().classifier());
+    try {
+      assert.deepEqual(plain.rule, { temperature: 1, maskThreshold: null, incorrectRatio: 1 });
+      assert.equal((await plain.classifyCrops([solid(255, 0, 0)]))[0]!.label, 'mask');
+    } finally {
+      plain.close();
+    }
+  });
+
   it('refuses crops of the wrong size and a manifest size the model does not take', async () => {
     const classifier = await MaskClassifier.create(meanRgbManifest().classifier());
     await assert.rejects(

@@ -11,8 +11,8 @@ import type { ResolvedModel } from '../manifest/ModelManifestTypes.ts';
 import { createSession } from '../session/createSession.ts';
 import { OwnedSession } from '../session/OwnedSession.ts';
 import { VisionError } from '../VisionError.ts';
+import { decideLabel, decisionRule, type DecisionRule } from './decideLabel.ts';
 import type { Classification, MaskClassifierOptions } from './MaskClassifierTypes.ts';
-import { softmax } from './softmax.ts';
 
 export type { Classification, MaskClassifierOptions } from './MaskClassifierTypes.ts';
 
@@ -25,6 +25,8 @@ export class MaskClassifier {
   readonly size: number;
   /** False when the model's batch dimension is fixed at 1: crops then run one by one. */
   readonly batched: boolean;
+  /** Temperature, τ and r from the manifest's operating point (T = 1 and argmax without one). */
+  readonly rule: Readonly<DecisionRule>;
   readonly #session: OwnedSession;
   readonly #inputName: string;
   readonly #outputName: string;
@@ -44,6 +46,7 @@ export class MaskClassifier {
     this.labels = labels;
     this.size = model.input.size[0];
     this.batched = batched;
+    this.rule = Object.freeze(decisionRule(model.operatingPoint));
     this.#inputName = session.inputNames[0] ?? 'input';
     this.#outputName = session.outputNames[0] ?? 'logits';
   }
@@ -91,14 +94,12 @@ export class MaskClassifier {
     return this.classifyCrops(boxes.map((box) => cropFace(frame, box, this.size)));
   }
 
-  /** Classifies size x size crops in one run. */
+  /** Classifies size x size crops in one run: calibrated probabilities and the operating point's label. */
   async classifyCrops(crops: readonly RgbFrame[]): Promise<Classification[]> {
     const rows = await this.logits(crops);
     return rows.map((logits) => {
-      const probabilities = softmax(logits);
-      let best = 0;
-      for (let i = 1; i < probabilities.length; i++) if (probabilities[i]! > probabilities[best]!) best = i;
-      return { label: this.labels[best]!, score: probabilities[best]!, probabilities, logits };
+      const { label, index, probabilities } = decideLabel(logits, this.labels, this.rule);
+      return { label, score: probabilities[index]!, probabilities, logits };
     });
   }
 

@@ -5,9 +5,9 @@ import type { SessionConfig } from '../session/SessionConfig.ts';
 /** The classifier's verdict on one face crop. */
 export type Classification = {
   label: MaskLabel;
-  /** Softmax probability of `label`, 0..1. */
+  /** Calibrated probability of `label`, 0..1. */
   score: number;
-  /** Softmax probability per label, in the model's label order. */
+  /** Calibrated probability per label, softmax(logits / T), in the model's label order. */
   probabilities: number[];
   /** Raw model output (what the parity fixtures compare). */
   logits: number[];

@@ -98,6 +98,38 @@ describe('crops command', () => {
     }
   });
 
+  it('--all-faces also crops every face found (scene evaluation), each the cropFace of its own box', async () => {
+    const dir = tempDir();
+    const [crowd] = extractFrames('diazoniclabs_mask.mp4', 1);
+    const list = join(dir, 'list.txt');
+    writeFileSync(list, `${crowd!}\n`);
+    const out = join(dir, 'out');
+    const args = ['run', '-s', '-w', '@maskwatch/vision', 'crops', '--', '--out', out, '--list', list];
+    const result = spawnSync('npm', [...args, '--all-faces', '--threshold', '0.6'], { cwd: root, encoding: 'utf8' });
+    assert.equal(result.status, 0, result.stderr);
+    const [record] = readFileSync(join(out, 'index.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as CropRecord);
+    const all = record!.allFaces ?? [];
+    assert.ok(all.length >= 2 && all.length === record!.faces, `${all.length} faces`);
+    assert.deepEqual(all[0]!.box, record!.box, 'best face first');
+    const frame = await decodeImage(crowd!);
+    for (const [k, face] of all.entries()) {
+      assert.equal(face.crop, join(out, `0_${k}.png`));
+      const crop = await decodeImage(face.crop);
+      // boxes are stored to 0.1 px: the crop of the stored box differs from the file by rounding only
+      const expected = cropFace(frame, face.box, 128);
+      let diff = 0;
+      for (let i = 0; i < crop.data.length; i++) diff += Math.abs(crop.data[i]! - expected.data[i]!);
+      assert.ok(diff / crop.data.length < 2, `face ${k}: mean difference ${diff / crop.data.length}`);
+    }
+    // without the flag there is no allFaces field
+    const plain = spawnSync('npm', [...args, '--threshold', '0.6'], { cwd: root, encoding: 'utf8' });
+    assert.equal(plain.status, 0, plain.stderr);
+    assert.equal((JSON.parse(readFileSync(join(out, 'index.jsonl'), 'utf8').trim()) as CropRecord).allFaces, undefined);
+  });
+
   it('fails with exit 2 and a usage line without --out', () => {
     const result = spawnSync('npm', ['run', '-s', '-w', '@maskwatch/vision', 'crops', '--', '--list', 'x'], {
       cwd: root,

@@ -1,6 +1,7 @@
 // Writes the face crops the Python training pipeline reads, with the same crop function as live inference.
 // Usage: npm run -s -w @maskwatch/vision crops -- --out DIR --size 128 --list LIST [--threshold 0.3]
-//        [--detector NAME] [--concurrency 2] [--threads N]
+//        [--detector NAME] [--concurrency 2] [--threads N] [--all-faces]
+// --all-faces: also crop every face found (<n>_<k>.png, index field "allFaces"), for scene evaluation.
 // stdout: nothing; stderr: progress and a summary. Exit 0 when every image was read, 1 when some could not be
 // (their index line carries "error"), 2 on bad arguments or models.
 import { parseArgs } from 'node:util';
@@ -14,7 +15,7 @@ import { parseNumber } from './parseNumber.ts';
 import { readList } from './readList.ts';
 
 const USAGE =
-  'usage: crops --out DIR --list LIST [--size 128] [--threshold 0.3] [--detector NAME] [--concurrency 2] [--threads N]';
+  'usage: crops --out DIR --list LIST [--size 128] [--threshold 0.3] [--detector NAME] [--concurrency 2] [--threads N] [--all-faces]';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -26,6 +27,7 @@ async function main(): Promise<number> {
       detector: { type: 'string' },
       concurrency: { type: 'string' },
       threads: { type: 'string' },
+      'all-faces': { type: 'boolean' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -64,6 +66,7 @@ async function main(): Promise<number> {
       detector,
       scoreThreshold: threshold,
       concurrency,
+      allFaces: values['all-faces'] === true,
       onRecord: (record, index) => {
         if (record.error !== undefined) process.stderr.write(`crops: ${record.image}: ${record.error}\n`);
         const n = index + 1;

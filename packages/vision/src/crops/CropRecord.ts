@@ -18,6 +18,11 @@ export type CropRecord = {
   score: number | null;
   /** Faces found above the threshold (the crop is of the best one). */
   faces: number;
+  /**
+   * With `--all-faces`: every face found above the threshold, best first, each with its own crop
+   * (`<n>_<k>.png`, cropFace of that box). Absent otherwise.
+   */
+  allFaces?: Array<{ crop: string; box: Box; score: number }>;
   /** Original image size [width, height] after EXIF rotation. */
   imageSize?: [number, number];
   error?: string;

@@ -18,6 +18,8 @@ export type WriteCropsOptions = {
   /** Detector score threshold for training images. */
   scoreThreshold: number;
   concurrency?: number;
+  /** Also crop every face found (`<n>_<k>.png`, record `allFaces`): scene evaluation, where a picture holds many. */
+  allFaces?: boolean;
   /** Called after each image, in list order. */
   onRecord?: (record: CropRecord, index: number) => void;
 };
@@ -46,6 +48,14 @@ export async function writeCrops(options: WriteCropsOptions): Promise<WriteCrops
           : cropSquare(frame, centredSquare(frame.width, frame.height), options.size);
       const cropPath = join(outDir, `${n}.png`);
       await writeFile(cropPath, await encodePng(crop));
+      const allFaces: CropRecord['allFaces'] = [];
+      if (options.allFaces === true) {
+        for (const [k, face] of faces.entries()) {
+          const facePath = join(outDir, `${n}_${k}.png`);
+          await writeFile(facePath, await encodePng(cropFace(frame, face.box, options.size)));
+          allFaces.push({ crop: facePath, box: roundBox(face.box), score: Math.round(face.score * 1e4) / 1e4 });
+        }
+      }
       return {
         image,
         crop: cropPath,
@@ -54,6 +64,7 @@ export async function writeCrops(options: WriteCropsOptions): Promise<WriteCrops
         score: best !== undefined ? Math.round(best.score * 1e4) / 1e4 : 0,
         faces: faces.length,
         imageSize: [frame.width, frame.height],
+        ...(options.allFaces === true ? { allFaces } : {}),
       };
     } catch (error) {
       return { image, crop: null, detected: false, box: null, score: null, faces: 0, error: (error as Error).message };

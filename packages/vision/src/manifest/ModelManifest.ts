@@ -134,6 +134,7 @@ export class ModelManifest {
       labels: entry.labels,
       ...(entry.metrics !== undefined ? { metrics: entry.metrics } : {}),
       ...(entry.trainingRun !== undefined ? { trainingRun: entry.trainingRun } : {}),
+      ...(entry.operatingPoint !== undefined ? { operatingPoint: entry.operatingPoint } : {}),
     };
     this.#resolved.set(name, resolved);
     return resolved;

@@ -1,4 +1,4 @@
-import type { ModelInput, ModelTask } from './manifestSchema.ts';
+import type { ModelInput, ModelTask, OperatingPoint } from './manifestSchema.ts';
 
 /** A manifest entry whose file was found and whose sha256 was checked. */
 export type ResolvedModel = {
@@ -11,6 +11,8 @@ export type ResolvedModel = {
   labels: string[];
   metrics?: Record<string, unknown>;
   trainingRun?: string;
+  /** A classifier's calibrated operating point (temperature, τ, r), when the manifest declares one. */
+  operatingPoint?: OperatingPoint;
 };
 
 export type ModelManifestOptions = {

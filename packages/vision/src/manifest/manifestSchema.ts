@@ -16,12 +16,22 @@ export const ModelInputSchema = z.object({
 });
 export type ModelInput = z.infer<typeof ModelInputSchema>;
 
-/** A classifier's calibrated operating point (issue 7): its temperature, mask threshold τ, and the alert rule's confidence. */
+/**
+ * A classifier's calibrated operating point (issue 7, written by models/maskwatch_models/calibrate.py): labels come
+ * from p = softmax(logits / temperature): `mask` when p(mask) >= maskThreshold (τ), else `incorrect` when
+ * p(incorrect) >= incorrectRatio · p(no_mask), else `no_mask` (classify/decideLabel.ts).
+ */
 export const OperatingPointSchema = z.object({
   temperature: z.number().positive().optional(),
   maskThreshold: z.number().min(0).max(1).optional(),
+  incorrectRatio: z.number().positive().optional(),
   /** The alert rule raises only on a track whose voted confidence reaches this. */
   alertMinScore: z.number().min(0).max(1).optional(),
+  /** Where and when it was chosen, e.g. "scene-like validation 2026-12-02". */
+  chosenOn: z.string().optional(),
+  /** On that set (faces of 28 px and up): share of non-compliant faces alerted, of masked faces alerted. */
+  alertedNonCompliant: z.number().min(0).max(1).optional(),
+  falselyAlertedMasked: z.number().min(0).max(1).optional(),
 });
 export type OperatingPoint = z.infer<typeof OperatingPointSchema>;
 

@@ -16,22 +16,46 @@ test('a classifier operating point is read from its entry without its file; abse
     JSON.stringify({
       version: 1,
       models: {
-        calibrated: entry({ operatingPoint: { temperature: 1.3, maskThreshold: 0.5, alertMinScore: 0.7 } }),
+        calibrated: entry({
+          operatingPoint: {
+            temperature: 1.3,
+            maskThreshold: 0.8,
+            incorrectRatio: 0.7,
+            alertMinScore: 0.2,
+            chosenOn: 'scene-like validation 2026-12-02',
+            alertedNonCompliant: 0.91,
+            falselyAlertedMasked: 0.03,
+            twoFold: { unknown: 'dropped' },
+          },
+        }),
         plain: entry({}),
       },
     }),
     'test.json',
     '/nonexistent',
   );
-  assert.equal(manifest.operatingPoint('calibrated')?.alertMinScore, 0.7);
+  assert.deepEqual(manifest.operatingPoint('calibrated'), {
+    temperature: 1.3,
+    maskThreshold: 0.8,
+    incorrectRatio: 0.7,
+    alertMinScore: 0.2,
+    chosenOn: 'scene-like validation 2026-12-02',
+    alertedNonCompliant: 0.91,
+    falselyAlertedMasked: 0.03,
+  });
   assert.equal(manifest.operatingPoint('plain'), undefined);
   assert.equal(manifest.operatingPoint('missing'), undefined);
   assert.equal(manifest.operatingPoint('__proto__'), undefined);
-  assert.throws(() =>
-    ModelManifest.parse(
-      JSON.stringify({ version: 1, models: { bad: entry({ operatingPoint: { alertMinScore: 2 } }) } }),
-      'bad.json',
-      '/nonexistent',
-    ),
-  );
+  for (const bad of [{ alertMinScore: 2 }, { maskThreshold: -0.1 }, { incorrectRatio: 0 }, { temperature: -1 }]) {
+    assert.throws(
+      () =>
+        ModelManifest.parse(
+          JSON.stringify({ version: 1, models: { bad: entry({ operatingPoint: bad }) } }),
+          'bad.json',
+          '/nonexistent',
+        ),
+      /invalid model manifest/,
+      JSON.stringify(bad),
+    );
+  }
 });

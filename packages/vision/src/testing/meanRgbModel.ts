@@ -10,7 +10,16 @@ export const FIXTURES_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fixtu
 export const MEAN_RGB_SHA256 = 'cf3727d758b261c531958709aca953ccbd2838a8e066c1ae874612c53ed2c5d4';
 
 /** A manifest declaring YuNet (the repository's) and mean-rgb as classifier "mean-rgb" (the default). */
-export function meanRgbManifest(overrides: { size?: number; labels?: string[] } = {}): ModelManifest {
+export function meanRgbManifest(
+  overrides: { size?: number; labels?: string[]; operatingPoint?: Record<string, unknown> } = {},
+): ModelManifest {
+  return ModelManifest.load({ path: meanRgbManifestPath(overrides) });
+}
+
+/** The file behind `meanRgbManifest` (for a worker thread, which loads its manifest by path). */
+export function meanRgbManifestPath(
+  overrides: { size?: number; labels?: string[]; operatingPoint?: Record<string, unknown> } = {},
+): string {
   const repo = ModelManifest.load();
   const yunet = repo.detector();
   const manifest = {
@@ -28,11 +37,12 @@ export function meanRgbManifest(overrides: { size?: number; labels?: string[] } 
           normalize: { scale: 1 / 127.5, offset: -1 },
         },
         labels: overrides.labels ?? ['mask', 'no_mask', 'incorrect'],
+        ...(overrides.operatingPoint !== undefined ? { operatingPoint: overrides.operatingPoint } : {}),
       },
     },
     default: { detector: 'yunet', classifier: 'mean-rgb' },
   };
   const path = join(tempDir(), 'manifest.json');
   writeFileSync(path, JSON.stringify(manifest));
-  return ModelManifest.load({ path });
+  return path;
 }

@@ -266,6 +266,7 @@ describe('FaceTracker', () => {
       minVotes: 3,
       minConsensus: 0.6,
       maskThreshold: 0.5,
+      incorrectRatio: 1,
     });
     const refused = (options: object, pattern: RegExp): void => {
       assert.throws(
@@ -275,6 +276,7 @@ describe('FaceTracker', () => {
     };
     refused({ maxLostMs: -1 }, /maxLostMs/);
     refused({ maskThreshold: 1.5 }, /maskThreshold/);
+    refused({ incorrectRatio: 0 }, /incorrectRatio/);
     refused({ lowScore: 0.8, highScore: 0.5 }, /lowScore must not exceed highScore/);
     refused({ minVotes: 20 }, /minVotes must not exceed voteWindow/);
     refused({ maxLost: 1000 }, /maxLost/);

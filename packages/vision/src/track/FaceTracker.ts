@@ -37,6 +37,7 @@ const OptionsSchema = z
     minVotes: z.number().int().min(1).default(3),
     minConsensus: unit.default(0.6),
     maskThreshold: unit.default(0.5),
+    incorrectRatio: z.number().positive().max(1e6).default(1),
   })
   .refine((o) => o.lowScore <= o.highScore, { message: 'lowScore must not exceed highScore', path: ['lowScore'] })
   .refine((o) => o.minVotes <= o.voteWindow, { message: 'minVotes must not exceed voteWindow', path: ['minVotes'] });
@@ -79,6 +80,7 @@ export class FaceTracker {
       minObservations: parsed.data.minVotes,
       minConsensus: parsed.data.minConsensus,
       maskThreshold: parsed.data.maskThreshold,
+      incorrectRatio: parsed.data.incorrectRatio,
     });
   }
 

@@ -84,4 +84,9 @@ export type FaceTrackerOptions = {
   minConsensus?: number;
   /** Operating point: a frame votes "mask" when p(mask) >= this; pass the manifest's τ where it has one. Default 0.5. */
   maskThreshold?: number;
+  /**
+   * Operating point: a non-compliant track is `incorrect` when its median p(incorrect) / (p(incorrect) + p(no_mask))
+   * reaches r / (1 + r), i.e. p(incorrect) >= r · p(no_mask) (the manifest's r). Default 1.
+   */
+  incorrectRatio?: number;
 };

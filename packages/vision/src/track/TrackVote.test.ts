@@ -84,6 +84,20 @@ describe('TrackVote', () => {
     assert.notEqual(mixed.verdict.label, 'mask');
   });
 
+  it("splits incorrect from no_mask at the operating point's r, like the frame rule", () => {
+    // p(incorrect) / p(no_mask) = 0.35 / 0.25 = 1.4 on every frame
+    const frame = [0.4, 0.25, 0.35];
+    const plain = new TrackVote(defaults);
+    feed(plain, [frame, frame, frame]);
+    assert.equal(plain.verdict.label, 'incorrect');
+    const strict = new TrackVote({ ...defaults, incorrectRatio: 1.5 });
+    feed(strict, [frame, frame, frame]);
+    assert.equal(strict.verdict.label, 'no_mask');
+    const loose = new TrackVote({ ...defaults, incorrectRatio: 1.3 });
+    feed(loose, [frame, frame, frame]);
+    assert.equal(loose.verdict.label, 'incorrect');
+  });
+
   it('keeps only the last `window` observations', () => {
     const vote = new TrackVote({ ...defaults, window: 3 });
     feed(vote, [NO_MASK, NO_MASK, NO_MASK, MASK, MASK]);

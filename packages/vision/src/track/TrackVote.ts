@@ -14,7 +14,8 @@ const INCORRECT = MASK_LABELS.indexOf('incorrect');
  *
  * Over the last `window` observations: the median p(mask) against the operating point picks the side (mask or
  * not); the share of frames on that side must reach `minConsensus`; a non-compliant side is then `incorrect` or
- * `no_mask` by the median of p(incorrect) / (p(incorrect) + p(no_mask)) over its frames. Once decided, a label is
+ * `no_mask` by the median of p(incorrect) / (p(incorrect) + p(no_mask)) over its frames against r / (1 + r), the
+ * frame rule p(incorrect) >= r · p(no_mask) of classify/decideLabel.ts (r = 1: whichever is larger). Once decided, a label is
  * held while the window is split (no consensus either way) and changes only when the other side reaches
  * consensus: a viewer never sees it blink back to undecided.
  */
@@ -67,7 +68,8 @@ export class TrackVote {
     if (side.share >= minConsensus) {
       if (compliant) return { label: 'mask', score: side.share * side.meanConfidence };
       const ratio = this.#median(this.#ratio, n, true);
-      return { label: ratio > 0.5 ? 'incorrect' : 'no_mask', score: side.share * side.meanConfidence };
+      const r = this.options.incorrectRatio ?? 1;
+      return { label: ratio >= r / (1 + r) ? 'incorrect' : 'no_mask', score: side.share * side.meanConfidence };
     }
     // No consensus: keep a decided label (with its now lower confidence), else stay undecided.
     const held = this.#verdict.label;

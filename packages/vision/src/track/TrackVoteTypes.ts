@@ -9,6 +9,8 @@ export type TrackVoteOptions = {
   minConsensus: number;
   /** The operating point: a frame says "mask" when p(mask) >= this (the manifest's τ, issue 7). */
   maskThreshold: number;
+  /** The operating point's r: non-compliant is `incorrect` when p(incorrect) >= r · p(no_mask). Default 1. */
+  incorrectRatio?: number;
 };
 
 /** The track's voted label and its confidence; both null until the vote is decided. */
