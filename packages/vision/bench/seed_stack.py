@@ -7,24 +7,34 @@ so the detector is `cv2.FaceDetectorYN` with the same YuNet file the TypeScript 
 are random (no ImageNet weights can be downloaded): the cost of a forward pass does not depend on them.
 
     python seed_stack.py --frames DIR --yunet PATH [--warmup 3] [--rounds 3]
+    python seed_stack.py --list FILE --yunet PATH [--warmup 3]
 
 Prints one JSON line on stdout: {"ok": true, ...timings} or {"ok": false, "missing": [...], "error": "..."}.
+With --list (a file of image paths, one a line, as `detect --images-from` takes): one pass over the list, each
+photo read with cv2.imread inside the timed loop, after a warm-up on its first images; `loopSeconds` is that loop,
+`setupSeconds` the imports and model building before it (the bench also times the whole process from outside).
 """
+import time
+
+STARTED = time.perf_counter()
+
 import argparse
 import glob
 import json
 import os
 import sys
-import time
 
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--frames", required=True)
+    ap.add_argument("--frames")
+    ap.add_argument("--list")
     ap.add_argument("--yunet", required=True)
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--rounds", type=int, default=3, help="keep the fastest of N rounds, as the TypeScript bench does")
     args = ap.parse_args()
+    if (args.frames is None) == (args.list is None):
+        ap.error("give --frames DIR or --list FILE")
 
     missing = []
     try:
@@ -59,8 +69,6 @@ def main() -> int:
     model = keras.Model(inputs=base.input, outputs=head)
     preprocess = keras.applications.mobilenet_v2.preprocess_input
 
-    paths = sorted(glob.glob(os.path.join(args.frames, "*.png")))
-    frames = [cv2.imread(p) for p in paths]
     detector = cv2.FaceDetectorYN.create(args.yunet, "", (320, 320), 0.6, 0.3, 5000)
 
     def detect(frame):
@@ -83,6 +91,36 @@ def main() -> int:
             model.predict(np.array(crops, dtype="float32"), batch_size=32, verbose=0)
         return len(crops)
 
+    if args.list is not None:
+        with open(args.list, encoding="utf-8") as f:
+            paths = [line.rstrip("\r\n") for line in f if line.strip()]
+        for p in paths[: args.warmup]:
+            frame = cv2.imread(p)
+            if frame is not None:
+                classify(frame, detect(frame))
+        setup_s = time.perf_counter() - STARTED
+        n_faces = unreadable = 0
+        t0 = time.perf_counter()
+        for p in paths:
+            frame = cv2.imread(p)
+            if frame is None:
+                unreadable += 1
+                continue
+            n_faces += classify(frame, detect(frame))
+        loop_s = time.perf_counter() - t0
+        print(json.dumps({
+            "ok": True,
+            "images": len(paths),
+            "unreadable": unreadable,
+            "faces": n_faces,
+            "setupSeconds": setup_s,
+            "loopSeconds": loop_s,
+            "versions": {"opencv": cv2.__version__, "keras": keras.__version__},
+        }))
+        return 0
+
+    paths = sorted(glob.glob(os.path.join(args.frames, "*.png")))
+    frames = [cv2.imread(p) for p in paths]
     for frame in frames[: args.warmup]:
         classify(frame, detect(frame))
 

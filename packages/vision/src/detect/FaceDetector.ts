@@ -2,19 +2,21 @@ import type * as ort from 'onnxruntime-node';
 import { Tensor } from 'onnxruntime-node';
 import { z } from 'zod';
 
-import { resizeBilinear } from '../image/resizeBilinear.ts';
 import { assertRgbFrame, type RgbFrame } from '../image/RgbFrame.ts';
+import { sampleBilinear } from '../image/sampleBilinear.ts';
 import { writeChw } from '../image/toTensor.ts';
 import { createLogger } from '../logger.ts';
 import type { ResolvedModel } from '../manifest/ModelManifestTypes.ts';
 import { createSession } from '../session/createSession.ts';
 import { OwnedSession } from '../session/OwnedSession.ts';
 import { VisionError } from '../VisionError.ts';
+import { BufferPool } from './BufferPool.ts';
 import { decodeYunet, YUNET_OUTPUT_NAMES, type YunetOutputs } from './decodeYunet.ts';
-import type { DetectedFace, FaceDetectorOptions, InputPlan } from './FaceDetectorTypes.ts';
+import type { DetectedFace, FaceDetectorOptions, InputPlan, TilePlan } from './FaceDetectorTypes.ts';
 import { nms } from './nms.ts';
+import { planTiles } from './planTiles.ts';
 
-export type { DetectedFace, FaceDetectorOptions, InputPlan } from './FaceDetectorTypes.ts';
+export type { DetectedFace, FaceDetectorOptions, InputPlan, TilePlan } from './FaceDetectorTypes.ts';
 
 const OptionsSchema = z.object({
   scoreThreshold: z.number().min(0).max(1).default(0.6),
@@ -23,6 +25,11 @@ const OptionsSchema = z.object({
   minInputSide: z.number().int().positive().default(320),
   maxUpscale: z.number().min(1).default(4),
   maxInputSide: z.number().int().positive().default(960),
+  minFaceSide: z.number().positive().optional(),
+  tileFaceSide: z.number().positive().default(20),
+  tileTrigger: z.number().positive().max(1).default(0.8),
+  tileSide: z.number().int().positive().default(640),
+  tileOverlap: z.number().int().nonnegative().default(96),
 });
 type ResolvedOptions = z.output<typeof OptionsSchema>;
 
@@ -34,6 +41,9 @@ export class FaceDetector {
   readonly #session: OwnedSession;
   readonly #inputName: string;
   readonly #multiple: number;
+  // Input tensors and scaled frames, reused from image to image (several may be in flight at once).
+  readonly #tensors = new BufferPool((n) => new Float32Array(n));
+  readonly #pixels = new BufferPool((n) => new Uint8Array(n));
 
   private constructor(
     model: ResolvedModel,
@@ -73,6 +83,14 @@ export class FaceDetector {
         `model "${model.name}" (${model.path}) is not a YuNet detector: inputs [${session.inputNames.join(', ')}], missing outputs [${missing.join(', ')}]`,
       );
     }
+    const multiple = model.input.sizeMultiple ?? 32;
+    if (parsed.data.tileSide % multiple !== 0 || parsed.data.tileOverlap >= parsed.data.tileSide) {
+      await session.release();
+      throw new VisionError(
+        'INVALID_ARGUMENT',
+        `detector options: tileSide ${parsed.data.tileSide} must be a multiple of ${multiple} and exceed tileOverlap ${parsed.data.tileOverlap}`,
+      );
+    }
     return new FaceDetector(model, session, executionProvider, parsed.data);
   }
 
@@ -94,36 +112,122 @@ export class FaceDetector {
     return { scale, width: w, height: h, padWidth: Math.ceil(w / m) * m, padHeight: Math.ceil(h / m) * m };
   }
 
-  /** Faces in `frame`, best first, boxes and landmarks in the frame's pixels (boxes may reach past its edges). */
+  /**
+   * The tile pass a width x height frame gets (null: none, the whole-frame pass already sees `minFaceSide` faces
+   * large enough). A frame smaller than a tile at the tile scale is one tile: the pass is then the frame, larger.
+   */
+  planTilePass(width: number, height: number): TilePlan | null {
+    const { minFaceSide, tileFaceSide, tileTrigger, tileSide, tileOverlap } = this.options;
+    if (minFaceSide === undefined) return null;
+    const scale = Math.min(1, tileFaceSide / minFaceSide);
+    if (this.planInput(width, height).scale >= tileTrigger * scale) return null;
+    const w = Math.max(1, Math.round(width * scale));
+    const h = Math.max(1, Math.round(height * scale));
+    return { scale, tiles: planTiles(w, h, tileSide, tileOverlap) };
+  }
+
+  /**
+   * Faces in `frame`, best first, boxes and landmarks in the frame's pixels (boxes may reach past its edges). With
+   * `minFaceSide` set, a large frame gets a second pass over tiles (see `planTilePass`).
+   */
   async detect(frame: RgbFrame, overrides: { scoreThreshold?: number } = {}): Promise<DetectedFace[]> {
     if (this.#session.closed) throw new VisionError('CLOSED', `FaceDetector "${this.model.name}" is closed`);
     assertRgbFrame(frame);
-    const plan = this.planInput(frame.width, frame.height);
-    const scaled = resizeBilinear(frame, plan.width, plan.height);
-    const input = new Float32Array(3 * plan.padWidth * plan.padHeight);
-    writeChw(scaled, this.model.input, input, 0, plan.padWidth, plan.padHeight);
-    const tensor = new Tensor('float32', input, [1, 3, plan.padHeight, plan.padWidth]);
-
-    const results = await this.#session.run({ [this.#inputName]: tensor });
-    const outputs: Record<string, Float32Array> = {};
-    for (const name of YUNET_OUTPUT_NAMES) {
-      const value = results[name];
-      if (value === undefined || !(value.data instanceof Float32Array)) {
-        throw new VisionError('MODEL_INCOMPATIBLE', `YuNet output "${name}" missing or not float32`);
-      }
-      outputs[name] = value.data;
-    }
     const threshold = overrides.scoreThreshold ?? this.options.scoreThreshold;
-    const candidates = decodeYunet(outputs as YunetOutputs, plan.padWidth, plan.padHeight, threshold);
-    const kept = nms(candidates, this.options.nmsIouThreshold, this.options.maxFaces);
+    const plan = this.planInput(frame.width, frame.height);
     // Map back with the exact per-axis factors the resize used.
     const sx = frame.width / plan.width;
     const sy = frame.height / plan.height;
-    return kept.map((face) => ({
-      box: [face.box[0] * sx, face.box[1] * sy, face.box[2] * sx, face.box[3] * sy],
-      score: face.score,
-      landmarks: face.landmarks.map(([x, y]): [number, number] => [x * sx, y * sy]),
-    }));
+    const whole = await this.#pass(
+      frame,
+      0,
+      0,
+      sx,
+      sy,
+      plan.width,
+      plan.height,
+      plan.padWidth,
+      plan.padHeight,
+      threshold,
+    );
+    const tilePlan = this.planTilePass(frame.width, frame.height);
+    if (tilePlan === null) return nms(whole, this.options.nmsIouThreshold, this.options.maxFaces);
+
+    const step = 1 / tilePlan.scale;
+    const found = nms(whole, this.options.nmsIouThreshold);
+    const edge = 4;
+    for (const tile of tilePlan.tiles) {
+      const faces = await this.#pass(
+        frame,
+        tile.x * step,
+        tile.y * step,
+        step,
+        step,
+        tile.width,
+        tile.height,
+        Math.ceil(tile.width / this.#multiple) * this.#multiple,
+        Math.ceil(tile.height / this.#multiple) * this.#multiple,
+        threshold,
+      );
+      // A face cut by an edge shared with another tile is found whole in that tile (they overlap by more than the
+      // small faces this pass is for): drop the cut one, whose box stops at the edge.
+      const x1 = tile.x > 0 ? tile.x * step + edge * step : -Infinity;
+      const y1 = tile.y > 0 ? tile.y * step + edge * step : -Infinity;
+      const x2 =
+        tile.x + tile.width < Math.round(frame.width * tilePlan.scale) ? (tile.x + tile.width - edge) * step : Infinity;
+      const y2 =
+        tile.y + tile.height < Math.round(frame.height * tilePlan.scale)
+          ? (tile.y + tile.height - edge) * step
+          : Infinity;
+      for (const face of faces) {
+        const [bx1, by1, bx2, by2] = face.box;
+        if (bx1 >= x1 && by1 >= y1 && bx2 <= x2 && by2 <= y2) found.push(face);
+      }
+    }
+    return nms(found, this.options.nmsIouThreshold, this.options.maxFaces);
+  }
+
+  /**
+   * One network run on the outWidth x outHeight picture sampled from `frame` at (x0, y0) with steps (stepX, stepY)
+   * (source pixels per picture pixel), padded to padWidth x padHeight. Faces before NMS, in frame pixels.
+   */
+  async #pass(
+    frame: RgbFrame,
+    x0: number,
+    y0: number,
+    stepX: number,
+    stepY: number,
+    outWidth: number,
+    outHeight: number,
+    padWidth: number,
+    padHeight: number,
+    threshold: number,
+  ): Promise<DetectedFace[]> {
+    const identity = x0 === 0 && y0 === 0 && outWidth === frame.width && outHeight === frame.height;
+    const pixels = identity ? undefined : this.#pixels.take(outWidth * outHeight * 3);
+    const input = this.#tensors.take(3 * padWidth * padHeight);
+    try {
+      const picture = identity ? frame : sampleBilinear(frame, x0, y0, stepX, stepY, outWidth, outHeight, pixels);
+      writeChw(picture, this.model.input, input, 0, padWidth, padHeight);
+      if (pixels !== undefined) this.#pixels.give(pixels);
+      const tensor = new Tensor('float32', input, [1, 3, padHeight, padWidth]);
+      const results = await this.#session.run({ [this.#inputName]: tensor });
+      const outputs: Record<string, Float32Array> = {};
+      for (const name of YUNET_OUTPUT_NAMES) {
+        const value = results[name];
+        if (value === undefined || !(value.data instanceof Float32Array)) {
+          throw new VisionError('MODEL_INCOMPATIBLE', `YuNet output "${name}" missing or not float32`);
+        }
+        outputs[name] = value.data;
+      }
+      return decodeYunet(outputs as YunetOutputs, padWidth, padHeight, threshold).map((face) => ({
+        box: [x0 + face.box[0] * stepX, y0 + face.box[1] * stepY, x0 + face.box[2] * stepX, y0 + face.box[3] * stepY],
+        score: face.score,
+        landmarks: face.landmarks.map(([x, y]): [number, number] => [x0 + x * stepX, y0 + y * stepY]),
+      }));
+    } finally {
+      this.#tensors.give(input);
+    }
   }
 
   /** Releases the session (after any run in progress). Safe to call twice. */

@@ -24,8 +24,25 @@ export type FaceDetectorOptions = {
   maxUpscale?: number;
   /** Frames whose longer side exceeds this are downscaled to it, bounding the cost per frame. Default 960. */
   maxInputSide?: number;
+  /**
+   * Faces this small (frame pixels) are looked for in a second pass over tiles when the whole-frame pass shrinks
+   * them below `tileTrigger` x `tileFaceSide` (a large photo): the frame is sampled at the scale that brings them to
+   * `tileFaceSide`, in tiles of `tileSide`, and the boxes of both passes merged by NMS. Default: no second pass.
+   */
+  minFaceSide?: number;
+  /** What a `minFaceSide` face measures in the tile pass (YuNet finds faces down to about this). Default 20. */
+  tileFaceSide?: number;
+  /** The tile pass runs when the whole-frame pass sees a `minFaceSide` face below this share of `tileFaceSide`. Default 0.8. */
+  tileTrigger?: number;
+  /** Side of a tile, in pixels of the scaled frame (a multiple of the model's stride). Default 640. */
+  tileSide?: number;
+  /** Tiles overlap by at least this (scaled pixels): a face up to this size lies whole in some tile. Default 96. */
+  tileOverlap?: number;
   session?: SessionConfig;
 };
+
+/** The tile pass for a frame: the frame sampled at `scale`, `tiles` in pixels of that scaled frame. */
+export type TilePlan = { scale: number; tiles: Array<{ x: number; y: number; width: number; height: number }> };
 
 /** How a frame is fed to the network: scaled by `scale`, then padded to padWidth x padHeight. */
 export type InputPlan = {

@@ -4,7 +4,7 @@ import { assertRgbFrame, createRgbFrame, type RgbFrame } from './RgbFrame.ts';
  * The one resampling kernel of this package. Output pixel (i, j) takes the source point
  * x = x0 + (j + 0.5) * stepX - 0.5, y = y0 + (i + 0.5) * stepY - 0.5 (pixel centres, as OpenCV's INTER_LINEAR
  * and PIL's bilinear do), interpolated bilinearly between its four neighbours, with coordinates outside the
- * source clamped to the edge pixel.
+ * source clamped to the edge pixel. Writes into `into` when given (a pooled buffer; the frame returned views it).
  */
 export function sampleBilinear(
   src: RgbFrame,
@@ -14,9 +14,11 @@ export function sampleBilinear(
   stepY: number,
   outWidth: number,
   outHeight: number,
+  into?: Uint8Array,
 ): RgbFrame {
   assertRgbFrame(src);
-  const out = createRgbFrame(outWidth, outHeight);
+  // `into`: a caller's scratch buffer of at least outWidth * outHeight * 3 bytes, reused instead of a new frame.
+  const out = createRgbFrame(outWidth, outHeight, into?.subarray(0, outWidth * outHeight * 3));
   const { data: s, width: w, height: h } = src;
   const d = out.data;
   // Column taps are the same for every row: compute them once.

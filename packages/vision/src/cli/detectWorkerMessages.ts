@@ -1,0 +1,15 @@
+import type { FacePipelineOptions } from '../pipeline/FacePipeline.ts';
+import type { ImageOutcome } from './analyzeForLine.ts';
+
+/** What a detect worker is started with (workerData). */
+export type DetectWorkerInit = Pick<FacePipelineOptions, 'detector' | 'classifier' | 'session' | 'detectorOptions'> & {
+  /** libvips threads for one decode (sharp.concurrency). */
+  decodeThreads: number;
+};
+
+export type ToDetectWorker = { type: 'analyze'; id: number; path: string } | { type: 'close' };
+
+export type FromDetectWorker =
+  | { type: 'ready'; executionProvider: 'cpu' | 'cuda'; detector: string; classifier: string }
+  | { type: 'init-failed'; message: string }
+  | { type: 'result'; id: number; outcome: ImageOutcome };
