@@ -38,8 +38,9 @@ export type InferenceNodeOptions = {
 let portBlock = 0;
 
 export function startInferenceNode(options: InferenceNodeOptions): Promise<InferenceNodeProcess> {
-  // 40 ports per node from a block picked by pid, so that parallel test runs rarely overlap.
-  const base = 52000 + ((process.pid * 7 + portBlock++ * 40) % 9000);
+  // 40 ports per node from a block picked by pid, so that parallel test runs rarely overlap; above Linux's
+  // ephemeral range (to 60999), where no outgoing socket takes a port between its probe and ffmpeg's bind.
+  const base = 61000 + ((process.pid * 7 + portBlock++ * 40) % 4400);
   const proc = spawn(process.execPath, ['--import', 'tsx', MAIN], {
     cwd: REPO_ROOT,
     env: {

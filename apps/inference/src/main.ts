@@ -1,6 +1,7 @@
 import { closeOnSignals } from '@maskwatch/common/process/closeOnSignals';
 import { createLogger } from '@maskwatch/common/logger';
 import { loadNodeConfig, NodeConfigError } from './config/NodeConfig.ts';
+import { ephemeralOverlap } from './decode/allocatePorts.ts';
 import { createInferenceNode } from './InferenceNode.ts';
 
 const log = createLogger('main');
@@ -14,6 +15,14 @@ try {
     process.exit(2);
   }
   throw error;
+}
+
+const overlap = ephemeralOverlap(config.rtpPorts);
+if (overlap) {
+  log.warn(
+    { rtpPorts: config.rtpPorts, overlap },
+    'MASKWATCH_NODE_RTP_PORTS overlaps the ephemeral port range (net.ipv4.ip_local_port_range): an outgoing socket may take a decoder port; choose a range outside it',
+  );
 }
 
 let node;

@@ -14,7 +14,7 @@ test('beside the server with the same variables, the node finds it and its secre
   assert.equal(config.secret, 's'.repeat(64));
   assert.equal(config.fps, 5);
   assert.equal(config.executionProvider, 'cpu');
-  assert.deepEqual(config.rtpPorts, { min: 50000, max: 50999 });
+  assert.deepEqual(config.rtpPorts, { min: 61000, max: 61999 });
   const loopback = loadNodeConfig({ MASKWATCH_DATA_DIR: dataDir, MASKWATCH_HOST: '127.0.0.1' });
   assert.equal(loopback.serverUrl, 'http://127.0.0.1:3000');
 });

@@ -34,11 +34,14 @@ const EnvSchema = z
     MASKWATCH_NODE_NAME: z.string().trim().min(1).max(64).optional(),
     /** The address the server sends this node's RTP to. */
     MASKWATCH_NODE_RTP_HOST: ip.default('127.0.0.1'),
-    /** UDP ports for the decoders' RTP/RTCP pairs, `min-max`. */
+    /**
+     * UDP ports for the decoders' RTP/RTCP pairs, `min-max`. Outside Linux's ephemeral range (32768-60999 by
+     * default): a port found free there can be taken by any outgoing socket before ffmpeg binds it.
+     */
     MASKWATCH_NODE_RTP_PORTS: z
       .string()
-      .regex(/^\d+-\d+$/, 'min-max, e.g. 50000-50999')
-      .default('50000-50999')
+      .regex(/^\d+-\d+$/, 'min-max, e.g. 61000-61999')
+      .default('61000-61999')
       .transform((value) => {
         const [min, max] = value.split('-').map(Number) as [number, number];
         return { min, max };

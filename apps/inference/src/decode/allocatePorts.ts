@@ -1,4 +1,5 @@
 import { createSocket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
 
 export type PortRange = { min: number; max: number };
 
@@ -36,4 +37,23 @@ export async function allocatePorts(host: string, range: PortRange, taken: Reado
     if ((await canBind(host, port)) && (await canBind(host, port + 1))) return port;
   }
   throw new Error(`no free RTP port pair in ${range.min}-${range.max} on ${host}`);
+}
+
+/**
+ * The part of `range` inside this machine's ephemeral port range (Linux: /proc/sys/net/ipv4/ip_local_port_range),
+ * or undefined when they do not overlap or it cannot be read. A decoder port there can be taken by any outgoing
+ * socket between the probe above and ffmpeg's own bind.
+ */
+export function ephemeralOverlap(range: PortRange, file = '/proc/sys/net/ipv4/ip_local_port_range'): PortRange | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const [low, high] = text.trim().split(/\s+/).map(Number);
+  if (low === undefined || high === undefined || !Number.isFinite(low) || !Number.isFinite(high)) return undefined;
+  const min = Math.max(low, range.min);
+  const max = Math.min(high, range.max);
+  return min <= max ? { min, max } : undefined;
 }
