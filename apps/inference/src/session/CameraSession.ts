@@ -31,11 +31,6 @@ export class CameraSession {
     decoder.on('input', () => this.#inputFrames++);
   }
 
-  /** The tracker's resolved options (its vote's τ and r among them). */
-  get trackerOptions(): FaceTracker['options'] {
-    return this.#tracker.options;
-  }
-
   get closed(): boolean {
     return this.#closed;
   }
