@@ -40,7 +40,7 @@ def confusion(matrix: list[list[int]], labels: list[str], out: Path, title: str 
 
 
 def system(samples: list[dict], out: Path, title: str = "") -> None:
-    has_gpu = any(s.get("gpus") for s in samples)
+    has_gpu = any("gpu0UtilPercent" in s for s in samples)
     fig, axes = plt.subplots(1, 3 if has_gpu else 2, figsize=(12 if has_gpu else 9, 3.4))
     t0 = samples[0]["t"] if samples else 0
     t = [(s["t"] - t0) / 60 for s in samples]
@@ -50,8 +50,9 @@ def system(samples: list[dict], out: Path, title: str = "") -> None:
     axes[1].plot(t, [s["ramUsedMb"] for s in samples], label="system RAM used")
     axes[1].set_ylabel("MB"), axes[1].legend()
     if has_gpu:
-        axes[2].plot(t, [s["gpus"][0]["utilPercent"] if s.get("gpus") else None for s in samples])
-        axes[2].set_ylabel("GPU %")
+        axes[2].plot(t, [s.get("gpu0UtilPercent") for s in samples], label="GPU 0 busy")
+        axes[2].plot(t, [s.get("gpu0MemPercent") for s in samples], label="GPU 0 memory")
+        axes[2].set_ylabel("GPU %"), axes[2].set_ylim(0, 105), axes[2].legend()
     for ax in axes:
         ax.set_xlabel("minutes"), ax.grid(alpha=0.3)
     fig.suptitle(title)

@@ -51,6 +51,22 @@ def query_gpus() -> list[dict] | None:
     return gpus or None
 
 
+def gpu_fields(gpus: list[dict]) -> dict:
+    """nvidia-smi's figures as flat numeric fields (gpu0UtilPercent, gpu0MemUsedMb, gpu0MemPercent, ...): system.jsonl
+    keeps only numbers at its top level, which is what the console's run page charts (percent and MB panels)."""
+    out: dict = {}
+    for i, g in enumerate(gpus):
+        fields = {
+            "UtilPercent": g["utilPercent"],
+            "MemUsedMb": g["memUsedMb"],
+            "MemPercent": round(100 * g["memUsedMb"] / g["memTotalMb"], 1) if g["memUsedMb"] is not None and g["memTotalMb"] else None,
+            "TemperatureC": g["temperatureC"],
+            "PowerW": g["powerW"],
+        }
+        out.update({f"gpu{i}{k}": v for k, v in fields.items() if v is not None})
+    return out
+
+
 class SystemSampler(threading.Thread):
     """Samples CPU %, RAM, this process's RSS and threads, disk I/O and (when present) GPU every `interval` s."""
 
@@ -76,7 +92,7 @@ class SystemSampler(threading.Thread):
             "diskWriteMb": round(d.write_bytes / 2**20, 1) if d else None,
         }
         if self.has_gpu:
-            s["gpus"] = query_gpus()
+            s.update(gpu_fields(query_gpus() or []))
         return s
 
     def run(self) -> None:
