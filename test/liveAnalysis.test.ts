@@ -5,16 +5,32 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createSocket, type Socket } from 'node:dgram';
 import { join } from 'node:path';
 import type { CameraResponse } from '@maskwatch/protocol/http';
 import type { FrameResult } from '@maskwatch/protocol/faces';
 import { apiAs, connectViewer } from './support/auth.ts';
 import { call, nextEvent, waitFor, type ClientSocket } from './support/client.ts';
 import { startInferenceNode, type InferenceNodeProcess } from './support/inferenceNode.ts';
+import { childrenOf } from './support/processes.ts';
 import { SHARED_DIR, startRtspSource, type RtspSource } from './support/rtsp.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
 const NOMASK = join(SHARED_DIR, 'videos', 'Gituatu_nomask.mp4');
+/** MASKWATCH_ANALYSIS_RESTART_S of this suite's server (30 by default). */
+const RESTART_S = 12;
+
+/** Binds a UDP socket to `port`, or undefined when something holds it. */
+function tryBind(port: number): Promise<Socket | undefined> {
+  const socket = createSocket('udp4');
+  return new Promise((resolve) => {
+    socket.once('error', () => {
+      socket.close();
+      resolve(undefined);
+    });
+    socket.bind(port, '127.0.0.1', () => resolve(socket));
+  });
+}
 
 async function createRtspCamera(server: TestServer, name: string, rtspUrl: string): Promise<string> {
   const res = await (await apiAs(server, 'admin'))('/api/cameras', { method: 'POST', json: { kind: 'rtsp', name, rtspUrl } });
@@ -41,7 +57,7 @@ describe('live analysis of an RTSP camera by an inference node process', () => {
 
   before(async () => {
     source = await startRtspSource(NOMASK);
-    server = await startTestServer();
+    server = await startTestServer({ env: { MASKWATCH_ANALYSIS_RESTART_S: String(RESTART_S) } });
     viewer = await connectViewer(server, 'operator');
     await call(viewer, 'viewer:join', {});
     cameraId = await createRtspCamera(server, 'Gate', source.url);
@@ -111,6 +127,39 @@ describe('live analysis of an RTSP camera by an inference node process', () => {
     const next = await waitFor(() => results.find((r) => r.nodeId === 'node-a'), 'results from node-a again', 60_000);
     assert.equal(next.cameraId, cameraId);
     assert.equal(server.internals.cameras.viewOf(cameraId).analysis.status, 'running');
+  });
+
+  test('a decoder whose port another socket took: the server starts the analysis again, on a new port, and results resume', async () => {
+    await waitFor(() => server.internals.cameras.viewOf(cameraId).analysis.status === 'running', 'running', 60_000);
+    const before = server.internals.inference.analysisOf(cameraId);
+    assert.ok(before && before.nodeId === 'node-a' && nodeA);
+    const port = before.nodeRtp.port;
+    // Kill the camera's decoder and take its port before the node's restart of it binds the port again.
+    let thief: Socket | undefined;
+    for (let attempt = 0; attempt < 10 && !thief; attempt++) {
+      for (const pid of childrenOf(nodeA.pid, 'ffmpeg')) process.kill(pid, 'SIGKILL');
+      const deadline = Date.now() + 1000;
+      while (!thief && Date.now() < deadline) thief = await tryBind(port);
+    }
+    assert.ok(thief, `took port ${port} from the decoder`);
+    try {
+      // The node restarts its decoder, which cannot bind: no results, until the server starts the analysis again.
+      const restarted = await waitFor(
+        () => {
+          const now = server.internals.inference.analysisOf(cameraId);
+          return now && now.nodeRtp.port !== port ? now : undefined;
+        },
+        'the analysis on another port',
+        (RESTART_S + 30) * 1000,
+      );
+      assert.equal(restarted.nodeId, 'node-a');
+      const results = collect(viewer, cameraId);
+      const next = await waitFor(() => results.at(-1), 'results again', 60_000);
+      assert.equal(next.cameraId, cameraId);
+      assert.equal(server.internals.cameras.viewOf(cameraId).analysis.status, 'running');
+    } finally {
+      thief.close();
+    }
   });
 
   test('kill -9 of the node: video goes on, analysis is stalled, and a second node takes the camera', async () => {

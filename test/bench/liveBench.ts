@@ -19,7 +19,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { AlertEvent } from '@maskwatch/protocol/alerts';
@@ -28,6 +28,7 @@ import { AnalysisWorker } from '@maskwatch/inference/analyse/AnalysisWorker';
 import { artifactsDir, sharedDir } from '../support/browser.ts';
 import { connectViewer } from '../support/auth.ts';
 import { call } from '../support/client.ts';
+import { childrenOf, usageOf } from '../support/processes.ts';
 import { startInferenceNode } from '../support/inferenceNode.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
@@ -111,43 +112,16 @@ async function startSource(server: TestServer, index: number, clip: string): Pro
   };
 }
 
-/** CPU seconds and RSS of a process (and, with `children`, of its direct children), from /proc. */
+/** CPU seconds and RSS of a process and, with `children`, of its direct children. */
 function usage(pid: number, children = false): { cpuS: number; rssMb: number } {
-  const ticks = 100;
-  const one = (p: number) => {
-    try {
-      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const cpuS = (Number(fields[11]) + Number(fields[12])) / ticks;
-      const rss = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'));
-      return { cpuS, rssMb: rss ? Number(rss[1]) / 1024 : 0 };
-    } catch {
-      return { cpuS: 0, rssMb: 0 };
-    }
-  };
-  const total = one(pid);
+  const total = usageOf(pid);
   if (children) {
-    for (const child of childrenOf(pid).map(one)) {
+    for (const child of childrenOf(pid).map(usageOf)) {
       total.cpuS += child.cpuS;
       total.rssMb += child.rssMb;
     }
   }
   return total;
-}
-
-/** Direct children of `pid` (from every process's parent in /proc). */
-function childrenOf(pid: number): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) found.push(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return found;
 }
 
 const percentile = (values: number[], p: number) => {

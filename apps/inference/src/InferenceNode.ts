@@ -107,8 +107,10 @@ export async function createInferenceNode(config: NodeConfig): Promise<RunningNo
       throw new MaskwatchError('unavailable', `node ${config.nodeId} is full (${config.maxCameras} cameras)`);
     }
     const rtpPort = await allocatePorts(config.rtpHost, config.rtpPorts, usedPorts);
-    if (sessions.has(cameraId)) throw new MaskwatchError('conflict', `camera ${cameraId} was assigned twice at once`);
-    usedPorts.add(rtpPort);
+    if (sessions.has(cameraId)) {
+      usedPorts.delete(rtpPort);
+      throw new MaskwatchError('conflict', `camera ${cameraId} was assigned twice at once`);
+    }
     const decoder = new CameraDecoder({
       cameraId,
       stream,

@@ -22,6 +22,20 @@ test('allocatePorts gives an even RTP port with a free RTCP port, skipping taken
   }
 });
 
+test('allocations running at once never share a pair, and each is reserved in `taken` until released', async () => {
+  const range = { min: 61980, max: 61988 }; // 4 pairs: 61980 to 61986
+  for (let round = 0; round < 20; round++) {
+    const taken = new Set<number>();
+    const ports = await Promise.all(Array.from({ length: 3 }, () => allocatePorts('127.0.0.1', range, taken)));
+    assert.equal(new Set(ports).size, 3, `round ${round}: ${ports.join(', ')}`);
+    assert.deepEqual([...taken].sort(), [...ports].sort());
+  }
+  const taken = new Set<number>();
+  await Promise.all(Array.from({ length: 4 }, () => allocatePorts('127.0.0.1', range, taken)));
+  await assert.rejects(allocatePorts('127.0.0.1', range, taken), /no free RTP port pair/);
+  assert.equal(taken.size, 4, 'a failed allocation reserves nothing');
+});
+
 test('ephemeralOverlap says which part of a range outgoing sockets may take', () => {
   const file = join(mkdtempSync(join(tmpdir(), 'ports-')), 'ip_local_port_range');
   writeFileSync(file, '32768\t60999\n');

@@ -23,10 +23,13 @@ async function canBind(host: string, port: number): Promise<boolean> {
 }
 
 /**
- * A free RTP/RTCP port pair (even RTP port, RTCP on the next) in `range` on `host`, not in `taken`. The decoder binds
- * them itself a moment later; `taken` keeps two cameras of this node off the same pair.
+ * A free RTP/RTCP port pair (even RTP port, RTCP on the next) in `range` on `host`, not in `taken`, and adds it to
+ * `taken` (the caller deletes it when the camera goes). The decoder binds the ports itself a moment later; `taken`
+ * keeps two cameras of this node off the same pair. A port is reserved before it is probed: allocations running at
+ * once (a node given 8 cameras together) would otherwise probe the same free port and both take it, and the second
+ * decoder would fail to bind it for as long as the first holds it.
  */
-export async function allocatePorts(host: string, range: PortRange, taken: ReadonlySet<number>): Promise<number> {
+export async function allocatePorts(host: string, range: PortRange, taken: Set<number>): Promise<number> {
   const first = range.min % 2 === 0 ? range.min : range.min + 1;
   const count = Math.floor((range.max - first) / 2);
   if (count <= 0) throw new Error(`RTP port range ${range.min}-${range.max} holds no even/odd pair`);
@@ -34,7 +37,9 @@ export async function allocatePorts(host: string, range: PortRange, taken: Reado
   for (let i = 0; i < count; i++) {
     const port = first + ((start + i) % count) * 2;
     if (taken.has(port)) continue;
+    taken.add(port);
     if ((await canBind(host, port)) && (await canBind(host, port + 1))) return port;
+    taken.delete(port);
   }
   throw new Error(`no free RTP port pair in ${range.min}-${range.max} on ${host}`);
 }

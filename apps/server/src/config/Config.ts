@@ -55,6 +55,8 @@ const EnvSchema = z
     MASKWATCH_INFERENCE_SECRET: z.string().min(16, 'at least 16 characters').max(256).optional(),
     /** Where the server sends video to inference nodes from; a LAN address when nodes run on other machines. */
     MASKWATCH_INFERENCE_LISTEN_IP: ipv4.default('127.0.0.1'),
+    /** A camera's analysis without results for this many seconds is started again (new transport, new decoder). */
+    MASKWATCH_ANALYSIS_RESTART_S: z.coerce.number().int().min(5).max(3600).default(30),
     /** Alerts (rows and snapshots) older than this many days are deleted. */
     MASKWATCH_ALERT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     /** Snapshots beyond this many MB are deleted with their alerts, oldest first. */
@@ -114,6 +116,7 @@ export type Config = {
   ffmpegPath: string;
   inferenceSecret: string | undefined;
   inferenceListenIp: string;
+  analysisRestartMs: number;
   alerts: AlertConfig;
   metricsToken: string | undefined;
   modelsManifest: string;
@@ -164,6 +167,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ffmpegPath: e.MASKWATCH_FFMPEG,
     inferenceSecret: e.MASKWATCH_INFERENCE_SECRET,
     inferenceListenIp: e.MASKWATCH_INFERENCE_LISTEN_IP,
+    analysisRestartMs: e.MASKWATCH_ANALYSIS_RESTART_S * 1000,
     alerts: {
       retentionDays: e.MASKWATCH_ALERT_RETENTION_DAYS,
       retentionBytes: e.MASKWATCH_ALERT_RETENTION_MB * 1024 * 1024,

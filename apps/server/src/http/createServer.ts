@@ -242,6 +242,7 @@ export async function createServer(config: Config): Promise<RunningServer> {
       media,
       secret: ensureInferenceSecret(config.dataDir, config.inferenceSecret),
       listenIp: config.inferenceListenIp,
+      restartAfterMs: config.analysisRestartMs,
     });
     closers.push(() => inference.close());
     inference.on('results', (result) => signalling.pushResults(result));

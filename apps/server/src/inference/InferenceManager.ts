@@ -41,13 +41,21 @@ export type InferenceManagerOptions = {
   stallMs?: number;
   /** A starting camera without a first result for this long is `stalled` (it keeps waiting). */
   startTimeoutMs?: number;
+  /**
+   * A camera without any result for this long (none since its start or since the last) is started again from
+   * scratch: a new transport, and on the node a new decoder on a new port. What a node cannot mend by restarting
+   * its decoder (a port another socket took, a transport the node never hears) mends this way.
+   */
+  restartAfterMs?: number;
   /** A node silent for this long (no stats, no results) is dropped and its cameras move. */
   nodeTimeoutMs?: number;
   /** A node must say hello within this long after connecting. */
   helloTimeoutMs?: number;
 };
 
-type Timing = Required<Pick<InferenceManagerOptions, 'stallMs' | 'startTimeoutMs' | 'nodeTimeoutMs' | 'helloTimeoutMs'>>;
+type Timing = Required<
+  Pick<InferenceManagerOptions, 'stallMs' | 'startTimeoutMs' | 'restartAfterMs' | 'nodeTimeoutMs' | 'helloTimeoutMs'>
+>;
 
 /** A handshake refusal; socket.io gives the client `err.message` and `err.data` in `connect_error`. */
 class HandshakeError extends Error {
@@ -86,6 +94,7 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
     this.#timing = {
       stallMs: options.stallMs ?? 5000,
       startTimeoutMs: options.startTimeoutMs ?? 20_000,
+      restartAfterMs: options.restartAfterMs ?? 30_000,
       nodeTimeoutMs: options.nodeTimeoutMs ?? 5000,
       helloTimeoutMs: options.helloTimeoutMs ?? 5000,
     };
@@ -298,6 +307,15 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
     }
     for (const analysis of this.#analyses.values()) {
       const { cameraId } = analysis;
+      const silentMs = now - (analysis.lastResultAt ?? analysis.startedAt);
+      if (silentMs > this.#timing.restartAfterMs) {
+        const detail = `no results for ${Math.round(silentMs / 1000)} s: starting the analysis again`;
+        log.warn({ cameraId, nodeId: analysis.node.id }, detail);
+        this.#stop(cameraId);
+        this.#setAnalysis(cameraId, 'stalled', detail, null);
+        this.#schedule(cameraId);
+        continue;
+      }
       if (analysis.lastResultAt === undefined) {
         if (now - analysis.startedAt > this.#timing.startTimeoutMs) {
           this.#setAnalysis(
