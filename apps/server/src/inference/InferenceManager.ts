@@ -316,23 +316,13 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
         this.#schedule(cameraId);
         continue;
       }
-      if (analysis.lastResultAt === undefined) {
-        if (now - analysis.startedAt > this.#timing.startTimeoutMs) {
-          this.#setAnalysis(
-            cameraId,
-            'stalled',
-            `no results within ${Math.round(this.#timing.startTimeoutMs / 1000)} s`,
-            analysis.node.id,
-          );
-          analysis.requestKeyFrame();
-        }
-      } else if (now - analysis.lastResultAt > this.#timing.stallMs) {
-        this.#setAnalysis(
-          cameraId,
-          'stalled',
-          `no results for ${Math.round((now - analysis.lastResultAt) / 1000)} s`,
-          analysis.node.id,
-        );
+      // Silent too long, short of a restart: `stalled`, and a key frame asked for (a decoder may lack one).
+      const hadResults = analysis.lastResultAt !== undefined;
+      if (silentMs > (hadResults ? this.#timing.stallMs : this.#timing.startTimeoutMs)) {
+        const detail = hadResults
+          ? `no results for ${Math.round(silentMs / 1000)} s`
+          : `no results within ${Math.round(this.#timing.startTimeoutMs / 1000)} s`;
+        this.#setAnalysis(cameraId, 'stalled', detail, analysis.node.id);
         analysis.requestKeyFrame();
       }
     }

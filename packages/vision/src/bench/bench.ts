@@ -22,6 +22,8 @@ const out = (line: string = ''): void => {
   process.stdout.write(`${line}\n`);
 };
 const f1 = (v: number): string => v.toFixed(1);
+/** A failed child's last three stderr lines, on one line. */
+const lastLines = (stderr: string): string => stderr.trim().split('\n').slice(-3).join(' | ');
 const f2 = (v: number): string => v.toFixed(2);
 
 const root = findRepoRoot();
@@ -120,7 +122,7 @@ function runSeed(framesDir: string, yunetPath: string): SeedResult {
   } catch {
     return {
       ok: false,
-      error: `seed_stack.py exited ${r.status}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`,
+      error: `seed_stack.py exited ${r.status}: ${lastLines(r.stderr)}`,
     };
   }
 }
@@ -161,8 +163,7 @@ function wholeProcess(yunetPath: string): void {
     let seedLoopS = Infinity;
     let seedJson: { faces?: number; setupSeconds?: number; loopSeconds?: number; ok?: boolean; error?: string } = {};
     const keep = (key: keyof typeof runs, t: Timed): void => {
-      if (t.status !== 0)
-        throw new Error(`${key} run exited ${t.status}: ${t.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+      if (t.status !== 0) throw new Error(`${key} run exited ${t.status}: ${lastLines(t.stderr)}`);
       if (runs[key] === undefined || t.ms < runs[key].ms) runs[key] = t;
     };
     for (let r = 0; r < rounds; r++) {
@@ -176,7 +177,7 @@ function wholeProcess(yunetPath: string): void {
         } catch {
           seedJson = {
             ok: false,
-            error: `seed_stack.py exited ${t.status}: ${t.stderr.trim().split('\n').slice(-3).join(' | ')}`,
+            error: `seed_stack.py exited ${t.status}: ${lastLines(t.stderr)}`,
           };
         }
         if (seedJson.ok === true) {

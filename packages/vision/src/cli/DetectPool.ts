@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 
 import { createLogger } from '../logger.ts';
 import { VisionError } from '../VisionError.ts';
-import type { ImageOutcome } from './analyzeForLine.ts';
+import type { ImageOutcome, PipelineModels } from './analyzeForLine.ts';
 import { bundled } from './bundle.mjs';
 import type { DetectWorkerInit, FromDetectWorker, ToDetectWorker } from './detectWorkerMessages.ts';
 
@@ -31,7 +31,7 @@ export class DetectPool {
   #closed = false;
   #analyzed = 0;
   /** The models, as the first worker to be ready loaded them. */
-  info: { detector: string; classifier: string; executionProvider: 'cpu' | 'cuda' } | undefined;
+  info: PipelineModels | undefined;
 
   private constructor(entry: URL, workers: number, init: DetectWorkerInit) {
     this.#slots = Array.from({ length: workers }, () => ({
@@ -68,11 +68,8 @@ export class DetectPool {
       slot.worker.on('message', (message: FromDetectWorker) => {
         if (message.type === 'ready') {
           slot.state = 'ready';
-          this.info ??= {
-            detector: message.detector,
-            classifier: message.classifier,
-            executionProvider: message.executionProvider,
-          };
+          const { type: _, ...models } = message;
+          this.info ??= models;
           resolve(undefined);
         } else if (message.type === 'init-failed') {
           slot.state = 'gone';

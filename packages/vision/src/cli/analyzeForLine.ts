@@ -16,6 +16,18 @@ export type ImageOutcome = {
   timings?: FrameTimings;
 };
 
+/** Which models a pipeline runs, as the command's first stderr line names them. */
+export type PipelineModels = { detector: string; classifier: string; executionProvider: 'cpu' | 'cuda' };
+
+/** The models of `pipeline`, wherever it runs (this thread or a worker's ready message). */
+export function modelsOf(pipeline: FacePipeline): PipelineModels {
+  return {
+    detector: pipeline.detector.model.name,
+    classifier: pipeline.classifier.model.name,
+    executionProvider: pipeline.classifier.executionProvider,
+  };
+}
+
 const round = (v: number, digits: number): number => Math.round(v * 10 ** digits) / 10 ** digits;
 
 /**

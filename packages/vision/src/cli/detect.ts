@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 
 import type { FacePipeline, FacePipelineOptions } from '../pipeline/FacePipeline.ts';
 import { VisionError } from '../VisionError.ts';
-import { analyzeForLine, type DetectLine, type ImageOutcome } from './analyzeForLine.ts';
+import { analyzeForLine, modelsOf, type DetectLine, type ImageOutcome } from './analyzeForLine.ts';
 import { callerPath } from './callerPath.ts';
 import { DetectPool } from './DetectPool.ts';
 import { mapOrdered } from './mapOrdered.ts';
@@ -122,14 +122,7 @@ async function main(): Promise<number> {
     await pool?.close();
     throw error;
   }
-  const info =
-    pipeline !== undefined
-      ? {
-          detector: pipeline.detector.model.name,
-          classifier: pipeline.classifier.model.name,
-          executionProvider: pipeline.classifier.executionProvider,
-        }
-      : pool!.info!;
+  const info = pipeline !== undefined ? modelsOf(pipeline) : pool!.info!;
   let localInFlight = 0;
   const local = pipeline;
   /** To this thread or the least busy ready worker, whichever has fewer images in flight. */

@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import sharp from 'sharp';
 
 import { FacePipeline } from '../pipeline/FacePipeline.ts';
-import { analyzeForLine } from './analyzeForLine.ts';
+import { analyzeForLine, modelsOf } from './analyzeForLine.ts';
 import type { DetectWorkerInit, FromDetectWorker, ToDetectWorker } from './detectWorkerMessages.ts';
 
 const port = parentPort;
@@ -23,12 +23,7 @@ try {
   post({ type: 'init-failed', message: error instanceof Error ? error.message : String(error) });
   process.exit(1);
 }
-post({
-  type: 'ready',
-  executionProvider: pipeline.classifier.executionProvider,
-  detector: pipeline.detector.model.name,
-  classifier: pipeline.classifier.model.name,
-});
+post({ type: 'ready', ...modelsOf(pipeline) });
 
 port.on('message', (message: ToDetectWorker) => {
   if (message.type === 'close') {

@@ -1,5 +1,5 @@
 import type { FacePipelineOptions } from '../pipeline/FacePipeline.ts';
-import type { ImageOutcome } from './analyzeForLine.ts';
+import type { ImageOutcome, PipelineModels } from './analyzeForLine.ts';
 
 /** What a detect worker is started with (workerData). */
 export type DetectWorkerInit = Pick<FacePipelineOptions, 'detector' | 'classifier' | 'session' | 'detectorOptions'> & {
@@ -10,6 +10,6 @@ export type DetectWorkerInit = Pick<FacePipelineOptions, 'detector' | 'classifie
 export type ToDetectWorker = { type: 'analyze'; id: number; path: string } | { type: 'close' };
 
 export type FromDetectWorker =
-  | { type: 'ready'; executionProvider: 'cpu' | 'cuda'; detector: string; classifier: string }
+  | ({ type: 'ready' } & PipelineModels)
   | { type: 'init-failed'; message: string }
   | { type: 'result'; id: number; outcome: ImageOutcome };

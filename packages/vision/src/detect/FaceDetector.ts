@@ -12,7 +12,7 @@ import { OwnedSession } from '../session/OwnedSession.ts';
 import { VisionError } from '../VisionError.ts';
 import { BufferPool } from './BufferPool.ts';
 import { decodeYunet, YUNET_OUTPUT_NAMES, type YunetOutputs } from './decodeYunet.ts';
-import type { DetectedFace, FaceDetectorOptions, InputPlan, TilePlan } from './FaceDetectorTypes.ts';
+import type { DetectedFace, FaceDetectorOptions, InputPlan, SampleWindow, TilePlan } from './FaceDetectorTypes.ts';
 import { nms } from './nms.ts';
 import { planTiles } from './planTiles.ts';
 
@@ -123,7 +123,7 @@ export class FaceDetector {
     if (this.planInput(width, height).scale >= tileTrigger * scale) return null;
     const w = Math.max(1, Math.round(width * scale));
     const h = Math.max(1, Math.round(height * scale));
-    return { scale, tiles: planTiles(w, h, tileSide, tileOverlap) };
+    return { scale, width: w, height: h, tiles: planTiles(w, h, tileSide, tileOverlap) };
   }
 
   /**
@@ -136,18 +136,16 @@ export class FaceDetector {
     const threshold = overrides.scoreThreshold ?? this.options.scoreThreshold;
     const plan = this.planInput(frame.width, frame.height);
     // Map back with the exact per-axis factors the resize used.
-    const sx = frame.width / plan.width;
-    const sy = frame.height / plan.height;
     const whole = await this.#pass(
       frame,
-      0,
-      0,
-      sx,
-      sy,
-      plan.width,
-      plan.height,
-      plan.padWidth,
-      plan.padHeight,
+      {
+        x0: 0,
+        y0: 0,
+        stepX: frame.width / plan.width,
+        stepY: frame.height / plan.height,
+        width: plan.width,
+        height: plan.height,
+      },
       threshold,
     );
     const tilePlan = this.planTilePass(frame.width, frame.height);
@@ -159,26 +157,15 @@ export class FaceDetector {
     for (const tile of tilePlan.tiles) {
       const faces = await this.#pass(
         frame,
-        tile.x * step,
-        tile.y * step,
-        step,
-        step,
-        tile.width,
-        tile.height,
-        Math.ceil(tile.width / this.#multiple) * this.#multiple,
-        Math.ceil(tile.height / this.#multiple) * this.#multiple,
+        { x0: tile.x * step, y0: tile.y * step, stepX: step, stepY: step, width: tile.width, height: tile.height },
         threshold,
       );
       // A face cut by an edge shared with another tile is found whole in that tile (they overlap by more than the
       // small faces this pass is for): drop the cut one, whose box stops at the edge.
-      const x1 = tile.x > 0 ? tile.x * step + edge * step : -Infinity;
-      const y1 = tile.y > 0 ? tile.y * step + edge * step : -Infinity;
-      const x2 =
-        tile.x + tile.width < Math.round(frame.width * tilePlan.scale) ? (tile.x + tile.width - edge) * step : Infinity;
-      const y2 =
-        tile.y + tile.height < Math.round(frame.height * tilePlan.scale)
-          ? (tile.y + tile.height - edge) * step
-          : Infinity;
+      const x1 = tile.x > 0 ? (tile.x + edge) * step : -Infinity;
+      const y1 = tile.y > 0 ? (tile.y + edge) * step : -Infinity;
+      const x2 = tile.x + tile.width < tilePlan.width ? (tile.x + tile.width - edge) * step : Infinity;
+      const y2 = tile.y + tile.height < tilePlan.height ? (tile.y + tile.height - edge) * step : Infinity;
       for (const face of faces) {
         const [bx1, by1, bx2, by2] = face.box;
         if (bx1 >= x1 && by1 >= y1 && bx2 <= x2 && by2 <= y2) found.push(face);
@@ -188,28 +175,19 @@ export class FaceDetector {
   }
 
   /**
-   * One network run on the outWidth x outHeight picture sampled from `frame` at (x0, y0) with steps (stepX, stepY)
-   * (source pixels per picture pixel), padded to padWidth x padHeight. Faces before NMS, in frame pixels.
+   * One network run on the picture `window` samples from `frame` (see sampleBilinear), padded to the model's
+   * multiple. Faces before NMS, in frame pixels.
    */
-  async #pass(
-    frame: RgbFrame,
-    x0: number,
-    y0: number,
-    stepX: number,
-    stepY: number,
-    outWidth: number,
-    outHeight: number,
-    padWidth: number,
-    padHeight: number,
-    threshold: number,
-  ): Promise<DetectedFace[]> {
-    const identity = x0 === 0 && y0 === 0 && outWidth === frame.width && outHeight === frame.height;
-    const pixels = identity ? undefined : this.#pixels.take(outWidth * outHeight * 3);
+  async #pass(frame: RgbFrame, window: SampleWindow, threshold: number): Promise<DetectedFace[]> {
+    const { x0, y0, stepX, stepY, width, height } = window;
+    const padWidth = Math.ceil(width / this.#multiple) * this.#multiple;
+    const padHeight = Math.ceil(height / this.#multiple) * this.#multiple;
+    const identity = x0 === 0 && y0 === 0 && width === frame.width && height === frame.height;
+    const pixels = identity ? undefined : this.#pixels.take(width * height * 3);
     const input = this.#tensors.take(3 * padWidth * padHeight);
     try {
-      const picture = identity ? frame : sampleBilinear(frame, x0, y0, stepX, stepY, outWidth, outHeight, pixels);
+      const picture = identity ? frame : sampleBilinear(frame, x0, y0, stepX, stepY, width, height, pixels);
       writeChw(picture, this.model.input, input, 0, padWidth, padHeight);
-      if (pixels !== undefined) this.#pixels.give(pixels);
       const tensor = new Tensor('float32', input, [1, 3, padHeight, padWidth]);
       const results = await this.#session.run({ [this.#inputName]: tensor });
       const outputs: Record<string, Float32Array> = {};
@@ -226,6 +204,7 @@ export class FaceDetector {
         landmarks: face.landmarks.map(([x, y]): [number, number] => [x0 + x * stepX, y0 + y * stepY]),
       }));
     } finally {
+      if (pixels !== undefined) this.#pixels.give(pixels);
       this.#tensors.give(input);
     }
   }

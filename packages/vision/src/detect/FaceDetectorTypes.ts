@@ -41,8 +41,16 @@ export type FaceDetectorOptions = {
   session?: SessionConfig;
 };
 
-/** The tile pass for a frame: the frame sampled at `scale`, `tiles` in pixels of that scaled frame. */
-export type TilePlan = { scale: number; tiles: Array<{ x: number; y: number; width: number; height: number }> };
+/** The tile pass for a frame: the frame sampled at `scale` (width x height), `tiles` in pixels of that scaled frame. */
+export type TilePlan = {
+  scale: number;
+  width: number;
+  height: number;
+  tiles: Array<{ x: number; y: number; width: number; height: number }>;
+};
+
+/** A width x height picture sampled from a frame from (x0, y0) with steps (stepX, stepY): sampleBilinear's window. */
+export type SampleWindow = { x0: number; y0: number; stepX: number; stepY: number; width: number; height: number };
 
 /** How a frame is fed to the network: scaled by `scale`, then padded to padWidth x padHeight. */
 export type InputPlan = {
