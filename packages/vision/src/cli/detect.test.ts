@@ -77,6 +77,32 @@ describe('detect command: output contract (tiny real classifier, mean-rgb)', () 
   });
 });
 
+describe("detect command: labels by the manifest's operating point (T, τ, r), as the live vote", () => {
+  it('the same faces change label and score with the operating point the manifest declares', () => {
+    const [frame] = extractFrames('diazoniclabs_mask.mp4', 1);
+    const run = (operatingPoint?: Record<string, unknown>) => {
+      const path = meanRgbManifest(operatingPoint !== undefined ? { operatingPoint } : {}).path;
+      const out = detect(['--json', frame!], { MASKWATCH_MODELS_MANIFEST: path });
+      assert.equal(out.status, 0, out.stderr);
+      return out.lines[0]!.faces;
+    };
+    const plain = run();
+    assert.ok(plain.length >= 4);
+    // τ = 1: no face reaches it, so none is `mask`; r huge: never `incorrect`; T huge: p near 1/3 for every class.
+    const noMask = run({ temperature: 1000, maskThreshold: 1, incorrectRatio: 1e6 });
+    assert.deepEqual(
+      noMask.map((f) => f.box),
+      plain.map((f) => f.box),
+    );
+    for (const face of noMask) {
+      assert.equal(face.label, 'no_mask');
+      assert.ok(Math.abs(face.score - 1 / 3) < 0.01, `score ${face.score} is p(no_mask) at T = 1000`);
+    }
+    // r tiny: every face that is not `mask` is `incorrect`.
+    assert.ok(run({ maskThreshold: 1, incorrectRatio: 1e-6 }).every((f) => f.label === 'incorrect'));
+  });
+});
+
 describe('detect command on the shared clips (repository models)', () => {
   const manifest = ModelManifest.load();
   if (!manifest.hasClassifier()) {
