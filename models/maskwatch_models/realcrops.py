@@ -103,8 +103,13 @@ def _folder(s: dict, images: list[str], root: Path) -> Path:
 
 
 def run_detector(images: list[str], s: dict, root: Path = REAL_CACHE) -> dict[str, dict]:
-    """The crops command's index records by image path, made once per settings and photo list (cached)."""
+    """The crops command's index records by image path, made once per settings and photo list (cached). A
+    boxes-only request is answered from a finished crop run of the same detector settings when there is one."""
     out = _folder(s, images, root)
+    if s["boxesOnly"]:
+        twin = _folder({**s, "boxesOnly": False, "size": 128}, images, root)
+        if (twin / "done.json").exists():
+            out = twin
     done = out / "done.json"
     if not done.exists():
         if out.exists():
