@@ -1,8 +1,8 @@
 import type { types } from 'mediasoup';
 import { MaskwatchError } from '@maskwatch/protocol/errors';
-import type { Stream } from '@maskwatch/protocol/inference';
 import { EnhancedEmitter } from '../EnhancedEmitter.ts';
 import { createLogger, type Logger } from '../logger.ts';
+import { plainRtpCapabilities, streamOf } from '../media/plainRtp.ts';
 import type { Room } from '../media/Room.ts';
 import type { NodeLink } from './NodeLink.ts';
 
@@ -23,37 +23,8 @@ export type CameraAnalysisOptions = {
   layer: 'lowest' | 'highest';
 };
 
-const ANALYSED_MIME_TYPES = new Set(['video/vp8', 'video/h264']);
-/** What the node's decoder (ffmpeg) answers with: NACKs, and PLI/FIR for key frames. */
-const FEEDBACK: types.RtcpFeedback[] = [
-  { type: 'nack' },
-  { type: 'nack', parameter: 'pli' },
-  { type: 'ccm', parameter: 'fir' },
-];
 /** Key frame requests from a node, at most one per this period (a decoder in trouble asks again and again). */
 const KEYFRAME_MIN_INTERVAL_MS = 1000;
-
-/** The capabilities the analysis consumer is created with: the router's VP8 and H.264, no RTX, no extensions. */
-function nodeRtpCapabilities(router: types.Router): types.RtpCapabilities {
-  return {
-    codecs: (router.rtpCapabilities.codecs ?? [])
-      .filter((codec) => codec.kind === 'video' && ANALYSED_MIME_TYPES.has(codec.mimeType.toLowerCase()))
-      .map((codec) => ({ ...codec, rtcpFeedback: FEEDBACK })),
-    headerExtensions: [],
-  };
-}
-
-function toStream(consumer: types.Consumer): Stream {
-  const codec = consumer.rtpParameters.codecs[0];
-  const ssrc = consumer.rtpParameters.encodings?.[0]?.ssrc;
-  if (!codec || ssrc === undefined) throw new MaskwatchError('internal', 'analysis consumer has no codec or SSRC');
-  const mimeType = codec.mimeType.toLowerCase() === 'video/vp8' ? 'video/VP8' : 'video/H264';
-  const parameters: Record<string, string | number> = {};
-  for (const [key, value] of Object.entries(codec.parameters ?? {})) {
-    if (typeof value === 'string' || typeof value === 'number') parameters[key] = value;
-  }
-  return { mimeType, payloadType: codec.payloadType, clockRate: codec.clockRate, ssrc, parameters };
-}
 
 /**
  * One camera analysed on one node: a PlainTransport aimed at the node's RTP port (connect(), not comedia) and a
@@ -92,7 +63,7 @@ export class CameraAnalysis extends EnhancedEmitter<CameraAnalysisEvents> {
     try {
       const consumer = await transport.consume({
         producerId: producer.id,
-        rtpCapabilities: nodeRtpCapabilities(room.router),
+        rtpCapabilities: plainRtpCapabilities(room.router),
         paused: true,
         appData: { cameraId, analysis: true },
       });
@@ -106,7 +77,7 @@ export class CameraAnalysis extends EnhancedEmitter<CameraAnalysisEvents> {
       const ports = await node.request('camera:assign', {
         cameraId,
         name: options.cameraName,
-        stream: toStream(consumer),
+        stream: streamOf(consumer),
         serverRtcp: { ip: transport.tuple.localAddress, port: rtcpPort },
       });
       await transport.connect({ ip: node.info.rtpHost, port: ports.rtpPort, rtcpPort: ports.rtcpPort });
