@@ -41,7 +41,9 @@ function writeThenKill(dataDir: string, ms: number): Promise<void> {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
-    child.once('exit', (code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`writer exited (${code})`))));
+    child.once('exit', (code, signal) =>
+      signal === 'SIGKILL' ? resolve() : reject(new Error(`writer exited (${code})`)),
+    );
     child.stdout.once('data', () => setTimeout(() => child.kill('SIGKILL'), ms));
   });
 }
@@ -53,39 +55,49 @@ describe('alerts across kill -9 in the middle of their writes', () => {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  test(`${KILLS} kills: no row names a missing file; the start-up clean-up leaves only files with rows`, { timeout: 180_000 }, async () => {
-    let rows = 0;
-    let temps = 0;
-    let orphans = 0;
-    for (let i = 0; i < KILLS; i++) {
-      await writeThenKill(dir, 20 + Math.floor(Math.random() * 300));
-      const db = new Database({ path: join(dir, 'maskwatch.db') });
-      try {
-        const repo = new AlertRepository(db);
-        const store = new SnapshotStore(join(dir, 'alerts'));
-        const named = repo.allFiles();
-        const present = new Set(filesUnder(store.dir));
-        const missing = [...named].filter((file) => !present.has(file));
-        assert.deepEqual(missing, [], `after kill ${i + 1}, rows name missing files`);
-        temps += [...present].filter((file) => file.endsWith('.tmp')).length;
-        orphans += [...present].filter((file) => !file.endsWith('.tmp') && !named.has(file)).length;
-        // What the server does at start, before anything else.
-        await new AlertRetention(repo, new ComplianceRepository(db), store, {
-          days: 3650,
-          maxBytes: 1e12,
-          complianceDays: 3650,
-        }).run();
-        const left = filesUnder(store.dir);
-        assert.deepEqual(left.filter((file) => !named.has(file)), [], `after the clean-up of kill ${i + 1}, files without a row remain`);
-        assert.equal(left.length, named.size, 'every file named by a row is still there');
-        assert.ok(named.size >= rows, `kill ${i + 1}: stored alerts were lost`);
-        rows = named.size;
-      } finally {
-        db.close();
+  test(
+    `${KILLS} kills: no row names a missing file; the start-up clean-up leaves only files with rows`,
+    { timeout: 180_000 },
+    async () => {
+      let rows = 0;
+      let temps = 0;
+      let orphans = 0;
+      for (let i = 0; i < KILLS; i++) {
+        await writeThenKill(dir, 20 + Math.floor(Math.random() * 300));
+        const db = new Database({ path: join(dir, 'maskwatch.db') });
+        try {
+          const repo = new AlertRepository(db);
+          const store = new SnapshotStore(join(dir, 'alerts'));
+          const named = repo.allFiles();
+          const present = new Set(filesUnder(store.dir));
+          const missing = [...named].filter((file) => !present.has(file));
+          assert.deepEqual(missing, [], `after kill ${i + 1}, rows name missing files`);
+          temps += [...present].filter((file) => file.endsWith('.tmp')).length;
+          orphans += [...present].filter((file) => !file.endsWith('.tmp') && !named.has(file)).length;
+          // What the server does at start, before anything else.
+          await new AlertRetention(repo, new ComplianceRepository(db), store, {
+            days: 3650,
+            maxBytes: 1e12,
+            complianceDays: 3650,
+          }).run();
+          const left = filesUnder(store.dir);
+          assert.deepEqual(
+            left.filter((file) => !named.has(file)),
+            [],
+            `after the clean-up of kill ${i + 1}, files without a row remain`,
+          );
+          assert.equal(left.length, named.size, 'every file named by a row is still there');
+          assert.ok(named.size >= rows, `kill ${i + 1}: stored alerts were lost`);
+          rows = named.size;
+        } finally {
+          db.close();
+        }
       }
-    }
-    assert.ok(rows / 2 >= KILLS, `only ${rows / 2} alerts stored in ${KILLS} runs: the writer hardly wrote`);
-    // Not a pass condition (the kills are random), but it shows the kills landed inside writes.
-    console.error(`${KILLS} kills: ${rows / 2} alerts stored; the kills left ${temps} temp files and ${orphans} files without a row, all cleaned`);
-  });
+      assert.ok(rows / 2 >= KILLS, `only ${rows / 2} alerts stored in ${KILLS} runs: the writer hardly wrote`);
+      // Not a pass condition (the kills are random), but it shows the kills landed inside writes.
+      console.error(
+        `${KILLS} kills: ${rows / 2} alerts stored; the kills left ${temps} temp files and ${orphans} files without a row, all cleaned`,
+      );
+    },
+  );
 });

@@ -19,9 +19,17 @@ const ATTEMPT_MS = 150;
  * `away` and every attempt fails after ATTEMPT_MS. Returns how long after its return the next attempt started, and
  * how many attempts were made meanwhile.
  */
-function outage(outageMs: number, away: Exclude<SourceState, 'ready'>, timings: RetryTimings): { lateMs: number; attempts: number } {
+function outage(
+  outageMs: number,
+  away: Exclude<SourceState, 'ready'>,
+  timings: RetryTimings,
+): { lateMs: number; attempts: number } {
   // The live attempt stalls when the source goes (it ran for a long time: a new series).
-  let { state, delayMs } = afterAttempt(INITIAL_RETRY_STATE, { immediate: false, ranStably: true, sourceDown: false }, timings);
+  let { state, delayMs } = afterAttempt(
+    INITIAL_RETRY_STATE,
+    { immediate: false, ranStably: true, sourceDown: false },
+    timings,
+  );
   let now = 0;
   let attempts = 0;
   for (;;) {
@@ -39,7 +47,11 @@ function outage(outageMs: number, away: Exclude<SourceState, 'ready'>, timings: 
     if (startAt >= outageMs) return { lateMs: startAt - outageMs, attempts };
     attempts++;
     now = startAt + ATTEMPT_MS;
-    ({ state, delayMs } = afterAttempt(state, { immediate: false, ranStably: false, sourceDown: away === 'down' }, timings));
+    ({ state, delayMs } = afterAttempt(
+      state,
+      { immediate: false, ranStably: false, sourceDown: away === 'down' },
+      timings,
+    ));
   }
 }
 
@@ -52,7 +64,10 @@ test('backoff: doubling from min to max; a stable run starts a new series; a pla
     delays.push(next.delayMs);
   }
   assert.deepEqual(delays, [1000, 2000, 4000, 8000, 16000, 30000, 30000]);
-  assert.equal(afterAttempt(state, { immediate: false, ranStably: true, sourceDown: false }, DEFAULT_RETRY_TIMINGS).delayMs, 1000);
+  assert.equal(
+    afterAttempt(state, { immediate: false, ranStably: true, sourceDown: false }, DEFAULT_RETRY_TIMINGS).delayMs,
+    1000,
+  );
   const planned = afterAttempt(state, { immediate: true, ranStably: false, sourceDown: false }, DEFAULT_RETRY_TIMINGS);
   assert.equal(planned.delayMs, 0);
   assert.equal(planned.state.failures, state.failures, 'a planned restart is not a failure');
@@ -62,9 +77,15 @@ test('back at the first probe after the source returns, whatever the outage: 10 
   for (const outageMs of [10_000, 60_000, 300_000]) {
     for (const away of ['down', 'answers'] as const) {
       const { lateMs, attempts } = outage(outageMs, away, TIMINGS);
-      assert.ok(lateMs <= TIMINGS.probeIntervalMs, `${outageMs / 1000} s outage (${away}): next attempt ${lateMs} ms after the return`);
+      assert.ok(
+        lateMs <= TIMINGS.probeIntervalMs,
+        `${outageMs / 1000} s outage (${away}): next attempt ${lateMs} ms after the return`,
+      );
       // The backoff still spaces the attempts while the source is away (no retry at every probe).
-      assert.ok(attempts <= 4 + outageMs / TIMINGS.retryMaxMs, `${attempts} attempts during a ${outageMs / 1000} s outage`);
+      assert.ok(
+        attempts <= 4 + outageMs / TIMINGS.retryMaxMs,
+        `${attempts} attempts during a ${outageMs / 1000} s outage`,
+      );
     }
   }
 });

@@ -48,7 +48,9 @@ export function probeRtsp(url: string, timeoutMs: number): Promise<SourceState> 
     socket.once('connect', () => {
       connected = true;
       if (!plain) return done('ready');
-      socket.write(`DESCRIBE ${withoutCredentials(url)} RTSP/1.0\r\nCSeq: 1\r\nAccept: application/sdp\r\nUser-Agent: maskwatch-probe\r\n\r\n`);
+      socket.write(
+        `DESCRIBE ${withoutCredentials(url)} RTSP/1.0\r\nCSeq: 1\r\nAccept: application/sdp\r\nUser-Agent: maskwatch-probe\r\n\r\n`,
+      );
     });
     socket.setEncoding('latin1');
     socket.on('data', (chunk: string) => {
