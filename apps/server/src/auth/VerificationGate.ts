@@ -1,5 +1,10 @@
+import { availableParallelism } from 'node:os';
+
 export type VerificationGateOptions = {
-  /** Password checks running at once, all addresses together (each holds a libuv thread and 32 MiB). */
+  /**
+   * Password checks running at once, all addresses together: each keeps a core busy for a tenth of a second or more
+   * and holds a libuv thread (which files and DNS share) and 32 MiB. Default: one per core, 2 to 4.
+   */
   concurrency?: number;
   /** Checks waiting for a free slot; beyond, a new address is refused. */
   maxQueued?: number;
@@ -7,7 +12,7 @@ export type VerificationGateOptions = {
   maxWaitMs?: number;
 };
 
-const DEFAULTS = { concurrency: 4, maxQueued: 64, maxWaitMs: 3000 };
+const DEFAULTS = { concurrency: Math.min(4, Math.max(2, availableParallelism())), maxQueued: 64, maxWaitMs: 3000 };
 
 type Waiter = { key: string; grant: (release: () => void) => void; timer: NodeJS.Timeout };
 
