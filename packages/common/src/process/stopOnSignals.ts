@@ -33,12 +33,17 @@ export function stopOnSignals(
   let owner: Closable | undefined;
   let firstSignalAt: number | undefined;
   let closing = false;
+  let deadline: NodeJS.Timeout | undefined;
   const close = (): void => {
     if (closing || !owner) return;
     closing = true;
     owner.close().then(
-      () => exit(0),
+      () => {
+        clearTimeout(deadline);
+        exit(0);
+      },
       (error: unknown) => {
+        clearTimeout(deadline);
         log.error({ err: error }, 'shutdown failed');
         exit(1);
       },
@@ -55,7 +60,7 @@ export function stopOnSignals(
     firstSignalAt = now;
     log.info({ signal, deadlineMs: options.deadlineMs }, owner ? 'shutting down' : 'shutting down once started');
     // Not unref'd: a process whose start-up is stuck must still end on time.
-    setTimeout(() => {
+    deadline = setTimeout(() => {
       log.error({ deadlineMs: options.deadlineMs }, 'could not close in time: exiting anyway');
       exit(1);
     }, options.deadlineMs);
