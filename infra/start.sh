@@ -20,4 +20,9 @@ in_background bash infra/setup.sh
 # The committed training runs, for the console's models page (idempotent: upsert by run id).
 MASKWATCH_DB="${MASKWATCH_DB:-${MASKWATCH_DATA_DIR:-$ROOT/data}/maskwatch.db}" in_background npx tsx packages/db/src/cli/importRuns.ts models >/dev/null \
   || info "could not import the training runs in models/runs (the models page will list none)"
+# Tied to the life of whoever started it (npm, a shell): if that is killed with -9, start.mjs gets SIGTERM and stops
+# everything it started.
+if setpriv --pdeathsig TERM -- true 2>/dev/null; then
+  exec setpriv --pdeathsig TERM -- node infra/start.mjs "$@"
+fi
 exec node infra/start.mjs "$@"
