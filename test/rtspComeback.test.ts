@@ -2,7 +2,7 @@
  * An RTSP camera is live again within 5 s of its source returning, however long it was away: a real RTSP source
  * (GStreamer) goes away (killed: connections refused; or answering 404 for the stream, as a relay whose camera is
  * gone does) for a short, a longer and a long outage, against an RtspIngest on a real mediasoup router with its
- * timings scaled down (backoff 250 ms .. 8 s instead of 1 .. 30 s), so that the backoff alone would often wait
+ * timings scaled down (backoff 250 ms .. 12 s instead of 1 .. 30 s), so that the backoff alone would often wait
  * longer than 5 s.
  */
 import { spawn } from 'node:child_process';
@@ -60,7 +60,7 @@ describe('RTSP comeback after outages, timings scaled down', () => {
         ffmpegPath: 'ffmpeg',
         mode: 'copy',
         retryMinMs: 250,
-        retryMaxMs: 8_000,
+        retryMaxMs: 12_000,
         liveTimeoutMs: 10_000,
         stallMs: 1_500,
         probeIntervalMs: 100,
@@ -78,8 +78,8 @@ describe('RTSP comeback after outages, timings scaled down', () => {
         await (how === 'refusing' ? source.stop() : source.away());
         await waitFor(() => status.status === 'error', `an error status while the source is ${how}`, 20_000);
         await new Promise((resolve) => setTimeout(resolve, downMs));
-        // The attempt the backoff has scheduled next; after the long outage, one a full 8 s backoff away.
-        const ahead = downMs > 10_000 ? 7_000 : 0;
+        // The attempt the backoff has scheduled next; after the long outage, one a full 12 s backoff away.
+        const ahead = downMs > 10_000 ? 10_000 : 0;
         const pending = await waitFor(
           () => ((status.retryAt ?? 0) > Date.now() + ahead ? status.retryAt : undefined),
           'a scheduled retry',

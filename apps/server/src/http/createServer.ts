@@ -223,6 +223,9 @@ export async function createServer(config: Config): Promise<RunningServer> {
     // Slow or idle clients must not hold sockets forever.
     httpServer.requestTimeout = 30_000;
     httpServer.headersTimeout = 15_000;
+    // An idle keep-alive connection is closed after this long. Node's 5 s races clients that reuse a connection
+    // after about as long (a request written as the server closes is reset): longer than clients' own idle limits.
+    httpServer.keepAliveTimeout = 65_000;
     // Closers run in reverse: signalling first, so its upgraded websockets (which closeAllConnections does not
     // reach) are gone before the HTTP server waits for its connections to end.
     closers.push([
