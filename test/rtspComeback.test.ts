@@ -5,34 +5,13 @@
  * timings scaled down (backoff 250 ms .. 12 s instead of 1 .. 30 s), so that the backoff alone would often wait
  * longer than 5 s.
  */
-import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CameraStatus } from '@maskwatch/protocol/camera';
 import { RtspIngest } from '@maskwatch/server/ingest/RtspIngest';
 import { waitFor } from './support/client.ts';
-import { startRtspSource, type RtspSource } from './support/rtsp.ts';
+import { firstFrameAt, startRtspSource, type RtspSource } from './support/rtsp.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
-
-/** When plain ffmpeg first decodes a frame from `url` (ms since the epoch), trying again while it refuses. */
-async function firstFrameAt(url: string, timeoutMs = 30_000): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const ffmpeg = spawn(
-      'ffmpeg',
-      ['-hide_banner', '-nostdin', '-rtsp_transport', 'tcp', '-i', url, '-frames:v', '1', '-f', 'null', '-'],
-      {
-        stdio: 'ignore',
-      },
-    );
-    const timer = setTimeout(() => ffmpeg.kill('SIGKILL'), timeoutMs);
-    const code = await new Promise<number | null>((resolve) => ffmpeg.once('close', resolve));
-    clearTimeout(timer);
-    if (code === 0) return Date.now();
-    if (Date.now() > deadline) throw new Error(`no frame from ${url} within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('RTSP comeback after outages, timings scaled down', () => {
   let server: TestServer;

@@ -121,3 +121,23 @@ export async function startRtspSource(clip = CLIP): Promise<RtspSource> {
   await source.start();
   return source;
 }
+
+/** When plain ffmpeg first decodes a frame from `url` (ms since the epoch), trying again while it refuses. */
+export async function firstFrameAt(url: string, timeoutMs = 30_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ffmpeg = spawn(
+      'ffmpeg',
+      ['-hide_banner', '-nostdin', '-rtsp_transport', 'tcp', '-i', url, '-frames:v', '1', '-f', 'null', '-'],
+      {
+        stdio: 'ignore',
+      },
+    );
+    const timer = setTimeout(() => ffmpeg.kill('SIGKILL'), timeoutMs);
+    const code = await new Promise<number | null>((resolve) => ffmpeg.once('close', resolve));
+    clearTimeout(timer);
+    if (code === 0) return Date.now();
+    if (Date.now() > deadline) throw new Error(`no frame from ${url} within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
