@@ -1,7 +1,7 @@
 /**
  * `npm start` always stops, and leaves nothing behind: SIGTERM to its pid once it runs; SIGTERM to its process group
- * while it is still starting (during the set-up, and while the server starts); kill -9 of npm, and of the start
- * script (infra/start.mjs), once it runs. Each time, within 15 s, no process it started is left (server, inference node,
+ * while it is still starting (during the set-up, and while the server starts); kill -9 of npm, of the start
+ * script (infra/start.mjs) and of the server, once it runs. Each time, within 15 s, no process it started is left (server, inference node,
  * media workers, set-up steps): every process carries a tag in its environment, so none escapes the count by being
  * re-parented.
  */
@@ -169,6 +169,21 @@ describe('npm start stops, whatever stops it', () => {
     process.kill(started.npm, 'SIGKILL');
     console.error(`kill -9 of npm: everything gone ${await nothingLeft(started, at)} ms after it`);
   });
+
+  test(
+    "kill -9 of the server: npm start ends, and the server's media workers do not outlive it",
+    { timeout: 180_000 },
+    async () => {
+      const started = await npmStart();
+      dirs.push(started.dataDir);
+      await running(started);
+      const server = tagged(started.tag).find((p) => p.command.includes('apps/server/src/main.ts'));
+      assert.ok(server, 'the server runs');
+      const at = Date.now();
+      process.kill(server.pid, 'SIGKILL');
+      console.error(`kill -9 of the server: everything gone ${await nothingLeft(started, at)} ms after it`);
+    },
+  );
 
   test('kill -9 of the start script, once it runs', { timeout: 180_000 }, async () => {
     const started = await npmStart();
