@@ -1,8 +1,9 @@
 import type { types } from 'mediasoup';
 import { MaskwatchError } from '@maskwatch/protocol/errors';
+import type { Stream } from '@maskwatch/protocol/inference';
 import { EnhancedEmitter } from '../EnhancedEmitter.ts';
 import { createLogger, type Logger } from '../logger.ts';
-import { plainRtpCapabilities, streamOf } from '../media/plainRtp.ts';
+import { peerSrtpForFfmpeg, plainRtpCapabilities, srtpOf, streamOf } from '../media/plainRtp.ts';
 import type { Room } from '../media/Room.ts';
 import type { NodeLink } from './NodeLink.ts';
 
@@ -29,11 +30,18 @@ const KEYFRAME_MIN_INTERVAL_MS = 1000;
 /**
  * One camera analysed on one node: a PlainTransport aimed at the node's RTP port (connect(), not comedia) and a
  * video consumer on it. Owns both; `close()` closes them and releases the camera on the node.
+ *
+ * The leg is SRTP: the transport's key goes to the node in `camera:assign` (over the authenticated /inference
+ * link), and the node's decoder drops every packet that fails authentication, so RTP that anyone else sends to its
+ * port is never analysed. The node's own RTCP (ffmpeg sends it unencrypted) is dropped by mediasoup: key frames are
+ * asked for over the link instead (`node:keyframe`).
  */
 export class CameraAnalysis extends EnhancedEmitter<CameraAnalysisEvents> {
   readonly cameraId: string;
   readonly node: NodeLink;
   readonly producerId: string;
+  /** What the node receives (codec, payload type, SSRC). */
+  readonly stream: Stream;
   readonly startedAt = Date.now();
   /** Server clock of the last result from the node, or undefined before the first. */
   lastResultAt: number | undefined;
@@ -43,8 +51,14 @@ export class CameraAnalysis extends EnhancedEmitter<CameraAnalysisEvents> {
   #lastKeyFrameAt = 0;
   #closed = false;
 
-  private constructor(options: CameraAnalysisOptions, transport: types.PlainTransport, consumer: types.Consumer) {
+  private constructor(
+    options: CameraAnalysisOptions,
+    transport: types.PlainTransport,
+    consumer: types.Consumer,
+    stream: Stream,
+  ) {
     super();
+    this.stream = stream;
     this.cameraId = options.cameraId;
     this.node = options.node;
     this.producerId = options.producer.id;
@@ -74,15 +88,22 @@ export class CameraAnalysis extends EnhancedEmitter<CameraAnalysisEvents> {
       const rtcpPort = transport.rtcpTuple?.localPort;
       if (rtcpPort === undefined) throw new MaskwatchError('internal', 'analysis transport has no RTCP port');
       assigned = true;
+      const stream = streamOf(consumer);
       const ports = await node.request('camera:assign', {
         cameraId,
         name: options.cameraName,
-        stream: streamOf(consumer),
+        stream,
         serverRtcp: { ip: transport.tuple.localAddress, port: rtcpPort },
+        srtp: srtpOf(transport),
       });
-      await transport.connect({ ip: node.info.rtpHost, port: ports.rtpPort, rtcpPort: ports.rtcpPort });
+      await transport.connect({
+        ip: node.info.rtpHost,
+        port: ports.rtpPort,
+        rtcpPort: ports.rtcpPort,
+        srtpParameters: peerSrtpForFfmpeg(),
+      });
       if (transport.closed || node.closed) throw new MaskwatchError('unavailable', 'closed while starting analysis');
-      const analysis = new CameraAnalysis(options, transport, consumer);
+      const analysis = new CameraAnalysis(options, transport, consumer, stream);
       await consumer.resume();
       analysis.requestKeyFrame();
       return analysis;

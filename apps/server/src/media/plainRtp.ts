@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import type { types } from 'mediasoup';
 import type { RtpStream } from '@maskwatch/ffmpeg/sdp';
 import { MaskwatchError } from '@maskwatch/protocol/errors';
+import { ANALYSIS_SRTP_SUITE, SrtpParametersSchema, type SrtpParameters } from '@maskwatch/protocol/inference';
 
 /** Codecs an ffmpeg at the other end of a PlainTransport consumer decodes. */
 const PLAIN_MIME_TYPES = new Set(['video/vp8', 'video/h264']);
@@ -35,4 +37,19 @@ export function streamOf(consumer: types.Consumer): RtpStream & { mimeType: 'vid
     if (typeof value === 'string' || typeof value === 'number') parameters[key] = value;
   }
   return { mimeType, payloadType: codec.payloadType, clockRate: codec.clockRate, ssrc, parameters };
+}
+
+/** An SRTP PlainTransport's own key (what it encrypts the consumer's RTP with), checked against the contract. */
+export function srtpOf(transport: types.PlainTransport): SrtpParameters {
+  const parsed = SrtpParametersSchema.safeParse(transport.srtpParameters);
+  if (!parsed.success) throw new MaskwatchError('internal', 'plain transport has no usable SRTP key');
+  return parsed.data;
+}
+
+/**
+ * The key to `connect()` an SRTP PlainTransport aimed at ffmpeg with: what ffmpeg would encrypt its RTCP with. ffmpeg
+ * encrypts none, so any fresh key will do (its RTCP is dropped; key frames are asked for by the owner).
+ */
+export function peerSrtpForFfmpeg(): SrtpParameters {
+  return { cryptoSuite: ANALYSIS_SRTP_SUITE, keyBase64: randomBytes(30).toString('base64') };
 }

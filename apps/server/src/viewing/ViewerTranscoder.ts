@@ -5,7 +5,7 @@ import { FfmpegSupervisor, type ExitInfo, type Prepared } from '@maskwatch/ffmpe
 import { buildSdp } from '@maskwatch/ffmpeg/sdp';
 import { EnhancedEmitter } from '../EnhancedEmitter.ts';
 import { createLogger, type Logger } from '../logger.ts';
-import { plainRtpCapabilities, streamOf } from '../media/plainRtp.ts';
+import { peerSrtpForFfmpeg, plainRtpCapabilities, srtpOf, streamOf } from '../media/plainRtp.ts';
 import type { Room } from '../media/Room.ts';
 import { buildTranscodeArgs, TRANSCODE_PAYLOAD_TYPE } from './transcodeArgs.ts';
 
@@ -171,8 +171,9 @@ export class ViewerTranscoder extends EnhancedEmitter<ViewerTranscoderEvents> {
       });
       const rtcpPort = output.rtcpTuple?.localPort;
       if (rtcpPort === undefined) throw new Error('the transcoder output has no RTCP port');
-      // RTP sent before ffmpeg binds is lost; the key frame request after spawn makes up for it.
-      await input.connect({ ip: '127.0.0.1', port: rtpPort, rtcpPort: rtpPort + 1 });
+      // RTP sent before ffmpeg binds is lost; the key frame request after spawn makes up for it. SRTP as towards an
+      // inference node: another local process cannot slip frames in on the loopback port.
+      await input.connect({ ip: '127.0.0.1', port: rtpPort, rtcpPort: rtpPort + 1, srtpParameters: peerSrtpForFfmpeg() });
       await consumer.resume();
       const attempt: Attempt = { input, consumer, output, producer, rtpPort, lastBytes: 0, live: false, poll: undefined, done: false };
       const cleanup = (): void => {
@@ -196,7 +197,7 @@ export class ViewerTranscoder extends EnhancedEmitter<ViewerTranscoderEvents> {
         bitrate: this.#options.bitrate ?? 1_500_000,
         keyFrameInterval: 1,
       });
-      return { args, stdin: buildSdp(streamOf(consumer), '127.0.0.1', rtpPort), cleanup };
+      return { args, stdin: buildSdp(streamOf(consumer), '127.0.0.1', rtpPort, srtpOf(input)), cleanup };
     } catch (error) {
       release();
       throw error;
