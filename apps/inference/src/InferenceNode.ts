@@ -7,12 +7,12 @@ import { renderSnapshot } from '@maskwatch/vision/snapshot/renderSnapshot';
 import { AnalysisWorker } from './analyse/AnalysisWorker.ts';
 import { FrameScheduler } from './analyse/FrameScheduler.ts';
 import type { NodeConfig } from './config/NodeConfig.ts';
-import { allocatePorts } from './decode/allocatePorts.ts';
+import { allocatePorts } from '@maskwatch/ffmpeg/allocatePorts';
 import { CameraDecoder } from './decode/CameraDecoder.ts';
 import { ServerLink } from './link/ServerLink.ts';
 import { NodeMetrics } from './metrics/NodeMetrics.ts';
 import { CameraSession } from './session/CameraSession.ts';
-import { trackerOptions } from './session/trackerOptions.ts';
+import { trackerOptions } from '@maskwatch/vision/track/trackerOptions';
 
 const log = createLogger('InferenceNode');
 
@@ -43,6 +43,7 @@ export async function createInferenceNode(config: NodeConfig): Promise<RunningNo
     classifier: config.classifier,
     // Weak detections (0.3..0.6) continue tracks through a turned or blurred face; alone they are not shown.
     detectorOptions: { maxInputSide: config.detectorInput, scoreThreshold: 0.3 },
+    ...(config.faceShape ? { batch: { faceShape: config.faceShape } } : {}),
     session: {
       executionProvider: config.executionProvider,
       intraOpThreads: config.threads,
@@ -58,7 +59,7 @@ export async function createInferenceNode(config: NodeConfig): Promise<RunningNo
     classifierSha256: worker.info.classifierSha256,
   };
   // The track vote takes the classifier's τ and r, so that live labels and alerts agree with `detect`.
-  const tracking = trackerOptions(worker.info.classifierRule);
+  const tracking = { ...config.tracker, ...trackerOptions(worker.info.classifierRule) };
   log.info({ nodeId: config.nodeId, capacity, rule: worker.info.classifierRule }, 'models loaded');
   const metrics = new NodeMetrics({ nodeId: config.nodeId });
   await metrics.start();
@@ -100,6 +101,7 @@ export async function createInferenceNode(config: NodeConfig): Promise<RunningNo
     cameraId,
     name,
     stream,
+    srtp,
   }: ServerToNodeRequestOf<'camera:assign'>): Promise<ServerToNodeResponseOf<'camera:assign'>> => {
     // The server re-assigns a camera whose producer changed: start that camera afresh.
     release(cameraId);
@@ -116,6 +118,7 @@ export async function createInferenceNode(config: NodeConfig): Promise<RunningNo
       stream,
       host: config.rtpHost,
       rtpPort,
+      srtp,
       fps: config.fps,
       maxSide: config.detectorInput,
       ffmpegPath: config.ffmpegPath,
@@ -127,6 +130,7 @@ export async function createInferenceNode(config: NodeConfig): Promise<RunningNo
     metrics.cameraStatus(cameraId, decoder.status);
     let restarts = 0;
     decoder.on('keyframe', () => askKeyFrame(cameraId));
+    decoder.on('rejected', (packets) => metrics.packetsRejected(cameraId, packets));
     decoder.on('status', (status, detail) => {
       metrics.cameraStatus(cameraId, status);
       for (; restarts < decoder.restarts; restarts++) metrics.decoderRestarted(cameraId);

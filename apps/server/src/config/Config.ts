@@ -3,6 +3,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { parseEnv } from '@maskwatch/common/config/parseEnv';
+import { stopDeadlineMs, stopGrace } from '@maskwatch/common/process/stopGrace';
 import { PasswordSchema } from '@maskwatch/protocol/auth';
 
 /** The repository root (apps/server/src/config -> ../../../..). */
@@ -16,6 +17,22 @@ const port = (what: string) =>
     .max(65535);
 const onOffAuto = z.enum(['on', 'off', 'auto']);
 const ipv4 = z.union([z.ipv4(), z.ipv6()]);
+
+/** The alert rule's thresholds an installation may change (apps/server/src/alerts/AlertRule.ts says what each is). */
+const RuleTuningSchema = z.strictObject({
+  minObservations: z.number().int().min(1).max(100).optional(),
+  minDurationMs: z.number().min(0).max(600_000).optional(),
+  minFaceSide: z.number().min(0).max(4096).optional(),
+  minDetScore: z.number().min(0).max(1).optional(),
+  trackGoneMs: z.number().min(0).max(600_000).optional(),
+  goneFrames: z.number().int().min(1).max(1000).optional(),
+  silentMs: z.number().min(0).max(3_600_000).optional(),
+  sameMinSimilarity: z.number().min(0).max(1).optional(),
+  sameDistance: z.number().min(0).max(1000).optional(),
+  sameDistancePerSecond: z.number().min(0).max(1000).optional(),
+  sameMaxDistance: z.number().min(0).max(1000).optional(),
+});
+export type RuleTuning = z.output<typeof RuleTuningSchema>;
 
 /** Every environment variable the server reads, with its default. Values are strings in, typed out. */
 const EnvSchema = z
@@ -51,6 +68,11 @@ const EnvSchema = z
     /** RTSP ingest: copy H.264 when possible and transcode otherwise (auto), or force one. */
     MASKWATCH_RTSP_MODE: z.enum(['auto', 'copy', 'transcode']).default('auto'),
     MASKWATCH_FFMPEG: z.string().min(1).default('ffmpeg'),
+    /**
+     * vp8: a viewer whose browser cannot receive a camera's codec or profile (H.264 High from most IP cameras) gets
+     * a VP8 copy, made while someone watches; off: it is told why it cannot play the camera.
+     */
+    MASKWATCH_VIEWER_TRANSCODE: z.enum(['vp8', 'off']).default('vp8'),
     /** Shared with the inference nodes; default: made at first start in `<data dir>/inference.secret`. */
     MASKWATCH_INFERENCE_SECRET: z.string().min(16, 'at least 16 characters').max(256).optional(),
     /** Where the server sends video to inference nodes from; a LAN address when nodes run on other machines. */
@@ -61,10 +83,29 @@ const EnvSchema = z
     MASKWATCH_ALERT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     /** Snapshots beyond this many MB are deleted with their alerts, oldest first. */
     MASKWATCH_ALERT_RETENTION_MB: z.coerce.number().int().min(1).max(1_000_000).default(2048),
-    /** Defaults of the per-camera alert settings (the /alerts page changes them per camera). */
-    MASKWATCH_ALERT_COOLDOWN_S: z.coerce.number().int().min(0).max(3600).default(15),
+    /**
+     * Defaults of the per-camera alert settings (the /alerts page changes them per camera). Cooldown: the same person
+     * is not alerted on again for this long after their alert closed (mask on, or left).
+     */
+    MASKWATCH_ALERT_COOLDOWN_S: z.coerce.number().int().min(0).max(3600).default(120),
     MASKWATCH_ALERT_REMINDER_S: z.coerce.number().int().min(0).max(3600).default(30),
     MASKWATCH_ALERT_MAX_REMINDERS: z.coerce.number().int().min(0).max(20).default(2),
+    /**
+     * The alert rule's thresholds as JSON, each optional (defaults in apps/server/src/alerts/AlertRule.ts), e.g.
+     * {"minFaceSide": 40, "minDetScore": 0.8}.
+     */
+    MASKWATCH_ALERT_RULE: z
+      .string()
+      .transform((text, ctx) => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'is not JSON (e.g. {"minFaceSide": 40})' });
+          return z.NEVER;
+        }
+      })
+      .pipe(RuleTuningSchema)
+      .optional(),
     MASKWATCH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     MASKWATCH_LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
     /** Lets clients other than this machine read `GET /metrics` with `Authorization: Bearer <token>`. */
@@ -77,6 +118,11 @@ const EnvSchema = z
     MASKWATCH_RESET_ADMIN: z.enum(['on', 'off']).default('off'),
     /** How long a sign-in lasts (absolute, not sliding): a control-room shift by default. */
     MASKWATCH_SESSION_HOURS: z.coerce.number().min(0.001).max(24 * 30).default(12),
+    /**
+     * A stop (SIGTERM, SIGINT, SIGHUP) may take this long: the server gives up closing cleanly a second before, and
+     * `npm start` kills whatever is left after it. The inference nodes read the same variable.
+     */
+    MASKWATCH_STOP_GRACE_S: stopGrace,
     /** Extra host names the server answers to (a DNS name, a reverse proxy's), comma-separated. */
     MASKWATCH_ALLOWED_HOSTS: z
       .string()
@@ -114,6 +160,7 @@ export type Config = {
   serveWeb: 'on' | 'off' | 'auto';
   rtspMode: 'auto' | 'copy' | 'transcode';
   ffmpegPath: string;
+  viewerTranscode: 'vp8' | 'off';
   inferenceSecret: string | undefined;
   inferenceListenIp: string;
   analysisRestartMs: number;
@@ -125,7 +172,10 @@ export type Config = {
   sessionHours: number;
   allowedHosts: string[];
   resetAdmin: boolean;
+  /** After a stop signal, closing may take this long; then the process exits anyway. */
+  stopDeadlineMs: number;
 };
+
 
 export type AlertConfig = {
   retentionDays: number;
@@ -133,6 +183,8 @@ export type AlertConfig = {
   cooldownSeconds: number;
   reminderSeconds: number;
   maxReminders: number;
+  /** Overrides of the rule's thresholds (MASKWATCH_ALERT_RULE). */
+  rule?: RuleTuning;
 };
 
 /** Thrown when the environment is wrong; the message names each bad variable. */
@@ -165,6 +217,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     serveWeb: e.MASKWATCH_SERVE_WEB,
     rtspMode: e.MASKWATCH_RTSP_MODE,
     ffmpegPath: e.MASKWATCH_FFMPEG,
+    viewerTranscode: e.MASKWATCH_VIEWER_TRANSCODE,
     inferenceSecret: e.MASKWATCH_INFERENCE_SECRET,
     inferenceListenIp: e.MASKWATCH_INFERENCE_LISTEN_IP,
     analysisRestartMs: e.MASKWATCH_ANALYSIS_RESTART_S * 1000,
@@ -174,6 +227,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       cooldownSeconds: e.MASKWATCH_ALERT_COOLDOWN_S,
       reminderSeconds: e.MASKWATCH_ALERT_REMINDER_S,
       maxReminders: e.MASKWATCH_ALERT_MAX_REMINDERS,
+      rule: e.MASKWATCH_ALERT_RULE ?? {},
     },
     metricsToken: e.MASKWATCH_METRICS_TOKEN,
     modelsManifest: abs(e.MASKWATCH_MODELS_MANIFEST),
@@ -181,6 +235,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionHours: e.MASKWATCH_SESSION_HOURS,
     allowedHosts: e.MASKWATCH_ALLOWED_HOSTS,
     resetAdmin: e.MASKWATCH_RESET_ADMIN === 'on',
+    stopDeadlineMs: stopDeadlineMs(e.MASKWATCH_STOP_GRACE_S),
   };
 }
 

@@ -3,6 +3,7 @@ import { MaskwatchError } from '@maskwatch/protocol/errors';
 import type { Stream } from '@maskwatch/protocol/inference';
 import { EnhancedEmitter } from '../EnhancedEmitter.ts';
 import { createLogger, type Logger } from '../logger.ts';
+import { peerSrtpForFfmpeg, plainRtpCapabilities, srtpOf, streamOf } from '../media/plainRtp.ts';
 import type { Room } from '../media/Room.ts';
 import type { NodeLink } from './NodeLink.ts';
 
@@ -23,46 +24,24 @@ export type CameraAnalysisOptions = {
   layer: 'lowest' | 'highest';
 };
 
-const ANALYSED_MIME_TYPES = new Set(['video/vp8', 'video/h264']);
-/** What the node's decoder (ffmpeg) answers with: NACKs, and PLI/FIR for key frames. */
-const FEEDBACK: types.RtcpFeedback[] = [
-  { type: 'nack' },
-  { type: 'nack', parameter: 'pli' },
-  { type: 'ccm', parameter: 'fir' },
-];
 /** Key frame requests from a node, at most one per this period (a decoder in trouble asks again and again). */
 const KEYFRAME_MIN_INTERVAL_MS = 1000;
-
-/** The capabilities the analysis consumer is created with: the router's VP8 and H.264, no RTX, no extensions. */
-function nodeRtpCapabilities(router: types.Router): types.RtpCapabilities {
-  return {
-    codecs: (router.rtpCapabilities.codecs ?? [])
-      .filter((codec) => codec.kind === 'video' && ANALYSED_MIME_TYPES.has(codec.mimeType.toLowerCase()))
-      .map((codec) => ({ ...codec, rtcpFeedback: FEEDBACK })),
-    headerExtensions: [],
-  };
-}
-
-function toStream(consumer: types.Consumer): Stream {
-  const codec = consumer.rtpParameters.codecs[0];
-  const ssrc = consumer.rtpParameters.encodings?.[0]?.ssrc;
-  if (!codec || ssrc === undefined) throw new MaskwatchError('internal', 'analysis consumer has no codec or SSRC');
-  const mimeType = codec.mimeType.toLowerCase() === 'video/vp8' ? 'video/VP8' : 'video/H264';
-  const parameters: Record<string, string | number> = {};
-  for (const [key, value] of Object.entries(codec.parameters ?? {})) {
-    if (typeof value === 'string' || typeof value === 'number') parameters[key] = value;
-  }
-  return { mimeType, payloadType: codec.payloadType, clockRate: codec.clockRate, ssrc, parameters };
-}
 
 /**
  * One camera analysed on one node: a PlainTransport aimed at the node's RTP port (connect(), not comedia) and a
  * video consumer on it. Owns both; `close()` closes them and releases the camera on the node.
+ *
+ * The leg is SRTP: the transport's key goes to the node in `camera:assign` (over the authenticated /inference
+ * link), and the node's decoder drops every packet that fails authentication, so RTP that anyone else sends to its
+ * port is never analysed. The node's own RTCP (ffmpeg sends it unencrypted) is dropped by mediasoup: key frames are
+ * asked for over the link instead (`node:keyframe`).
  */
 export class CameraAnalysis extends EnhancedEmitter<CameraAnalysisEvents> {
   readonly cameraId: string;
   readonly node: NodeLink;
   readonly producerId: string;
+  /** What the node receives (codec, payload type, SSRC). */
+  readonly stream: Stream;
   readonly startedAt = Date.now();
   /** Server clock of the last result from the node, or undefined before the first. */
   lastResultAt: number | undefined;
@@ -72,8 +51,14 @@ export class CameraAnalysis extends EnhancedEmitter<CameraAnalysisEvents> {
   #lastKeyFrameAt = 0;
   #closed = false;
 
-  private constructor(options: CameraAnalysisOptions, transport: types.PlainTransport, consumer: types.Consumer) {
+  private constructor(
+    options: CameraAnalysisOptions,
+    transport: types.PlainTransport,
+    consumer: types.Consumer,
+    stream: Stream,
+  ) {
     super();
+    this.stream = stream;
     this.cameraId = options.cameraId;
     this.node = options.node;
     this.producerId = options.producer.id;
@@ -92,7 +77,7 @@ export class CameraAnalysis extends EnhancedEmitter<CameraAnalysisEvents> {
     try {
       const consumer = await transport.consume({
         producerId: producer.id,
-        rtpCapabilities: nodeRtpCapabilities(room.router),
+        rtpCapabilities: plainRtpCapabilities(room.router),
         paused: true,
         appData: { cameraId, analysis: true },
       });
@@ -103,15 +88,22 @@ export class CameraAnalysis extends EnhancedEmitter<CameraAnalysisEvents> {
       const rtcpPort = transport.rtcpTuple?.localPort;
       if (rtcpPort === undefined) throw new MaskwatchError('internal', 'analysis transport has no RTCP port');
       assigned = true;
+      const stream = streamOf(consumer);
       const ports = await node.request('camera:assign', {
         cameraId,
         name: options.cameraName,
-        stream: toStream(consumer),
+        stream,
         serverRtcp: { ip: transport.tuple.localAddress, port: rtcpPort },
+        srtp: srtpOf(transport),
       });
-      await transport.connect({ ip: node.info.rtpHost, port: ports.rtpPort, rtcpPort: ports.rtcpPort });
+      await transport.connect({
+        ip: node.info.rtpHost,
+        port: ports.rtpPort,
+        rtcpPort: ports.rtcpPort,
+        srtpParameters: peerSrtpForFfmpeg(),
+      });
       if (transport.closed || node.closed) throw new MaskwatchError('unavailable', 'closed while starting analysis');
-      const analysis = new CameraAnalysis(options, transport, consumer);
+      const analysis = new CameraAnalysis(options, transport, consumer, stream);
       await consumer.resume();
       analysis.requestKeyFrame();
       return analysis;

@@ -18,7 +18,6 @@ import { registerCameraHandlers } from './registerCameraHandlers.ts';
 import { registerClockHandlers } from './registerClockHandlers.ts';
 import { registerMetricsHandlers } from './registerMetricsHandlers.ts';
 import { registerTransportHandlers } from './registerTransportHandlers.ts';
-import { registerViewerHandlers } from './registerViewerHandlers.ts';
 import { StatePusher } from './StatePusher.ts';
 
 const log = createLogger('SignallingServer');
@@ -83,7 +82,6 @@ export class SignallingServer {
       if (principal.kind === 'user') this.#dropAtExpiry(peer, principal.sessionId);
       const ctx: HandlerContext = { io: this.io, socket, peer, peers: this.#peers, cameras, media, access };
       registerCameraHandlers(ctx);
-      registerViewerHandlers(ctx);
       registerTransportHandlers(ctx);
       registerClockHandlers(ctx);
       for (const register of this.#features) register(ctx);
@@ -177,7 +175,9 @@ export class SignallingServer {
    */
   pushResults(result: FrameResult): void {
     if (this.#closed) return;
-    this.io.to(VIEWERS_ROOM).to(resultsRoom(result.cameraId)).volatile.emit('results:frame', result);
+    // A face's appearance is for the alert rule; viewers draw boxes and labels.
+    const faces = result.faces.map(({ appearance: _look, ...face }) => face);
+    this.io.to(VIEWERS_ROOM).to(resultsRoom(result.cameraId)).volatile.emit('results:frame', { ...result, faces });
   }
 
   /** Registers a feature's request handlers on every connection from now on (e.g. `registerAlertHandlers`). */

@@ -4,9 +4,11 @@
  * connection, a chime for each new one, and a click that opens the camera enlarged. For cameras whose "console
  * speaks" switch is on (RTSP cameras have no page to speak), the console says the sentence itself.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { alertThumbnailUrl, type Alert, type AlertEvent } from '@maskwatch/protocol/alerts';
 import { chime, sayAlert, unlockAudio } from '../../lib/announcer';
+import { SpokenAlerts } from '../../lib/SpokenAlerts';
+import { formatTime } from '../../lib/time';
 import { useAlertEvents } from '../../hooks/useAlertEvents';
 import styles from './Alerts.module.css';
 
@@ -23,15 +25,11 @@ export function alertStatus(alert: Alert): string {
   return 'open';
 }
 
-function time(ms: number): string {
-  return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
-}
-
+/** The console's alerts panel, beside the grid (the console shows or hides it). */
 export function AlertFeed({ onOpenCamera }: { onOpenCamera: (cameraId: string) => void }) {
   const [alerts, setAlerts] = useState<Alert[]>([]);
   const [fresh, setFresh] = useState<Set<string>>(new Set());
   const [sound, setSound] = useState(false);
-  const [collapsed, setCollapsed] = useState(false);
   const [said, setSaid] = useState(0);
 
   useEffect(() => setSound(window.localStorage.getItem(SOUND_KEY) === 'on'), []);
@@ -61,12 +59,13 @@ export function AlertFeed({ onOpenCamera }: { onOpenCamera: (cameraId: string) =
   });
 
   // Sound follows the switch; listened to apart from the socket so the switch does not reconnect it.
+  const spoken = useRef(new SpokenAlerts());
   useEffect(() => {
     const onAlert = (e: Event): void => {
       const event = (e as CustomEvent<AlertEvent>).detail;
       if (!sound) return;
       if (event.change === 'raised') chime();
-      if (event.announce?.console) {
+      if (event.announce?.console && spoken.current.take(event)) {
         const label = event.announce.label;
         // After the chime.
         setTimeout(() => void sayAlert(label).then(() => setSaid((n) => n + 1)), event.change === 'raised' ? 450 : 0);
@@ -99,36 +98,31 @@ export function AlertFeed({ onOpenCamera }: { onOpenCamera: (cameraId: string) =
         <a className={styles.small} href="/alerts">
           History
         </a>
-        <button type="button" className={styles.small} onClick={() => setCollapsed((c) => !c)} aria-label={collapsed ? 'Show alerts' : 'Hide alerts'}>
-          {collapsed ? '▴' : '▾'}
-        </button>
       </header>
-      {!collapsed && (
-        <ul className={styles.feedList}>
-          {alerts.length === 0 && <li className={`${styles.meta} ${styles.feedItem}`} style={{ padding: '10px' }}>No alerts yet.</li>}
-          {alerts.map((alert) => (
-            <li key={alert.id} className={`${styles.feedItem} ${fresh.has(alert.id) ? styles.fresh : ''}`} data-alert-id={alert.id} data-label={alert.label}>
-              <button type="button" className={styles.feedButton} onClick={() => onOpenCamera(alert.cameraId)} title={`Open ${alert.cameraName}`}>
-                {alert.snapshot ? (
-                  <img className={styles.thumb} src={alertThumbnailUrl(alert.id)} alt={`Face of alert ${alert.id}`} />
-                ) : (
-                  <span className={`${styles.thumb} ${styles.thumbEmpty}`}>no image</span>
-                )}
-                <span className={styles.feedText}>
-                  <span className={styles.feedCamera}>{alert.cameraName}</span>
-                  <span>
-                    <span className={`${styles.label} ${styles[alert.label]}`}>{labelText(alert.label)}</span>
-                  </span>
-                  <span className={styles.meta}>
-                    {time(alert.raisedAt)} · {alertStatus(alert)}
-                    {alert.acknowledged ? ' · acknowledged' : ''}
-                  </span>
+      <ul className={styles.feedList}>
+        {alerts.length === 0 && <li className={`${styles.meta} ${styles.feedItem}`} style={{ padding: '10px' }}>No alerts yet.</li>}
+        {alerts.map((alert) => (
+          <li key={alert.id} className={`${styles.feedItem} ${fresh.has(alert.id) ? styles.fresh : ''}`} data-alert-id={alert.id} data-label={alert.label}>
+            <button type="button" className={styles.feedButton} onClick={() => onOpenCamera(alert.cameraId)} title={`Open ${alert.cameraName}`}>
+              {alert.snapshot ? (
+                <img className={styles.thumb} src={alertThumbnailUrl(alert.id)} alt={`Face of alert ${alert.id}`} />
+              ) : (
+                <span className={`${styles.thumb} ${styles.thumbEmpty}`}>no image</span>
+              )}
+              <span className={styles.feedText}>
+                <span className={styles.feedCamera}>{alert.cameraName}</span>
+                <span>
+                  <span className={`${styles.label} ${styles[alert.label]}`}>{labelText(alert.label)}</span>
                 </span>
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
+                <span className={styles.meta}>
+                  {formatTime(alert.raisedAt)} · {alertStatus(alert)}
+                  {alert.acknowledged ? ' · acknowledged' : ''}
+                </span>
+              </span>
+            </button>
+          </li>
+        ))}
+      </ul>
     </aside>
   );
 }
