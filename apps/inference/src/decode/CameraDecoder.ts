@@ -4,7 +4,9 @@ import { FfmpegSupervisor } from '@maskwatch/ffmpeg/FfmpegSupervisor';
 import type { DecoderStatus, Stream } from '@maskwatch/protocol/inference';
 import { buildDecoderArgs } from './decoderArgs.ts';
 import { FrameReader, type DecodedFrame } from './FrameReader.ts';
+import type { DecoderAcceleration } from './hwaccel.ts';
 import { buildSdp } from './sdp.ts';
+import { waitUntilListening } from './udpListening.ts';
 
 export type CameraDecoderEvents = {
   frame: [frame: DecodedFrame];
@@ -23,11 +25,17 @@ export type CameraDecoderOptions = {
   rtpPort: number;
   fps: number;
   maxSide: number;
+  /** NVDEC for H.264 streams (the node found a CUDA device). */
+  acceleration?: DecoderAcceleration;
   ffmpegPath: string;
   /** No decoded frame for this long while running: `stalled` (and a key frame is asked for). */
   stallMs?: number;
   /** No decoded frame for this long: the decoder process is restarted. */
   restartMs?: number;
+  /** While it has no picture (starting, stalled), the decoder asks for a key frame this often. */
+  keyframeRetryMs?: number;
+  /** How long `listening()` waits for ffmpeg to bind its RTP port. */
+  listenTimeoutMs?: number;
 };
 
 /** Lines that mean the decoder lost its reference and needs a key frame to show anything again. */
@@ -45,8 +53,14 @@ export class CameraDecoder extends EnhancedEmitter<CameraDecoderEvents> {
   readonly #reader: FrameReader;
   readonly #log: Logger;
   readonly #stallMs: number;
+  readonly #keyframeRetryMs: number;
+  readonly #listenTimeoutMs: number;
   #status: DecoderStatus = 'starting';
   #lastFrameAt = 0;
+  #lastKeyframeAskAt = 0;
+  #spawnCount = 0;
+  /** The current ffmpeg attempt listens on its port (a key frame sent now reaches it). */
+  #listening: Promise<boolean | undefined> = Promise.resolve(undefined);
   #watch: NodeJS.Timeout | undefined;
   #closed = false;
 
@@ -55,11 +69,17 @@ export class CameraDecoder extends EnhancedEmitter<CameraDecoderEvents> {
     this.cameraId = options.cameraId;
     this.rtpPort = options.rtpPort;
     this.#stallMs = options.stallMs ?? 3000;
+    this.#keyframeRetryMs = options.keyframeRetryMs ?? 1000;
+    this.#listenTimeoutMs = options.listenTimeoutMs ?? 3000;
     this.#log = createLogger('CameraDecoder', { cameraId: options.cameraId, rtpPort: options.rtpPort });
     const sdp = buildSdp(options.stream, options.host, options.rtpPort);
-    const args = buildDecoderArgs({ maxSide: options.maxSide });
-    // Half a frame interval of slack at 30 fps: 5 fps from a 25 fps camera keeps every 5th frame, not every 6th.
-    this.#reader = new FrameReader(Math.max(0, 1000 / options.fps - 1000 / 60));
+    const args = buildDecoderArgs({
+      maxSide: options.maxSide,
+      fps: options.fps,
+      codec: options.stream.mimeType,
+      ...(options.acceleration ? { acceleration: options.acceleration } : {}),
+    });
+    this.#reader = new FrameReader();
     this.#supervisor = new FfmpegSupervisor({
       name: `decoder:${options.cameraId}`,
       ffmpegPath: options.ffmpegPath,
@@ -72,15 +92,19 @@ export class CameraDecoder extends EnhancedEmitter<CameraDecoderEvents> {
       stallMs: options.restartMs ?? 10_000,
     });
     this.#supervisor.on('spawn', (child) => {
+      const spawn = ++this.#spawnCount;
       this.#reader.reset();
       child.stdout?.on('data', (chunk: Buffer) => this.#reader.data(chunk));
-      // A fresh decoder waits for a key frame: ask once it has had a moment to bind its ports.
-      setTimeout(() => this.safeEmit('keyframe'), 300).unref();
+      // A fresh decoder waits for a key frame: ask as soon as it listens (one asked for earlier never reached it).
+      this.#listening = waitUntilListening(this.rtpPort, { timeoutMs: this.#listenTimeoutMs });
+      void this.#listening.then(() => {
+        if (!this.#closed && this.#spawnCount === spawn) this.#askKeyframe();
+      });
     });
     this.#supervisor.on('line', (line) => {
       if (this.#reader.line(line)) return;
       this.#log.debug({ line }, 'ffmpeg');
-      if (NEEDS_KEYFRAME.test(line)) this.safeEmit('keyframe');
+      if (NEEDS_KEYFRAME.test(line)) this.#askKeyframe();
     });
     this.#supervisor.on('exit', (info) => {
       this.#reader.reset();
@@ -99,6 +123,14 @@ export class CameraDecoder extends EnhancedEmitter<CameraDecoderEvents> {
 
   get restarts(): number {
     return Math.max(0, this.#supervisor.spawns - 1);
+  }
+
+  /**
+   * Resolves once the current ffmpeg listens on its RTP port (true), or after `listenTimeoutMs` (false; undefined
+   * where the system's socket tables cannot be read). The node answers the server's assignment only then.
+   */
+  listening(): Promise<boolean | undefined> {
+    return this.#listening;
   }
 
   start(): void {
@@ -125,12 +157,21 @@ export class CameraDecoder extends EnhancedEmitter<CameraDecoderEvents> {
   }
 
   #checkStall(): void {
-    if (this.#status !== 'running') return;
+    if (this.#status !== 'running') {
+      // No picture yet (or any more): a key frame request can be lost like any packet; ask again.
+      if (Date.now() - this.#lastKeyframeAskAt >= this.#keyframeRetryMs) this.#askKeyframe();
+      return;
+    }
     const silent = Date.now() - this.#lastFrameAt;
     if (silent > this.#stallMs) {
       this.#setStatus('stalled', `no video for ${Math.round(silent / 1000)} s`);
-      this.safeEmit('keyframe');
+      this.#askKeyframe();
     }
+  }
+
+  #askKeyframe(): void {
+    this.#lastKeyframeAskAt = Date.now();
+    this.safeEmit('keyframe');
   }
 
   #setStatus(status: DecoderStatus, detail: string | null): void {
