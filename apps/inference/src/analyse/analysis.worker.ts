@@ -4,8 +4,9 @@
  * buffers (no copies).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { analyzeBatch } from '@maskwatch/vision/pipeline/analyzeBatch';
 import { FacePipeline } from '@maskwatch/vision/pipeline/FacePipeline';
+import { analyseLiveBatch } from './plan/analyseLiveBatch.ts';
+import { CameraPlanner } from './plan/CameraPlanner.ts';
 import type { FromWorker, ToWorker, WorkerInit } from './workerMessages.ts';
 
 const port = parentPort;
@@ -13,9 +14,18 @@ if (!port) throw new Error('analysis.worker.ts runs as a worker thread');
 const post = (message: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 const buffersOf = (frames: { data: Uint8Array }[]) => frames.map((frame) => frame.data.buffer as ArrayBuffer);
 
+const init = workerData as WorkerInit;
+/** Each camera's plan (motion background, recent faces, classifications): its frames come only here. */
+const planners = new Map<string, CameraPlanner>();
+const plannerOf = (cameraId: string): CameraPlanner => {
+  let planner = planners.get(cameraId);
+  if (!planner) planners.set(cameraId, (planner = new CameraPlanner(init.planner)));
+  return planner;
+};
+
 let pipeline: FacePipeline;
 try {
-  pipeline = await FacePipeline.create(workerData as WorkerInit);
+  pipeline = await FacePipeline.create(init);
 } catch (error) {
   post({ type: 'init-failed', message: error instanceof Error ? error.message : String(error) });
   process.exit(1);
@@ -32,9 +42,13 @@ post({
 });
 
 port.on('message', (message: ToWorker) => {
-  if (message.type !== 'analyse') return;
+  if (message.type === 'forget') {
+    planners.delete(message.cameraId);
+    return;
+  }
   const frames = message.frames;
-  analyzeBatch(pipeline, frames).then(
+  const items = frames.map((frame) => ({ planner: plannerOf(frame.cameraId), frame, at: frame.at }));
+  analyseLiveBatch(pipeline, items).then(
     (results) => post({ type: 'result', id: message.id, results, frames: frames.map((f) => f.data) }, buffersOf(frames)),
     (error: unknown) =>
       post(

@@ -69,6 +69,8 @@ export class NodeMetrics {
   readonly #restartsTotal: Counter<'camera'>;
   readonly #stageSeconds: Histogram<'stage'>;
   readonly #facesTotal: Counter<'label'>;
+  readonly #detectedTotal: Counter<'camera' | 'mode'>;
+  readonly #classificationsTotal: Counter<'result'>;
 
   constructor(options: NodeMetricsOptions) {
     this.nodeId = options.nodeId;
@@ -129,6 +131,19 @@ export class NodeMetrics {
       name: 'maskwatch_inference_faces_total',
       help: "Faces in analysed frames, by the frame's label.",
       labelNames: ['label'],
+      registers,
+    });
+
+    this.#detectedTotal = new Counter({
+      name: 'maskwatch_inference_frames_detected_total',
+      help: 'Analysed frames by how the detector looked at them: full (the whole frame), region (around recent faces and motion, full resolution), skipped (nothing moved, no face lately).',
+      labelNames: ['camera', 'mode'],
+      registers,
+    });
+    this.#classificationsTotal = new Counter({
+      name: 'maskwatch_inference_face_classifications_total',
+      help: 'Faces of analysed frames by classification: new (the classifier ran), reused (a steady, confidently classified face kept its recent classification).',
+      labelNames: ['result'],
       registers,
     });
 
@@ -196,6 +211,14 @@ export class NodeMetrics {
     this.#busy.add((timings.detectMs ?? 0) + (timings.classifyMs ?? 0) + (timings.trackMs ?? 0));
   }
 
+  /** How the detector looked at an analysed frame, and how its faces were classified. */
+  frameDetected(cameraId: string, mode: 'full' | 'region' | 'skipped', faces: { classified: number; reused: number }): void {
+    this.#camera(cameraId);
+    this.#detectedTotal.inc({ camera: cameraId, mode });
+    if (faces.classified > 0) this.#classificationsTotal.inc({ result: 'new' }, faces.classified);
+    if (faces.reused > 0) this.#classificationsTotal.inc({ result: 'reused' }, faces.reused);
+  }
+
   frameDropped(cameraId: string, reason: DropReason): void {
     const key = reason.slice(0, 32);
     const dropped = this.#camera(cameraId).dropped;
@@ -224,6 +247,7 @@ export class NodeMetrics {
     this.#decodedTotal.remove({ camera: cameraId });
     this.#analysedTotal.remove({ camera: cameraId });
     this.#restartsTotal.remove({ camera: cameraId });
+    for (const mode of ['full', 'region', 'skipped']) this.#detectedTotal.remove({ camera: cameraId, mode });
     for (const reason of counters.dropped.keys()) this.#droppedTotal.remove({ camera: cameraId, reason });
   }
 

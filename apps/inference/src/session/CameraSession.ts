@@ -6,8 +6,10 @@ import type { CameraDecoder } from '../decode/CameraDecoder.ts';
 import type { DecodedFrame } from '../decode/FrameReader.ts';
 import type { AnalysedFrame, DropReason } from '../analyse/FrameScheduler.ts';
 
-/** Analysed frames kept per camera for snapshots (an alert asks for its frame a moment after the result). */
+/** Analysed frames with faces kept per camera for snapshots (an alert asks for its frame a moment after the result). */
 const RECENT_FRAMES = 10;
+/** ...but no more bytes than this (full-resolution frames: 6 MB each at 1080p), at least the newest two. */
+const RECENT_BYTES = 48 * 1024 * 1024;
 
 /**
  * One camera on this node: its decoder, its tracker (ids are per camera), the last analysed frames, and its
@@ -22,6 +24,9 @@ export class CameraSession {
   #inputFrames = 0;
   #analysedFrames = 0;
   readonly #dropped: Record<string, number> = {};
+  readonly #detected = { full: 0, region: 0, skipped: 0 };
+  readonly #classified = { new: 0, reused: 0 };
+  #frameSize: { width: number; height: number } | undefined;
   #closed = false;
 
   constructor(cameraId: string, decoder: CameraDecoder, tracker: FaceTrackerOptions = {}) {
@@ -50,8 +55,18 @@ export class CameraSession {
     const trackMs = performance.now() - t0;
     const seq = this.#seq++;
     this.#analysedFrames++;
-    this.#recent.push({ seq, frame });
-    if (this.#recent.length > RECENT_FRAMES) this.#recent.shift();
+    this.#detected[analysis.mode]++;
+    this.#classified.new += analysis.classified;
+    this.#classified.reused += analysis.reused;
+    this.#frameSize = { width: frame.width, height: frame.height };
+    // Only a frame with a face can be an alert's snapshot.
+    if (analysis.faces.length > 0) {
+      this.#recent.push({ seq, frame });
+      let bytes = this.#recent.reduce((sum, entry) => sum + entry.frame.data.length, 0);
+      while (this.#recent.length > RECENT_FRAMES || (this.#recent.length > 2 && bytes > RECENT_BYTES)) {
+        bytes -= this.#recent.shift()!.frame.data.length;
+      }
+    }
     // Weak detections only serve to continue tracks (ByteTrack's second stage): alone they are not faces.
     const faces: Face[] = tracked.faces
       .filter((face) => face.trackAge > 0 || face.detScore >= this.#tracker.options.highScore)
@@ -105,6 +120,9 @@ export class CameraSession {
       analysedFps: this.#analysedFrames / seconds,
       dropped: { ...this.#dropped },
       decoderRestarts: this.decoder.restarts,
+      detected: { ...this.#detected },
+      classified: { ...this.#classified },
+      ...(this.#frameSize ? { frame: { ...this.#frameSize } } : {}),
     };
     this.#inputFrames = 0;
     this.#analysedFrames = 0;
