@@ -95,12 +95,28 @@ export const ANALYSIS_STATUSES = ['off', 'starting', 'running', 'stalled'] as co
 export const AnalysisStatusSchema = z.enum(ANALYSIS_STATUSES);
 export type AnalysisStatus = z.infer<typeof AnalysisStatusSchema>;
 
+/** What the inference node analyses of a camera. */
+export const AnalysisInputSchema = z.object({
+  /** Which stream the node decodes: the camera's main stream, or the smaller analysis stream an RTSP camera names. */
+  stream: z.enum(['main', 'analysis']),
+  /** Size of the analysed frames (the stream's own, up to the node's limit); null before the first. */
+  width: z.number().int().positive().nullable(),
+  height: z.number().int().positive().nullable(),
+  /** Analysed frames per second (to 0.5); null before the node reports it. */
+  fps: z.number().nonnegative().nullable(),
+  /** A layered camera (VP8 L1T3 from the camera page): the temporal layer the analysis takes, of how many. */
+  temporalLayer: z.object({ layer: z.number().int().nonnegative(), of: z.number().int().positive() }).nullable(),
+});
+export type AnalysisInput = z.infer<typeof AnalysisInputSchema>;
+
 export const AnalysisStateSchema = z.object({
   status: AnalysisStatusSchema,
   /** Why it is off or stalled, or what it waits for; null when running. */
   detail: z.string().nullable(),
   /** The inference node analysing it, when one is assigned. */
   nodeId: z.string().nullable(),
+  /** What the node analyses, while a node has the camera. Absent from an older server. */
+  input: AnalysisInputSchema.nullable().optional(),
 });
 export type AnalysisState = z.infer<typeof AnalysisStateSchema>;
 

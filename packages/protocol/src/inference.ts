@@ -86,6 +86,15 @@ export const CameraStatsSchema = z
     /** Frames dropped since assignment, by reason (stale: a newer frame replaced it before analysis). */
     dropped: z.record(z.string().max(32), z.number().int().nonnegative()),
     decoderRestarts: z.number().int().nonnegative(),
+    /** Analysed frames since assignment by how the detector looked at them: whole, regions of it, not at all. */
+    detected: z
+      .object({ full: z.number().int().nonnegative(), region: z.number().int().nonnegative(), skipped: z.number().int().nonnegative() })
+      .strict()
+      .optional(),
+    /** Faces classified since assignment, and faces that kept a recent classification of the same face. */
+    classified: z.object({ new: z.number().int().nonnegative(), reused: z.number().int().nonnegative() }).strict().optional(),
+    /** Size of the latest analysed frame (the camera's own, up to the node's frameMaxSide). */
+    frame: z.object({ width: z.number().int().positive(), height: z.number().int().positive() }).strict().optional(),
   })
   .strict();
 export type CameraStats = z.infer<typeof CameraStatsSchema>;
@@ -99,6 +108,13 @@ export const NodeStatsSchema = z
     framesPerSecond: z.number().nonnegative(),
     /** Share of the period the analysis worker was busy, 0..1. */
     busy: z.number().min(0).max(1),
+    /**
+     * Analysed frames per second the node could still take (what it analysed over its busy share, less what it
+     * analyses now, with a safety margin; capped by its free camera slots); negative when it is over capacity.
+     */
+    headroomFps: z.number().min(-10_000).max(100_000).optional(),
+    /** Frames per second its cameras want analysed (the analysed rate, or less where a camera sends fewer). */
+    wantedFps: z.number().nonnegative().optional(),
     process: z
       .object({ cpuPercent: z.number().nonnegative(), rssBytes: z.number().nonnegative() })
       .strict(),

@@ -211,7 +211,12 @@ export class CameraService extends EnhancedEmitter<CameraServiceEvents> {
     if (!this.#repo.get(id)) return;
     const live = this.#state(id);
     const was = live.analysis;
-    if (was.status === analysis.status && was.detail === analysis.detail && was.nodeId === analysis.nodeId) return;
+    const same =
+      was.status === analysis.status &&
+      was.detail === analysis.detail &&
+      was.nodeId === analysis.nodeId &&
+      JSON.stringify(was.input ?? null) === JSON.stringify(analysis.input ?? null);
+    if (same) return;
     live.analysis = analysis;
     this.#emitState(id);
   }

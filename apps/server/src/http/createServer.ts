@@ -249,6 +249,7 @@ export async function createServer(config: Config): Promise<RunningServer> {
     // The alert rule runs on every result, and asks the node that holds the frame for its snapshot.
     alerts.attach(inference);
     metrics.attachResults(inference);
+    metrics.attachFirstResults(inference);
     metrics.attachNodeStats(inference);
     metrics.attachAlerts(alerts);
     inference.start();

@@ -1,10 +1,12 @@
 import type { types } from 'mediasoup';
 import { MaskwatchError } from '@maskwatch/protocol/errors';
-import type { Stream } from '@maskwatch/protocol/inference';
+import type { AnalysisInput } from '@maskwatch/protocol/camera';
+import type { CameraStats, Stream } from '@maskwatch/protocol/inference';
 import { EnhancedEmitter } from '../EnhancedEmitter.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import type { Room } from '../media/Room.ts';
 import type { NodeLink } from './NodeLink.ts';
+import { TemporalLayerPolicy, temporalLayersOf } from './TemporalLayerPolicy.ts';
 
 export type CameraAnalysisEvents = {
   /** The consumer or its transport closed under us (producer gone, worker died): the owner decides what next. */
@@ -21,7 +23,16 @@ export type CameraAnalysisOptions = {
   listenIp: string;
   /** Simulcast/SVC producers: which spatial layer the node gets. */
   layer: 'lowest' | 'highest';
+  /** When this analysis was first wanted (server clock): the first result is timed from here. */
+  wantedAt?: number;
+  /** Which of the camera's streams `producer` is (an RTSP camera may name a smaller analysis stream). */
+  stream?: 'main' | 'analysis';
+  /** Layered cameras: the temporal layer taken decodes at least the analysed rate times this. */
+  layerMargin?: number;
 };
+
+/** What the analysis consumer receives of a layered camera. */
+export type AnalysisLayers = { spatial: number; temporal: number; temporalLayers: number };
 
 const ANALYSED_MIME_TYPES = new Set(['video/vp8', 'video/h264']);
 /** What the node's decoder (ffmpeg) answers with: NACKs, and PLI/FIR for key frames. */
@@ -64,19 +75,32 @@ export class CameraAnalysis extends EnhancedEmitter<CameraAnalysisEvents> {
   readonly node: NodeLink;
   readonly producerId: string;
   readonly startedAt = Date.now();
+  /** When the analysis was wanted (camera live, analysis switched on, restarted), server clock. */
+  readonly wantedAt: number;
+  readonly stream: 'main' | 'analysis';
   /** Server clock of the last result from the node, or undefined before the first. */
   lastResultAt: number | undefined;
   readonly #transport: types.PlainTransport;
   readonly #consumer: types.Consumer;
   readonly #log: Logger;
+  /** Layered cameras only: which temporal layer the analysis takes. */
+  readonly #temporal: { policy: TemporalLayerPolicy; spatial: number } | undefined;
   #lastKeyFrameAt = 0;
   #closed = false;
 
-  private constructor(options: CameraAnalysisOptions, transport: types.PlainTransport, consumer: types.Consumer) {
+  private constructor(
+    options: CameraAnalysisOptions,
+    transport: types.PlainTransport,
+    consumer: types.Consumer,
+    temporal: { policy: TemporalLayerPolicy; spatial: number } | undefined,
+  ) {
     super();
+    this.#temporal = temporal;
     this.cameraId = options.cameraId;
     this.node = options.node;
     this.producerId = options.producer.id;
+    this.wantedAt = options.wantedAt ?? this.startedAt;
+    this.stream = options.stream ?? 'main';
     this.#transport = transport;
     this.#consumer = consumer;
     this.#log = createLogger('CameraAnalysis', { cameraId: options.cameraId, nodeId: options.node.id });
@@ -96,9 +120,17 @@ export class CameraAnalysis extends EnhancedEmitter<CameraAnalysisEvents> {
         paused: true,
         appData: { cameraId, analysis: true },
       });
+      let temporal: { policy: TemporalLayerPolicy; spatial: number } | undefined;
       if (consumer.type === 'simulcast' || consumer.type === 'svc') {
-        const spatialLayer = options.layer === 'lowest' ? 0 : 15;
-        await consumer.setPreferredLayers({ spatialLayer });
+        const encoding = consumer.rtpParameters.encodings?.[0];
+        const spatial = options.layer === 'lowest' ? 0 : 15;
+        const policy = new TemporalLayerPolicy({
+          layers: temporalLayersOf(encoding?.scalabilityMode),
+          wantFps: node.info.capacity.fps,
+          margin: options.layerMargin ?? 1.2,
+        });
+        temporal = { policy, spatial };
+        await consumer.setPreferredLayers({ spatialLayer: spatial, temporalLayer: policy.current });
       }
       const rtcpPort = transport.rtcpTuple?.localPort;
       if (rtcpPort === undefined) throw new MaskwatchError('internal', 'analysis transport has no RTCP port');
@@ -111,7 +143,7 @@ export class CameraAnalysis extends EnhancedEmitter<CameraAnalysisEvents> {
       });
       await transport.connect({ ip: node.info.rtpHost, port: ports.rtpPort, rtcpPort: ports.rtcpPort });
       if (transport.closed || node.closed) throw new MaskwatchError('unavailable', 'closed while starting analysis');
-      const analysis = new CameraAnalysis(options, transport, consumer);
+      const analysis = new CameraAnalysis(options, transport, consumer, temporal);
       await consumer.resume();
       analysis.requestKeyFrame();
       return analysis;
@@ -133,6 +165,37 @@ export class CameraAnalysis extends EnhancedEmitter<CameraAnalysisEvents> {
   /** Where the camera's RTP goes on the node (its decoder's port). */
   get nodeRtp(): { ip: string; port: number } {
     return { ip: this.#transport.tuple.remoteIp ?? this.node.info.rtpHost, port: this.#transport.tuple.remotePort ?? 0 };
+  }
+
+  /** What the node analyses (with the node's figures from its latest stats). */
+  input(stats: CameraStats | undefined): AnalysisInput {
+    const layers = this.layers;
+    return {
+      stream: this.stream,
+      width: stats?.frame?.width ?? null,
+      height: stats?.frame?.height ?? null,
+      fps: stats ? Math.round(stats.analysedFps * 2) / 2 : null,
+      temporalLayer: layers ? { layer: layers.temporal, of: layers.temporalLayers } : null,
+    };
+  }
+
+  /** The layers the analysis takes of a layered camera (null: the camera sends one layer). */
+  get layers(): AnalysisLayers | null {
+    if (!this.#temporal) return null;
+    const { policy, spatial } = this.#temporal;
+    return { spatial, temporal: policy.current, temporalLayers: policy.layers };
+  }
+
+  /** The node's decoded frames per second of this camera over its last stats period (running decoders only). */
+  observeInput(inputFps: number): void {
+    if (!this.#temporal || this.#closed) return;
+    const { policy, spatial } = this.#temporal;
+    const layer = policy.observe(inputFps);
+    if (layer === undefined) return;
+    this.#log.info({ inputFps, temporalLayer: layer, of: policy.layers }, 'analysis temporal layer changed');
+    this.#consumer
+      .setPreferredLayers({ spatialLayer: spatial, temporalLayer: layer })
+      .catch((error: unknown) => this.#log.debug({ err: error }, 'could not change layers'));
   }
 
   /** Asks the producer for a key frame, at most once a second. */

@@ -16,6 +16,7 @@ import { createLogger } from '../logger.ts';
 import type { MediaService } from '../media/MediaService.ts';
 import { CameraAnalysis } from './CameraAnalysis.ts';
 import { NodeLink } from './NodeLink.ts';
+import { Placement, type PlacementNode } from './Placement.ts';
 import { registerNodeHandlers } from './registerNodeHandlers.ts';
 
 const log = createLogger('InferenceManager');
@@ -26,6 +27,11 @@ export type ResultSource = { nodeId: string; classifier: string; classifierSha25
 export type InferenceManagerEvents = {
   /** One analysed frame, checked (the camera is assigned to the node that sent it), stamped with `emitMs`. */
   results: [result: FrameResult, source: ResultSource];
+  /**
+   * The first result of an analysis, `ms` after it was wanted (the camera went live, analysis was switched on, or
+   * the analysis was started again): what a person waits for before the first box or alert.
+   */
+  firstResult: [cameraId: string, ms: number];
 };
 
 export type InferenceManagerOptions = {
@@ -37,6 +43,8 @@ export type InferenceManagerOptions = {
   listenIp: string;
   /** Simulcast producers: which layer nodes get. */
   layer?: 'lowest' | 'highest';
+  /** Layered cameras: the temporal layer the node gets decodes at least the analysed rate times this (1.2). */
+  layerMargin?: number;
   /** A running camera without results for this long is `stalled`. */
   stallMs?: number;
   /** A starting camera without a first result for this long is `stalled` (it keeps waiting). */
@@ -51,10 +59,15 @@ export type InferenceManagerOptions = {
   nodeTimeoutMs?: number;
   /** A node must say hello within this long after connecting. */
   helloTimeoutMs?: number;
+  /** A node analysing less than its cameras want, with no headroom, for this long gives one camera to another node. */
+  rebalanceAfterMs?: number;
 };
 
 type Timing = Required<
-  Pick<InferenceManagerOptions, 'stallMs' | 'startTimeoutMs' | 'restartAfterMs' | 'nodeTimeoutMs' | 'helloTimeoutMs'>
+  Pick<
+    InferenceManagerOptions,
+    'stallMs' | 'startTimeoutMs' | 'restartAfterMs' | 'nodeTimeoutMs' | 'helloTimeoutMs' | 'rebalanceAfterMs'
+  >
 >;
 
 /** A handshake refusal; socket.io gives the client `err.message` and `err.data` in `connect_error`. */
@@ -84,6 +97,11 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
   readonly #retryTimers = new Map<string, NodeJS.Timeout>();
   /** Cameras that were analysed once: a camera without a node is then `stalled`, not `starting`. */
   readonly #wasAnalysed = new Set<string>();
+  /** Cameras wanting an analysis they do not have yet, since when (server clock). */
+  readonly #wantedSince = new Map<string, number>();
+  readonly #placement: Placement;
+  /** Cameras being moved off a short node, and where to. */
+  readonly #moveTo = new Map<string, string>();
   readonly #off: (() => void)[] = [];
   #ticker: NodeJS.Timeout | undefined;
   #closed = false;
@@ -97,7 +115,12 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
       restartAfterMs: options.restartAfterMs ?? 30_000,
       nodeTimeoutMs: options.nodeTimeoutMs ?? 5000,
       helloTimeoutMs: options.helloTimeoutMs ?? 5000,
+      rebalanceAfterMs: options.rebalanceAfterMs ?? 30_000,
     };
+    this.#placement = new Placement({
+      shortForMs: this.#timing.rebalanceAfterMs,
+      moveCooldownMs: this.#timing.rebalanceAfterMs,
+    });
   }
 
   start(): void {
@@ -229,7 +252,25 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
           this.#setAnalysis(cameraId, 'starting', detail ?? 'decoder starting', analysis.node.id);
       },
       stats: (stats) => {
-        if (link) link.stats = stats;
+        if (!link) return;
+        link.stats = stats;
+        if (stats.headroomFps !== undefined) {
+          this.#placement.observe(
+            link.id,
+            { headroomFps: stats.headroomFps, wantedFps: stats.wantedFps ?? 0, analysedFps: stats.framesPerSecond },
+            Date.now(),
+          );
+        }
+        for (const camera of stats.cameras) {
+          const analysis = this.#analyses.get(camera.cameraId);
+          if (analysis?.node !== link) continue;
+          if (camera.status === 'running') analysis.observeInput(camera.inputFps);
+          // The admin page shows what is analysed: refresh its size, rate and layer.
+          const record = this.#options.cameras.get(camera.cameraId);
+          if (!record) continue;
+          const { status, detail } = this.#options.cameras.view(record).analysis;
+          this.#setAnalysis(camera.cameraId, status, detail, link.id);
+        }
       },
       seen: () => {
         if (link) link.lastSeen = Date.now();
@@ -244,7 +285,10 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
       'inference node joined',
     );
     link.on('close', (reason) => {
-      if (this.#nodes.get(link.id) === link) this.#nodes.delete(link.id);
+      if (this.#nodes.get(link.id) === link) {
+        this.#nodes.delete(link.id);
+        this.#placement.forget(link.id);
+      }
       for (const cameraId of [...link.cameras]) {
         const analysis = this.#analyses.get(cameraId);
         if (analysis?.node !== link) continue;
@@ -282,6 +326,11 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
     const result = parsed.data;
     const analysis = this.#assigned(link, result.cameraId);
     const now = Date.now();
+    if (analysis.lastResultAt === undefined) {
+      const ms = now - analysis.wantedAt;
+      log.info({ cameraId: result.cameraId, nodeId: analysis.node.id, ms }, 'first result');
+      this.safeEmit('firstResult', result.cameraId, ms);
+    }
     analysis.lastResultAt = now;
     this.#wasAnalysed.add(result.cameraId);
     this.#setAnalysis(result.cameraId, 'running', null, analysis.node.id);
@@ -304,6 +353,13 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
       if (now - node.lastSeen > this.#timing.nodeTimeoutMs) {
         node.close(`silent for ${Math.round((now - node.lastSeen) / 1000)} s`);
       }
+    }
+    for (const move of this.#placement.moves(this.#placementNodes(), now)) {
+      log.warn(move, 'inference node short of capacity: moving a camera to a node with headroom');
+      this.#moveTo.set(move.cameraId, move.to);
+      this.#stop(move.cameraId);
+      this.#setAnalysis(move.cameraId, 'starting', 'moving to an inference node with headroom', null);
+      this.#schedule(move.cameraId);
     }
     for (const analysis of this.#analyses.values()) {
       const { cameraId } = analysis;
@@ -329,7 +385,10 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
   }
 
   #setAnalysis(cameraId: string, status: AnalysisState['status'], detail: string | null, nodeId: string | null): void {
-    this.#options.cameras.setAnalysis(cameraId, { status, detail, nodeId });
+    const analysis = this.#analyses.get(cameraId);
+    const stats = analysis?.node.stats?.cameras.find((camera) => camera.cameraId === cameraId);
+    const input = analysis && !analysis.closed && status !== 'off' ? analysis.input(stats) : null;
+    this.#options.cameras.setAnalysis(cameraId, { status, detail, nodeId, input });
   }
 
   /** Runs a reconcile of `cameraId` after the ones already queued for it. */
@@ -370,6 +429,7 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
     const { cameras, media } = this.#options;
     const camera = cameras.get(cameraId);
     if (!camera) {
+      this.#wantedSince.delete(cameraId);
       this.#stop(cameraId);
       this.#wasAnalysed.delete(cameraId);
       return;
@@ -383,6 +443,7 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
           ? 'no video'
           : undefined;
     if (off || !producer) {
+      this.#wantedSince.delete(cameraId);
       this.#stop(cameraId);
       this.#setAnalysis(cameraId, 'off', off ?? 'no video', null);
       return;
@@ -391,7 +452,10 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
     if (current && !current.closed && current.producerId === producer.id && !current.node.closed) return;
     if (current) this.#stop(cameraId);
 
-    const node = this.#pickNode();
+    // A camera waiting since an earlier reconcile (no node, a failed start) keeps the time it was first wanted.
+    const wantedAt = this.#wantedSince.get(cameraId) ?? Date.now();
+    this.#wantedSince.set(cameraId, wantedAt);
+    const node = this.#pickNode(cameraId);
     if (!node) {
       this.#setAnalysis(
         cameraId,
@@ -402,6 +466,7 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
       return;
     }
     node.cameras.add(cameraId);
+    this.#placement.assigned({ id: node.id, cameras: [], maxCameras: node.info.capacity.maxCameras, fps: node.info.capacity.fps });
     this.#setAnalysis(cameraId, 'starting', `starting on ${node.info.name}`, node.id);
     let analysis: CameraAnalysis;
     try {
@@ -414,6 +479,8 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
         cameraName: camera.name,
         listenIp: this.#options.listenIp,
         layer: this.#options.layer ?? 'lowest',
+        ...(this.#options.layerMargin !== undefined ? { layerMargin: this.#options.layerMargin } : {}),
+        wantedAt,
       });
     } catch (error) {
       node.cameras.delete(cameraId);
@@ -431,7 +498,8 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
       return;
     }
     this.#analyses.set(cameraId, analysis);
-    log.info({ cameraId, nodeId: node.id, producerId: producer.id }, 'analysis started');
+    this.#wantedSince.delete(cameraId);
+    log.info({ cameraId, nodeId: node.id, producerId: producer.id, ms: Date.now() - wantedAt }, 'analysis started');
     analysis.on('close', (reason) => {
       if (this.#analyses.get(cameraId) !== analysis) return;
       this.#analyses.delete(cameraId);
@@ -442,13 +510,25 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
     });
   }
 
-  /** The connected node with room that is least loaded (ties: fewest cameras). */
-  #pickNode(): NodeLink | undefined {
-    let best: NodeLink | undefined;
-    for (const node of this.#nodes.values()) {
-      if (node.closed || !node.hasRoom) continue;
-      if (!best || node.load < best.load || (node.load === best.load && node.cameras.size < best.cameras.size)) best = node;
-    }
-    return best;
+  /** The connected nodes as the placement sees them (cameras oldest first). */
+  #placementNodes(): PlacementNode[] {
+    return [...this.#nodes.values()]
+      .filter((node) => !node.closed)
+      .map((node) => ({
+        id: node.id,
+        cameras: [...node.cameras],
+        maxCameras: node.info.capacity.maxCameras,
+        fps: node.info.capacity.fps,
+      }));
+  }
+
+  /** Where the camera goes: the node it is being moved to, else the connected node with room and the most headroom. */
+  #pickNode(cameraId: string): NodeLink | undefined {
+    const moveTo = this.#moveTo.get(cameraId);
+    this.#moveTo.delete(cameraId);
+    const target = moveTo ? this.#nodes.get(moveTo) : undefined;
+    if (target && !target.closed && target.hasRoom) return target;
+    const picked = this.#placement.pick(this.#placementNodes());
+    return picked ? this.#nodes.get(picked.id) : undefined;
   }
 }

@@ -62,11 +62,6 @@ export class NodeLink extends EnhancedEmitter<NodeLinkEvents> {
     return this.#closed;
   }
 
-  /** Assigned cameras over capacity (0 = idle, 1 = full). */
-  get load(): number {
-    return this.cameras.size / this.info.capacity.maxCameras;
-  }
-
   get hasRoom(): boolean {
     return this.cameras.size < this.info.capacity.maxCameras;
   }

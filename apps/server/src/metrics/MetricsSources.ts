@@ -11,6 +11,12 @@ export type ResultsSource = {
   off(event: 'results', listener: (result: FrameResult) => void): unknown;
 };
 
+/** The first result of every analysis and how long it took from the camera going live (InferenceManager). */
+export type FirstResultsSource = {
+  on(event: 'firstResult', listener: (cameraId: string, ms: number) => void): unknown;
+  off(event: 'firstResult', listener: (cameraId: string, ms: number) => void): unknown;
+};
+
 /** The newest `node:stats` of every connected inference node. */
 export type NodeStatsSource = {
   nodeStats(): ReadonlyMap<string, NodeStats>;

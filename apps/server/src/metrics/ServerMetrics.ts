@@ -19,7 +19,13 @@ import { createLogger } from '../logger.ts';
 import type { MediaService } from '../media/MediaService.ts';
 import { METRICS_ROOM, type IoServer } from '../signalling/context.ts';
 import { MediaCounter } from './MediaCounter.ts';
-import type { AlertChangeEvent, AlertsSource, NodeStatsSource, ResultsSource } from './MetricsSources.ts';
+import type {
+  AlertChangeEvent,
+  AlertsSource,
+  FirstResultsSource,
+  NodeStatsSource,
+  ResultsSource,
+} from './MetricsSources.ts';
 import { registerGpuMetrics } from '@maskwatch/common/metrics/registerGpuMetrics';
 import { captureToViewerMs, FACE_LABELS_IN_VIEW, ResultStats, type CameraWindow } from './ResultStats.ts';
 import { RingBuffer } from './RingBuffer.ts';
@@ -75,6 +81,9 @@ export class ServerMetrics extends EnhancedEmitter<ServerMetricsEvents> {
   readonly #stageSeconds: Histogram<'stage'>;
   readonly #faceDetections: Counter<'label'>;
   readonly #alertsTotal: Counter<'label'>;
+  readonly #firstResultSeconds: Histogram;
+  /** Per camera, how long its latest analysis start took to give a first result. */
+  readonly #firstResultMs = new Map<string, number>();
 
   constructor(options: ServerMetricsOptions) {
     super();
@@ -262,6 +271,12 @@ export class ServerMetrics extends EnhancedEmitter<ServerMetricsEvents> {
         for (const label of FACE_LABELS_IN_VIEW) this.set({ label }, faces?.[label] ?? 0);
       },
     });
+    this.#firstResultSeconds = new Histogram({
+      name: 'maskwatch_analysis_first_result_seconds',
+      help: 'From a camera going live (or its analysis being switched on or started again) to its first result.',
+      buckets: [0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 20, 30],
+      registers,
+    });
     this.#alertsTotal = new Counter({
       name: 'maskwatch_alerts_total',
       help: 'Alerts raised (one per non-compliant person), by label.',
@@ -327,11 +342,17 @@ export class ServerMetrics extends EnhancedEmitter<ServerMetricsEvents> {
       });
     perNode('maskwatch_inference_node_frames_per_second', 'Frames analysed per second by the node, all its cameras.', (n) => n.framesPerSecond);
     perNode('maskwatch_inference_node_busy_ratio', "Share of the time the node's analysis worker was busy, 0..1.", (n) => n.busy);
+    perNode(
+      'maskwatch_inference_node_headroom_frames_per_second',
+      'Analysed frames per second the node could still take (negative: over capacity); new cameras go where it is largest.',
+      (n) => n.headroomFps ?? 0,
+    );
     perNode('maskwatch_inference_node_cpu_usage_ratio', "The node process's CPU use (1 = one core).", (n) => n.process.cpuPercent / 100);
     perNode('maskwatch_inference_node_resident_memory_bytes', "The node process's resident memory.", (n) => n.process.rssBytes);
 
     const onRemoved = (cameraId: string) => {
       this.#results.forget(cameraId);
+      this.#firstResultMs.delete(cameraId);
       this.#resultsTotal.remove({ camera: cameraId });
       this.#captureToViewer.remove({ camera: cameraId });
     };
@@ -373,6 +394,19 @@ export class ServerMetrics extends EnhancedEmitter<ServerMetricsEvents> {
     const onResult = (result: FrameResult) => this.recordResult(result);
     source.on('results', onResult);
     this.#offs.push(() => source.off('results', onResult));
+  }
+
+  attachFirstResults(source: FirstResultsSource): void {
+    const onFirst = (cameraId: string, ms: number) => this.recordFirstResult(cameraId, ms);
+    source.on('firstResult', onFirst);
+    this.#offs.push(() => source.off('firstResult', onFirst));
+  }
+
+  /** An analysis gave its first result `ms` after the camera went live. */
+  recordFirstResult(cameraId: string, ms: number): void {
+    if (this.#closed) return;
+    this.#firstResultSeconds.observe(ms / 1000);
+    this.#firstResultMs.set(cameraId, ms);
   }
 
   attachNodeStats(source: NodeStatsSource): void {
@@ -515,6 +549,7 @@ export class ServerMetrics extends EnhancedEmitter<ServerMetricsEvents> {
         latencyP50Ms: window?.latencyP50Ms ?? null,
         latencyP95Ms: window?.latencyP95Ms ?? null,
         faces: window?.faces ?? null,
+        firstResultMs: this.#firstResultMs.get(view.id) ?? null,
       };
     });
 
@@ -532,6 +567,7 @@ export class ServerMetrics extends EnhancedEmitter<ServerMetricsEvents> {
           framesPerSecond: node.framesPerSecond,
           busy: node.busy,
           cameras: node.cameras.length,
+          headroomFps: node.headroomFps ?? null,
         })),
       },
       media: {
