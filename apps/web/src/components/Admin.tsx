@@ -4,7 +4,14 @@
  * publish links (made, shown once with a QR code, replaced, revoked); analysis switched on or off per camera.
  */
 import { useCallback, useEffect, useState } from 'react';
-import { CreateCameraSchema, UpdateCameraSchema, type CameraKind, type CameraView, type UpdateCamera } from '@maskwatch/protocol/camera';
+import {
+  CreateCameraSchema,
+  UpdateCameraSchema,
+  type AnalysisInput,
+  type CameraKind,
+  type CameraView,
+  type UpdateCamera,
+} from '@maskwatch/protocol/camera';
 import { useCameras } from '../hooks/useCameras';
 import { listPublishLinks, newPublishLink, revokePublishLink } from '../lib/adminApi';
 import { ApiError, createCamera, deleteCamera, updateCamera } from '../lib/api';
@@ -21,6 +28,24 @@ import styles from './Admin.module.css';
 export type CreateInput = { kind: CameraKind; name: string; rtspUrl: string; enabled: boolean };
 
 /** Needs a `SignallingProvider` above it (the page provides one): the list follows the server's pushes. */
+/** What the node analyses of a camera: which stream, at what size and rate, which temporal layer. */
+function AnalysedInput({ input }: { input: AnalysisInput }) {
+  const size = input.width && input.height ? `${input.width}×${input.height}` : 'size pending';
+  const rate = input.fps !== null ? `${input.fps} fps` : 'rate pending';
+  const layer = input.temporalLayer ? `, layer ${input.temporalLayer.layer + 1} of ${input.temporalLayer.of}` : '';
+  return (
+    <div
+      className={styles.statusDetail}
+      data-analysed-stream={input.stream}
+      data-analysed-size={input.width && input.height ? `${input.width}x${input.height}` : ''}
+      title="What the inference node decodes and analyses of this camera"
+    >
+      {input.stream === 'analysis' ? 'analysis stream' : 'main stream'}, {size}, {rate}
+      {layer}
+    </div>
+  );
+}
+
 export function Admin() {
   const session = useSession('admin');
   const { sorted, loaded, error: loadError, upsert, remove } = useCameras();
@@ -266,6 +291,7 @@ function CameraRow({ camera, linkSince, onUpdate, onDelete, onIssueLink, onRevok
           />
           <span>{camera.analysisEnabled ? camera.analysis.status : 'off'}</span>
         </label>
+        {camera.analysisEnabled && camera.analysis.input && <AnalysedInput input={camera.analysis.input} />}
       </td>
       <td data-link={camera.kind === 'browser' ? (linkSince ? 'active' : 'none') : undefined}>
         {camera.kind === 'browser' ? (
