@@ -142,13 +142,13 @@ def grouped_split(items: list[Item], val_fraction: float = 0.2, seed: int = 1234
 
 # --- loading crops ---
 
-def load_crops(items: list[Item], crops: dict[str, dict]) -> np.ndarray:
+def load_crops(items: list[Item], crops: dict[str, dict], size: int = CROP_SIZE) -> np.ndarray:
     """uint8 [N, H, W, 3] crops of the items, in order."""
-    out = np.empty((len(items), CROP_SIZE, CROP_SIZE, 3), np.uint8)
+    out = np.empty((len(items), size, size, 3), np.uint8)
     for k, it in enumerate(items):
         im = Image.open(crops[it.path]["crop"]).convert("RGB")
-        if im.size != (CROP_SIZE, CROP_SIZE):
-            raise ValueError(f"crop of {it.path} is {im.size}, expected {CROP_SIZE}x{CROP_SIZE}")
+        if im.size != (size, size):
+            raise ValueError(f"crop of {it.path} is {im.size}, expected {size}x{size}")
         out[k] = np.asarray(im)
     return out
 

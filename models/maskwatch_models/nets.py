@@ -69,7 +69,7 @@ _CFG = [(1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2), (6, 96, 3, 1
 
 
 class MobileNetV2(nn.Module):
-    def __init__(self, num_classes: int = len(LABELS), dropout: float = 0.2):
+    def __init__(self, num_classes: int = len(LABELS), dropout: float = 0.2, head: str = "linear"):
         super().__init__()
         layers: list[nn.Module] = [ConvReLU6(3, 32, 3, 2)]
         cin = 32
@@ -80,7 +80,8 @@ class MobileNetV2(nn.Module):
         layers.append(ConvReLU6(cin, 1280, 1))
         self.features = nn.Sequential(*layers)
         self.dropout = nn.Dropout(dropout)
-        self.classifier = nn.Linear(1280, num_classes)
+        # "wide": one hidden layer of 256 before the logits (more capacity where the pooled features are mixed)
+        self.classifier = nn.Linear(1280, num_classes) if head == "linear" else nn.Sequential(nn.Linear(1280, 256), nn.ReLU(inplace=True), nn.Dropout(dropout), nn.Linear(256, num_classes))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = self.features(x).mean((2, 3))
@@ -91,11 +92,16 @@ class MobileNetV2(nn.Module):
         return [m for m in self.features.modules() if isinstance(m, nn.Conv2d)]
 
 
-def build(model: str, pretrained: bool = True) -> nn.Module:
+HEADS = ("linear", "wide")
+
+
+def build(model: str, pretrained: bool = True, head: str = "linear", size: int = 128) -> nn.Module:
     if model == "cnn":
-        return SeedCNN()
+        return SeedCNN(size=size)
     if model == "mobilenetv2":
-        net = MobileNetV2()
+        if head not in HEADS:
+            raise ValueError(f"unknown head {head!r}: expected one of {HEADS}")
+        net = MobileNetV2(head=head)
         if pretrained:
             from .backbone import load_imagenet_state
 

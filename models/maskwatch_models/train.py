@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
+from PIL import Image
 from tqdm import tqdm
 
 from . import crops as C
@@ -60,8 +61,39 @@ def prepare_data(args) -> tuple[list[D.Item], list[D.Item], dict]:
         train, val = smoke_subset(train, 12, args.seed), smoke_subset(val, 4, args.seed)
     # crop the whole data set once (cached); a smoke run only needs its few images
     wanted = train + val if args.smoke else items
-    recs = C.ensure_crops([i.path for i in wanted], Path(args.crops_dir), tool=args.crops_tool)
+    recs = C.ensure_crops([i.path for i in wanted], Path(args.crops_dir), size=args.size, tool=args.crops_tool)
     return train, val, recs
+
+
+def real_data(args) -> tuple[list, list]:
+    """Real-scene faces (realcrops.py): the train part's faces the detector found at --real-min-score (live
+    analysis classifies faces down to 0.3, which continue tracks), and the validation part's faces of MIN_SIZE px
+    and up found at `detect`'s threshold (what is shown and alerted): the early stopping and model choice set."""
+    from . import realcrops as RC
+
+    return RC.classifier_faces("train", args.size, args.smoke, min_score=args.real_min_score, min_size=0), RC.classifier_faces("val", args.size, args.smoke)
+
+
+def budget_figures(logits: np.ndarray, y: np.ndarray, budget: float = 0.03) -> dict:
+    """Threshold-free comparison of models on real validation: the share of non-compliant faces alerted when
+    "not mask" is called at the highest p(mask) threshold that alerts at most `budget` of the masked faces (chosen
+    on these faces, so in-sample: for comparing runs, not a figure to quote)."""
+    from .calibrate import choose_tau
+    from .scenes import softmax
+
+    if not ((y == 0).any() and (y != 0).any()):
+        return {}
+    p = softmax(logits.astype(np.float64))
+    tau = choose_tau(p[:, 0], y, target=1.01, max_false=budget, margin=0.0)
+    nc = y != 0
+    return {
+        "budget": budget,
+        "alertedNonCompliant": round(tau["alertedNonCompliant"], 5),
+        "falselyAlertedMasked": round(tau["falselyAlertedMasked"], 5),
+        "incorrectRecall": round(float((logits[y == 2].argmax(1) == 2).mean()), 5) if (y == 2).any() else None,
+        "alertedNonCompliantArgmax": round(float((logits[nc].argmax(1) != 0).mean()), 5),
+        "falselyAlertedMaskedArgmax": round(float((logits[y == 0].argmax(1) != 0).mean()), 5),
+    }
 
 
 @torch.no_grad()
@@ -82,14 +114,24 @@ def pick_device(choice: str) -> torch.device:
     return torch.device("cpu")
 
 
+def aug_config(args) -> D.AugConfig:
+    """Training augmentation; --scene-aug off drops the scene degradations (scale, blur, noise, low light) and the
+    synthetic crops' domain matching, for the ablation."""
+    if args.scene_aug == "off":
+        return D.AugConfig(p_domain=0.0, p_lowres=0.0, p_blur=0.0, p_noise=0.0, p_dark=0.0)
+    return D.AugConfig(p_domain=args.domain_match)
+
+
 def train(args) -> Path:
     torch.set_num_threads(args.threads)
     gen = seed_everything(args.seed)
     device = pick_device(args.device)
     cfg = {**DEFAULTS[args.model], **{k: v for k, v in vars(args).items() if k in DEFAULTS[args.model] and v is not None}}
     train_items, val_items, recs = prepare_data(args)
-    xtr = D.load_crops(train_items, recs)
-    xva = D.to_nchw(D.load_crops(val_items, recs))
+    real_train, real_val = real_data(args)
+    from . import realcrops as RC
+
+    xtr = D.load_crops(train_items, recs, args.size)
     ytr = [i.label for i in train_items]
     synthetic = [i.rel.startswith("mask-worn-incorrectly/") for i in train_items]
     transplants = 0
@@ -98,18 +140,30 @@ def train(args) -> Path:
         from . import transplant as T
 
         extra, _ = T.make(args.transplants, args.seed, train_items)  # training pictures only
+        if extra.shape[1] != args.size:
+            extra = np.stack([np.asarray(Image.fromarray(e).resize((args.size, args.size), Image.BILINEAR)) for e in extra])
         xtr = np.concatenate([xtr, extra])
         ytr += [LABELS.index("incorrect")] * len(extra)
         synthetic += [False] * len(extra)
         transplants = len(extra)
-    yva = torch.tensor([i.label for i in val_items])
+    if args.real_repeat > 0 and real_train:
+        # real scene faces as the live detector and cropper see them, repeated to weigh them against the rest
+        xr = RC.load_crops(real_train)
+        xtr = np.concatenate([xtr] + [xr] * args.real_repeat)
+        ytr += [f.label for f in real_train] * args.real_repeat
+        synthetic += [False] * (len(real_train) * args.real_repeat)
+    # model choice and early stopping on real scenes; the grouped split of the close-up sets is measured at the end
+    xva = D.to_nchw(RC.load_crops(real_val))
+    yva = torch.tensor([f.label for f in real_val])
+    xclean = D.to_nchw(D.load_crops(val_items, recs, args.size))
+    yclean = [i.label for i in val_items]
     counts = Counter(ytr)
     # inverse-frequency class weights (mean 1) against the 2.5:2:0.8 mask/no_mask/incorrect imbalance
     weights = torch.tensor([len(ytr) / (len(LABELS) * max(1, counts[c])) for c in range(len(LABELS))], dtype=torch.float32)
     if args.class_weighting == "sqrt":
         weights = weights.sqrt()
 
-    net = build(args.model, pretrained=not args.no_pretrained).to(device)
+    net = build(args.model, pretrained=not args.no_pretrained, head=args.head, size=args.size).to(device)
     if args.model == "mobilenetv2":
         for m in list(net.features)[: cfg["freeze_blocks"]]:
             m.requires_grad_(False)
@@ -137,31 +191,40 @@ def train(args) -> Path:
         "labelSmoothing": args.label_smoothing,
         "seed": args.seed,
         "valFraction": args.val_fraction,
-        "inputSize": [128, 128],
+        "inputSize": [args.size, args.size],
+        "head": args.head,
+        "validation": "real-scene validation (ilc2021 val part: annotated faces of 24 px and up found by the detector at 0.6)",
         "pretrained": args.model == "mobilenetv2" and not args.no_pretrained,
         "classWeights": [round(float(w), 4) for w in weights],
         "trainImages": len(xtr),
         "valImages": len(xva),
+        "realTrainFaces": len(real_train) if args.real_repeat > 0 else 0,
+        "realRepeat": args.real_repeat,
+        "realMinScore": args.real_min_score,
+        "cleanValImages": len(xclean),
         "trainCounts": {LABELS[c]: counts[c] for c in range(len(LABELS))},
         "parameters": count_params(net),
         "threads": args.threads,
         "smoke": args.smoke,
         "maxMinutes": args.max_minutes,
         "domainMatch": args.domain_match,
+        "sceneAug": args.scene_aug,
         "classWeighting": args.class_weighting,
         "crops": (Path(args.crops_dir) / "tool.txt").read_text().strip() if (Path(args.crops_dir) / "tool.txt").exists() else None,
         "facesDetected": sum(recs[i.path]["detected"] for i in train_items + val_items),
         "transplants": transplants,
         "device": str(device),
-        "augmentation": {k: v for k, v in vars(D.AugConfig(p_domain=args.domain_match)).items()},
+        "augmentation": {k: v for k, v in vars(aug_config(args)).items()},
     }
     with Run(Path(args.runs_dir), args.model, params, wandb=args.wandb) as run:
         ckpt_dir = run.dir / "checkpoints"
         ckpt_dir.mkdir()
         best = ckpt_dir / "best.pt"
-        ds = D.CropDataset(xtr, ytr, train=True, seed=args.seed, cfg=D.AugConfig(p_domain=args.domain_match), synthetic=synthetic)
+        cfg_aug = aug_config(args)
+        ds = D.CropDataset(xtr, ytr, train=True, seed=args.seed, cfg=cfg_aug, synthetic=synthetic)
         loader = torch.utils.data.DataLoader(ds, batch_size=args.batch_size, shuffle=True, generator=gen, num_workers=0, drop_last=len(ds) > args.batch_size)
         best_loss, bad = float("inf"), 0
+        run.data["params"]["stoppedBy"] = "epochs"
         t_start = time.time()
         for epoch in range(1, args.epochs + 1):
             t0 = time.time()
@@ -170,7 +233,7 @@ def train(args) -> Path:
             bar = tqdm(loader, desc=f"{args.model} epoch {epoch}/{args.epochs}", file=sys.stderr, leave=False, disable=args.quiet)
             for xb, yb in bar:
                 # augmentation draws from the CPU generator (same pictures on either device), then moves over
-                xb = D.normalize(D.augment_batch(xb.float(), gen)).to(device, non_blocking=True)
+                xb = D.normalize(D.augment_batch(xb.float(), gen, cfg_aug)).to(device, non_blocking=True)
                 yb = yb.to(device, non_blocking=True)
                 out = net(xb)
                 loss = F.cross_entropy(out, yb, weight=weights.to(device), label_smoothing=args.label_smoothing)
@@ -198,17 +261,18 @@ def train(args) -> Path:
             print(f"{args.model} epoch {epoch}: train {rec['trainLoss']:.4f}/{rec['trainAcc']:.4f} val {rec['valLoss']:.4f}/{rec['valAcc']:.4f} {rec['seconds']}s" + (" *" if improved else ""), file=sys.stderr)
             if improved:
                 best_loss, bad = val_loss, 0
-                torch.save({"model": args.model, "state_dict": {k: v.cpu() for k, v in net.state_dict().items()}, "epoch": epoch, "labels": LABELS}, best)
+                torch.save({"model": args.model, "head": args.head, "size": args.size, "state_dict": {k: v.cpu() for k, v in net.state_dict().items()}, "epoch": epoch, "labels": LABELS}, best)
             else:
                 bad += 1
                 if bad >= args.patience:
-                    print(f"early stop: val loss did not improve for {args.patience} epochs", file=sys.stderr)
+                    print(f"early stop: real validation loss did not improve for {args.patience} epochs", file=sys.stderr)
                     run.data["params"]["stoppedBy"] = "early stopping"
                     break
             # time budget: stop when another epoch like the last one would overrun it (shared CPUs vary 3x)
+            # safety net only: stop when another epoch like the last one would overrun the cap
             if args.max_minutes and (time.time() - t_start + rec["seconds"]) / 60 > args.max_minutes and epoch < args.epochs:
-                print(f"time budget: stopping after epoch {epoch} (--max-minutes {args.max_minutes})", file=sys.stderr)
-                run.data["params"]["stoppedBy"] = "time budget"
+                print(f"time cap: stopping after epoch {epoch} (--max-minutes {args.max_minutes})", file=sys.stderr)
+                run.data["params"]["stoppedBy"] = "time cap"
                 break
             if STOP_AFTER_EPOCH.is_set() and epoch < args.epochs:
                 print(f"SIGUSR1: stopping after epoch {epoch}", file=sys.stderr)
@@ -217,10 +281,15 @@ def train(args) -> Path:
         net.load_state_dict(torch.load(best, weights_only=True, map_location=device)["state_dict"])
         _, logits = evaluate(net, xva, yva)
         final = classification_metrics(yva.numpy(), logits)
+        final["realValidation"] = budget_figures(logits, yva.numpy())
+        _, clean_logits = evaluate(net, xclean, torch.tensor(yclean))
+        final["clean"] = classification_metrics(np.array(yclean), clean_logits)
         run.data["params"]["bestEpoch"] = torch.load(best, weights_only=True)["epoch"]
         run.data["params"]["stoppedEpoch"] = len(run.data["epochs"])
         run.finish(final, {"checkpoint": str(best.relative_to(run.dir))})
-        print(f"{run.id}: accuracy {final['accuracy']:.4f}, mask vs no_mask {final['maskVsNoMaskAccuracy']:.4f}", file=sys.stderr)
+        rv = final["realValidation"]
+        print(f"{run.id}: real validation accuracy {final['accuracy']:.4f}, incorrect recall {final['perClass']['incorrect']['recall']:.4f}, "
+              f"alerted {rv.get('alertedNonCompliant')} at {rv.get('falselyAlertedMasked')} masked; clean split {final['clean']['accuracy']:.4f}", file=sys.stderr)
     return run.dir
 
 
@@ -235,10 +304,15 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--freeze-blocks", dest="freeze_blocks", type=int, default=None)
     ap.add_argument("--max-minutes", type=float, default=None, help="stop (normally, with the best checkpoint) when the next epoch would overrun this")
     ap.add_argument("--domain-match", type=float, default=0.7, help="probability of extra down-up scaling for the synthetic MaskedFace-Net crops")
+    ap.add_argument("--scene-aug", choices=["on", "off"], default="on", help="off: no scale/blur/noise/low-light augmentation and no domain matching (ablation)")
+    ap.add_argument("--real-repeat", type=int, default=1, help="times each real-scene training face is in an epoch (0: no real crops)")
+    ap.add_argument("--real-min-score", type=float, default=0.3, help="real training faces: detections matched at this score and up")
+    ap.add_argument("--size", type=int, default=128, help="crop side (the classifier's input)")
+    ap.add_argument("--head", choices=["linear", "wide"], default="linear", help="MobileNetV2 head: linear, or wide (a hidden layer of 256)")
     ap.add_argument("--class-weighting", choices=["inverse", "sqrt"], default="sqrt")
     ap.add_argument("--transplants", type=int, default=None, help="realistic `incorrect` crops made by transplant.py and added to training (default 600, 8 with --smoke)")
     ap.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto", help="auto: CUDA when torch.cuda.is_available(), else CPU")
-    ap.add_argument("--patience", type=int, default=4, help="early stopping: epochs without a better val loss")
+    ap.add_argument("--patience", type=int, default=4, help="early stopping: epochs without a better real validation loss")
     ap.add_argument("--label-smoothing", type=float, default=0.05)
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--val-fraction", type=float, default=0.2)
@@ -246,7 +320,7 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--smoke", action="store_true", help="12 train / 4 val images per class (pipeline check, not a model)")
     ap.add_argument("--no-pretrained", action="store_true")
     ap.add_argument("--runs-dir", default=str(RUNS))
-    ap.add_argument("--crops-dir", default=str(CACHE / "crops"))
+    ap.add_argument("--crops-dir", default=None, help="crops of the close-up sets (default models/.cache/crops, crops-<size> for another size)")
     ap.add_argument("--crops-tool", choices=["auto", "ts", "python"], default="auto")
     ap.add_argument("--wandb", action="store_true", help="also log to Weights & Biases (offline unless WANDB_MODE says otherwise)")
     ap.add_argument("--quiet", action="store_true", help="no progress bars")
@@ -255,6 +329,8 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     args = parser().parse_args(argv)
+    if args.crops_dir is None:
+        args.crops_dir = str(CACHE / ("crops" if args.size == 128 else f"crops-{args.size}"))
     if args.transplants is None:
         args.transplants = 8 if args.smoke else 600
     # a killed run (SIGTERM) unwinds through Run.__exit__ and is recorded as failed instead of staying "running"

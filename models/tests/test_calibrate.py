@@ -64,12 +64,12 @@ def test_operating_point_on_synthetic_scene_logits():
     size = np.tile([20, 28, 40, 64], 1500)
     group = np.arange(6000) // 3
     op = K.operating_point(z, y, size, group, date="2026-12-02")
-    assert op["chosenOn"] == "scene-like validation 2026-12-02"
+    assert op["chosenOn"] == "real-scene validation 2026-12-02"
     assert abs(op["temperature"] - 2.0) < 0.15
     assert op["falselyAlertedMasked"] <= 0.03
     assert 0 < op["maskThreshold"] < 1 and op["incorrectRatio"] > 0 and 0 <= op["alertMinScore"] <= 0.6
     assert set(op["twoFold"]) == {"alertedNonCompliant", "falselyAlertedMasked"}
     # the same rule as scenes.decide: alerted exactly when p(mask) < τ
-    big = size >= 28
+    big = size >= K.MIN_SIZE
     pred = S.decide(z[big], op)
     assert abs((pred[y[big] == 0] != 0).mean() - op["falselyAlertedMasked"]) < 1e-3

@@ -1,4 +1,5 @@
-"""One epoch on a few images through the real pipeline: crops, training, tracking, export, parity, report."""
+"""One epoch on a few images through the real pipeline: crops (close-ups and real scenes), training with early
+stopping on the real validation part, tracking, export, parity, calibration on real validation, report."""
 import json
 import subprocess
 import sys
@@ -26,6 +27,8 @@ def test_smoke_pipeline(tmp_path):
         assert run["final"]["labels"] == ["mask", "no_mask", "incorrect"]
         assert len(run["final"]["confusion"]) == 3 and set(run["final"]["perClass"]) == {"mask", "no_mask", "incorrect"}
         assert run["finishedAt"] and run["system"]["samples"] >= 0
+        assert run["params"]["realTrainFaces"] > 0 and run["params"]["stoppedBy"] in ("epochs", "early stopping")
+        assert run["params"]["validation"].startswith("real-scene validation") and "clean" in run["final"]
         for art in ("curves", "confusion", "system", "checkpoint"):
             assert (run_dirs[kind] / run["artifacts"][art]).is_file(), art
         assert (run_dirs[kind] / "system.jsonl").exists()
@@ -39,19 +42,24 @@ def test_smoke_pipeline(tmp_path):
         if m["task"] == "classify":
             assert m["metrics"]["parity"]["ok"], name
             assert m["input"]["normalize"] == {"scale": 1 / 127.5, "offset": -1.0}
+            assert m["metrics"]["evaluatedOn"].startswith("real-scene validation") and m["metrics"]["validationFaces"] > 0, name
+            assert m["metrics"]["clean"]["validationImages"] > 0, name
     expected = json.loads((tmp_path / "fixtures" / "parity" / "expected.json").read_text())
     assert len(expected["images"]) == 8 and set(expected["logits"]) == {"cnn-fp32", "cnn-int8", "mobilenetv2-fp32", "mobilenetv2-int8"}
-    # the post-hoc operating point on a few scene-like validation faces (train.sh runs calibrate --smoke here)
+    # the post-hoc operating point on a few real validation faces (train.sh runs calibrate --smoke here)
     _py("maskwatch_models.calibrate", "--manifest", str(tmp_path / "manifest.json"), "--smoke")
     manifest = json.loads((tmp_path / "manifest.json").read_text())
     for name, m in manifest["models"].items():
         if m["task"] == "classify":
             op = m["operatingPoint"]
             assert op["temperature"] > 0 and 0 <= op["maskThreshold"] <= 1 and op["incorrectRatio"] > 0, name
-            assert op["chosenOn"].startswith("scene-like validation ") and op["falselyAlertedMasked"] <= 0.03, name
+            assert op["chosenOn"].startswith("real-scene validation (ilc2021 val part") and op["falselyAlertedMasked"] <= 0.03, name
     assert manifest["sceneValidation"]["params"]["limit"] > 0
-    _py("maskwatch_models.report", "--out", str(tmp_path), "--latency-runs", "2", "--no-scene")
+    _py("maskwatch_models.report", "--out", str(tmp_path), "--latency-runs", "2", "--no-scene", "--smoke")
     assert (tmp_path / "report.md").is_file() and (tmp_path / "report" / "comparison.png").is_file()
     report = (tmp_path / "report.md").read_text()
+    assert "## Real scenes: the test part" in report and (tmp_path / "report" / "real-test-confusion.png").is_file()
+    real = json.loads((tmp_path / "report" / "real-test.json").read_text())
+    assert set(real["targets"]) >= {"3-class accuracy", "incorrect recall", "non-compliant faces alerted"}
     assert "## Scene-like validation" in report and (tmp_path / "report" / "scene-validation.png").is_file()
     assert (tmp_path / "report" / "incorrect-transplants.png").is_file()

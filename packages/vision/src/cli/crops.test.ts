@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 
@@ -117,7 +117,7 @@ describe('crops command', () => {
     const frame = await decodeImage(crowd!);
     for (const [k, face] of all.entries()) {
       assert.equal(face.crop, join(out, `0_${k}.png`));
-      const crop = await decodeImage(face.crop);
+      const crop = await decodeImage(face.crop!);
       // boxes are stored to 0.1 px: the crop of the stored box differs from the file by rounding only
       const expected = cropFace(frame, face.box, 128);
       let diff = 0;
@@ -128,6 +128,22 @@ describe('crops command', () => {
     const plain = spawnSync('npm', [...args, '--threshold', '0.6'], { cwd: root, encoding: 'utf8' });
     assert.equal(plain.status, 0, plain.stderr);
     assert.equal((JSON.parse(readFileSync(join(out, 'index.jsonl'), 'utf8').trim()) as CropRecord).allFaces, undefined);
+    // --boxes-only: the same boxes and scores, no PNG
+    const boxesDir = join(dir, 'boxes');
+    const boxes = spawnSync(
+      'npm',
+      [...args.slice(0, -4), '--out', boxesDir, '--list', list, '--all-faces', '--boxes-only', '--threshold', '0.6'],
+      { cwd: root, encoding: 'utf8' },
+    );
+    assert.equal(boxes.status, 0, boxes.stderr);
+    const onlyBoxes = JSON.parse(readFileSync(join(boxesDir, 'index.jsonl'), 'utf8').trim()) as CropRecord;
+    assert.equal(onlyBoxes.crop, null);
+    assert.equal(onlyBoxes.error, undefined);
+    assert.deepEqual(
+      onlyBoxes.allFaces,
+      all.map((f) => ({ ...f, crop: null })),
+    );
+    assert.deepEqual(readdirSync(boxesDir).sort(), ['index.jsonl']);
   });
 
   it('fails with exit 2 and a usage line without --out', () => {

@@ -4,7 +4,7 @@ import type { Box } from '@maskwatch/protocol/faces';
 export type CropRecord = {
   /** The path exactly as the list gave it. */
   image: string;
-  /** Absolute path of the PNG written; null when the image could not be read. */
+  /** Absolute path of the PNG written; null when the image could not be read (`error`) or with `--boxes-only`. */
   crop: string | null;
   /** Whether a face was found; false: the crop is the image's centred square. */
   detected: boolean;
@@ -20,9 +20,9 @@ export type CropRecord = {
   faces: number;
   /**
    * With `--all-faces`: every face found above the threshold, best first, each with its own crop
-   * (`<n>_<k>.png`, cropFace of that box). Absent otherwise.
+   * (`<n>_<k>.png`, cropFace of that box; null with `--boxes-only`). Absent otherwise.
    */
-  allFaces?: Array<{ crop: string; box: Box; score: number }>;
+  allFaces?: Array<{ crop: string | null; box: Box; score: number }>;
   /** Original image size [width, height] after EXIF rotation. */
   imageSize?: [number, number];
   error?: string;

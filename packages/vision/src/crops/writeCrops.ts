@@ -20,6 +20,8 @@ export type WriteCropsOptions = {
   concurrency?: number;
   /** Also crop every face found (`<n>_<k>.png`, record `allFaces`): scene evaluation, where a picture holds many. */
   allFaces?: boolean;
+  /** Write the index only, no PNG: `crop` is null (without `error`), also in `allFaces` (detector measurements). */
+  boxesOnly?: boolean;
   /** Called after each image, in list order. */
   onRecord?: (record: CropRecord, index: number) => void;
 };
@@ -42,17 +44,24 @@ export async function writeCrops(options: WriteCropsOptions): Promise<WriteCrops
       const frame = await decodeImage(callerPath(image));
       const faces = await options.detector.detect(frame, { scoreThreshold: options.scoreThreshold });
       const best = faces[0];
-      const crop =
-        best !== undefined
-          ? cropFace(frame, best.box, options.size)
-          : cropSquare(frame, centredSquare(frame.width, frame.height), options.size);
-      const cropPath = join(outDir, `${n}.png`);
-      await writeFile(cropPath, await encodePng(crop));
+      const write = options.boxesOnly !== true;
+      let cropPath: string | null = null;
+      if (write) {
+        const crop =
+          best !== undefined
+            ? cropFace(frame, best.box, options.size)
+            : cropSquare(frame, centredSquare(frame.width, frame.height), options.size);
+        cropPath = join(outDir, `${n}.png`);
+        await writeFile(cropPath, await encodePng(crop));
+      }
       const allFaces: CropRecord['allFaces'] = [];
       if (options.allFaces === true) {
         for (const [k, face] of faces.entries()) {
-          const facePath = join(outDir, `${n}_${k}.png`);
-          await writeFile(facePath, await encodePng(cropFace(frame, face.box, options.size)));
+          let facePath: string | null = null;
+          if (write) {
+            facePath = join(outDir, `${n}_${k}.png`);
+            await writeFile(facePath, await encodePng(cropFace(frame, face.box, options.size)));
+          }
           allFaces.push({ crop: facePath, box: roundBox(face.box), score: Math.round(face.score * 1e4) / 1e4 });
         }
       }
