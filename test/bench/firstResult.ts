@@ -40,6 +40,20 @@ export async function measureFirstResults(server: TestServer, starts: number, cl
   await call(viewer, 'viewer:join', {});
   const results: { at: number; result: FrameResult }[] = [];
   viewer.on('results:frame', (result: FrameResult) => results.push({ at: Date.now(), result }));
+  // BENCH_DEBUG: the camera's states as the viewer hears them, to see where the time goes.
+  const states: { at: number; text: string }[] = [];
+  if (process.env.BENCH_DEBUG) {
+    const traced = new Set<string>();
+    viewer.on('camera:state', (view) => {
+      states.push({ at: Date.now(), text: `${view.id} ${view.status} hasVideo=${view.hasVideo} analysis=${view.analysis.status} ${view.analysis.detail ?? ''}` });
+      // The producer's key frames in and key frame requests out, as mediasoup sees them.
+      const producer = server.internals.cameras.producerOf(view.id);
+      if (!producer || traced.has(producer.id)) return;
+      traced.add(producer.id);
+      void producer.enableTraceEvent(['keyframe', 'pli', 'fir']);
+      producer.on('trace', (trace) => states.push({ at: Date.now(), text: `${view.id} producer trace ${trace.type} ${trace.direction}` }));
+    });
+  }
   const serverFirst: { at: number; cameraId: string; ms: number }[] = [];
   const onFirst = (cameraId: string, ms: number) => serverFirst.push({ at: Date.now(), cameraId, ms });
   server.internals.inference.on('firstResult', onFirst);
@@ -58,6 +72,13 @@ export async function measureFirstResults(server: TestServer, starts: number, cl
   const measure = async (start: FirstResultRun['start'], page: Page, cameraId: string, since: number, spokenBefore: number) => {
     const first = await waitUntil('a first result', () => firstAfter(cameraId, since), 30_000).catch(() => undefined);
     const spokenMs = await spokenAt(page, since, spokenBefore);
+    if (process.env.BENCH_DEBUG) {
+      for (const state of states.filter((st) => st.at >= since && st.text.startsWith(cameraId))) console.log(`    +${state.at - since} ms ${state.text}`);
+      const firstAt = first?.at;
+      if (firstAt) console.log(`    +${firstAt - since} ms first result (captured ${first.result.ts - since} ms after the tap)`);
+      const voted = results.find((r) => r.at >= since && r.result.cameraId === cameraId && r.result.faces.some((f) => f.trackLabel === 'no_mask'));
+      if (voted) console.log(`    +${voted.at - since} ms first result with a track voted no_mask`);
+    }
     runs.push({
       start,
       liveMs: liveAt === undefined ? null : liveAt - since,
@@ -67,6 +88,19 @@ export async function measureFirstResults(server: TestServer, starts: number, cl
     });
   };
   let liveAt: number | undefined;
+  /** Taps "Start camera" as a person would; returns when (the page going live is noted in liveAt). */
+  const tap = async (page: Page): Promise<number> => {
+    const button = page.getByRole('button', { name: 'Start camera' });
+    await button.waitFor();
+    liveAt = undefined;
+    const at = Date.now();
+    await button.click();
+    void page.waitForSelector('main[data-status="live"]', { timeout: 30_000 }).then(
+      () => (liveAt = Date.now()),
+      () => undefined,
+    );
+    return at;
+  };
   let page: Page | undefined;
   let cameraId = '';
   try {
@@ -77,16 +111,7 @@ export async function measureFirstResults(server: TestServer, starts: number, cl
       const camera = await createBrowserCamera(server, `first-result-${Date.now()}-${i}`);
       cameraId = camera.camera.id;
       await page.goto(camera.publishUrl);
-      const button = page.getByRole('button', { name: 'Start camera' });
-      await button.waitFor();
-      liveAt = undefined;
-      const since = Date.now();
-      await button.click();
-      void page.waitForSelector('main[data-status="live"]', { timeout: 30_000 }).then(
-        () => (liveAt = Date.now()),
-        () => undefined,
-      );
-      await measure('tap', page, cameraId, since, 0);
+      await measure('tap', page, cameraId, await tap(page), 0);
     }
     if (page) {
       const admin = await apiAs(server, 'admin');
@@ -101,16 +126,7 @@ export async function measureFirstResults(server: TestServer, starts: number, cl
       await measure('analysis on', page, cameraId, since, spoken);
 
       await page.reload();
-      const button = page.getByRole('button', { name: 'Start camera' });
-      await button.waitFor();
-      liveAt = undefined;
-      const again = Date.now();
-      await button.click();
-      void page.waitForSelector('main[data-status="live"]', { timeout: 30_000 }).then(
-        () => (liveAt = Date.now()),
-        () => undefined,
-      );
-      await measure('reload', page, cameraId, again, 0);
+      await measure('reload', page, cameraId, await tap(page), 0);
     }
   } finally {
     server.internals.inference.off('firstResult', onFirst);

@@ -26,6 +26,13 @@ const plannerOf = (cameraId: string): CameraPlanner => {
 let pipeline: FacePipeline;
 try {
   pipeline = await FacePipeline.create(init);
+  // One run of each model before the first camera: onnxruntime's first run of a session (and of an input shape)
+  // allocates and plans, which would otherwise delay a camera's first result.
+  const blank = { width: 640, height: 360, data: new Uint8Array(640 * 360 * 3).fill(96) };
+  await pipeline.detector.detect(blank);
+  await pipeline.detector.detectRegion(blank, [0, 0, 128, 128]);
+  const size = pipeline.classifier.size;
+  await pipeline.classifier.classifyCrops([{ width: size, height: size, data: new Uint8Array(size * size * 3).fill(96) }]);
 } catch (error) {
   post({ type: 'init-failed', message: error instanceof Error ? error.message : String(error) });
   process.exit(1);

@@ -59,8 +59,9 @@ export class CameraDecoder extends EnhancedEmitter<CameraDecoderEvents> {
   #lastFrameAt = 0;
   #lastKeyframeAskAt = 0;
   #spawnCount = 0;
-  /** The current ffmpeg attempt listens on its port (a key frame sent now reaches it). */
-  #listening: Promise<boolean | undefined> = Promise.resolve(undefined);
+  /** Settles once the first ffmpeg listens on its port (a key frame sent now reaches it), or could not. */
+  readonly #listening: Promise<boolean | undefined>;
+  #listened: ((listening: boolean | undefined) => void) | undefined;
   #watch: NodeJS.Timeout | undefined;
   #closed = false;
 
@@ -71,6 +72,7 @@ export class CameraDecoder extends EnhancedEmitter<CameraDecoderEvents> {
     this.#stallMs = options.stallMs ?? 3000;
     this.#keyframeRetryMs = options.keyframeRetryMs ?? 1000;
     this.#listenTimeoutMs = options.listenTimeoutMs ?? 3000;
+    this.#listening = new Promise((resolve) => (this.#listened = resolve));
     this.#log = createLogger('CameraDecoder', { cameraId: options.cameraId, rtpPort: options.rtpPort });
     const sdp = buildSdp(options.stream, options.host, options.rtpPort);
     const args = buildDecoderArgs({
@@ -96,9 +98,10 @@ export class CameraDecoder extends EnhancedEmitter<CameraDecoderEvents> {
       this.#reader.reset();
       child.stdout?.on('data', (chunk: Buffer) => this.#reader.data(chunk));
       // A fresh decoder waits for a key frame: ask as soon as it listens (one asked for earlier never reached it).
-      this.#listening = waitUntilListening(this.rtpPort, { timeoutMs: this.#listenTimeoutMs });
-      void this.#listening.then(() => {
-        if (!this.#closed && this.#spawnCount === spawn) this.#askKeyframe();
+      void waitUntilListening(this.rtpPort, { timeoutMs: this.#listenTimeoutMs }).then((listening) => {
+        this.#listened?.(listening);
+        this.#listened = undefined;
+        if (!this.#closed && this.#spawnCount === spawn && spawn > 1) this.#askKeyframe();
       });
     });
     this.#supervisor.on('line', (line) => {
@@ -130,12 +133,17 @@ export class CameraDecoder extends EnhancedEmitter<CameraDecoderEvents> {
    * where the system's socket tables cannot be read). The node answers the server's assignment only then.
    */
   listening(): Promise<boolean | undefined> {
-    return this.#listening;
+    // An ffmpeg that never starts (cannot be spawned) settles it too: not listening, after the same wait.
+    let timer: NodeJS.Timeout | undefined;
+    const giveUp = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), this.#listenTimeoutMs + 1000)));
+    return Promise.race([this.#listening, giveUp]).finally(() => clearTimeout(timer));
   }
 
   start(): void {
     if (this.#closed) return;
     this.#supervisor.start();
+    // The server asks for the first key frame when it resumes the consumer; ours start a second later.
+    this.#lastKeyframeAskAt = Date.now();
     this.#setStatus('starting', 'waiting for video');
     this.#watch = setInterval(() => this.#checkStall(), 500);
   }

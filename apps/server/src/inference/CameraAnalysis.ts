@@ -41,8 +41,11 @@ const FEEDBACK: types.RtcpFeedback[] = [
   { type: 'nack', parameter: 'pli' },
   { type: 'ccm', parameter: 'fir' },
 ];
-/** Key frame requests from a node, at most one per this period (a decoder in trouble asks again and again). */
-const KEYFRAME_MIN_INTERVAL_MS = 1000;
+/**
+ * Key frame requests from a node, at most one per this period (a decoder in trouble asks again and again); under the
+ * node's own retry period (1 s), so that its first retry after the resume's request is not swallowed.
+ */
+const KEYFRAME_MIN_INTERVAL_MS = 700;
 
 /** The capabilities the analysis consumer is created with: the router's VP8 and H.264, no RTX, no extensions. */
 function nodeRtpCapabilities(router: types.Router): types.RtpCapabilities {
@@ -198,7 +201,7 @@ export class CameraAnalysis extends EnhancedEmitter<CameraAnalysisEvents> {
       .catch((error: unknown) => this.#log.debug({ err: error }, 'could not change layers'));
   }
 
-  /** Asks the producer for a key frame, at most once a second. */
+  /** Asks the producer for a key frame, at most once per KEYFRAME_MIN_INTERVAL_MS. */
   requestKeyFrame(): void {
     const now = Date.now();
     if (this.#closed || now - this.#lastKeyFrameAt < KEYFRAME_MIN_INTERVAL_MS) return;

@@ -14,7 +14,10 @@ export type TemporalLayerPolicyOptions = {
   wantFps: number;
   /** The decoded rate should be at least wantFps x margin. */
   margin: number;
-  /** The camera's frame rate before anything is measured. */
+  /**
+   * The camera's frame rate before anything is measured (15: a slow phone; a 30 fps camera then starts one layer
+   * high and comes down two stats periods later, so the first seconds, when a new face is voted on, are not short).
+   */
   assumedFps?: number;
   /** Measurements in a row that must agree before the layer changes. */
   patience?: number;
@@ -43,7 +46,7 @@ export class TemporalLayerPolicy {
     this.top = Math.max(0, this.layers - 2);
     this.#need = options.wantFps * options.margin;
     this.#patience = Math.max(1, options.patience ?? 2);
-    const assumed = options.assumedFps ?? 30;
+    const assumed = options.assumedFps ?? 15;
     let layer = 0;
     while (layer < this.top && this.rateOf(layer, assumed) < this.#need) layer++;
     this.#current = layer;

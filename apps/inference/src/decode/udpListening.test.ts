@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { createSocket } from 'node:dgram';
+import { test } from 'node:test';
+import { CameraDecoder } from './CameraDecoder.ts';
+import { allocatePorts } from './allocatePorts.ts';
+import { tableHasPort, udpPortBound, waitUntilListening } from './udpListening.ts';
+
+test("the kernel's UDP table tells a bound port (IPv4 and IPv6 rows)", async () => {
+  const table = [
+    '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops',
+    ' 1337: 0100007F:EE48 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 123 2 0000000000000000 0',
+  ].join('\n');
+  assert.equal(tableHasPort(table, 0xee48), true);
+  assert.equal(tableHasPort(table, 0xee4a), false);
+  const socket = createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  try {
+    assert.equal(await udpPortBound(socket.address().port), true);
+    assert.equal(await waitUntilListening(socket.address().port, { timeoutMs: 100 }), true);
+  } finally {
+    socket.close();
+  }
+  assert.equal(await udpPortBound(1, ['/nonexistent/udp']), undefined, 'no tables: unknown');
+});
+
+test("a decoder's listening() settles only once its ffmpeg has bound the RTP port (what the node waits for before answering)", async () => {
+  const rtpPort = await allocatePorts('127.0.0.1', { min: 61900, max: 61979 }, new Set());
+  const decoder = new CameraDecoder({
+    cameraId: 'cam_000000000001',
+    stream: { mimeType: 'video/VP8', payloadType: 96, clockRate: 90000, ssrc: 1, parameters: {} },
+    host: '127.0.0.1',
+    rtpPort,
+    fps: 5,
+    maxSide: 640,
+    ffmpegPath: 'ffmpeg',
+  });
+  try {
+    assert.equal(await udpPortBound(rtpPort), false, 'nothing listens before the decoder starts');
+    decoder.start();
+    assert.equal(await decoder.listening(), true);
+    assert.equal(await udpPortBound(rtpPort), true, 'ffmpeg holds the port');
+  } finally {
+    decoder.close();
+  }
+});
