@@ -79,6 +79,11 @@ export const CameraSchema = z.object({
   kind: CameraKindSchema,
   /** RTSP source; null for browser cameras. Credentials in it are never sent to viewers (see CameraView). */
   rtspUrl: z.string().nullable(),
+  /**
+   * RTSP cameras: a second, smaller stream of the same camera (an IP camera's substream) that the inference node
+   * decodes instead of the main one, which viewers keep watching; null: the node decodes the main stream.
+   */
+  analysisRtspUrl: z.string().nullable().optional(),
   enabled: z.boolean(),
   /** Whether the camera's video is analysed (faces found, classified, tracked). An admin may switch it off. */
   analysisEnabled: z.boolean(),
@@ -157,6 +162,7 @@ export const CreateCameraSchema = z.discriminatedUnion('kind', [
       kind: z.literal('rtsp'),
       name: CameraNameSchema,
       rtspUrl: RtspUrlSchema,
+      analysisRtspUrl: RtspUrlSchema.nullable().optional(),
       enabled: z.boolean().optional(),
       analysisEnabled: z.boolean().optional(),
     })
@@ -165,7 +171,14 @@ export const CreateCameraSchema = z.discriminatedUnion('kind', [
 export type CreateCamera = z.infer<typeof CreateCameraSchema>;
 
 export const UpdateCameraSchema = z
-  .object({ name: CameraNameSchema, enabled: z.boolean(), analysisEnabled: z.boolean(), rtspUrl: RtspUrlSchema })
+  .object({
+    name: CameraNameSchema,
+    enabled: z.boolean(),
+    analysisEnabled: z.boolean(),
+    rtspUrl: RtspUrlSchema,
+    /** null removes it. */
+    analysisRtspUrl: RtspUrlSchema.nullable(),
+  })
   .partial()
   .strict()
   .refine((value) => Object.keys(value).length > 0, 'nothing to update');

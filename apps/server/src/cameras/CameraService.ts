@@ -24,6 +24,8 @@ type LiveState = {
   retryAt: number | null;
   facesInView: number | null;
   producer: types.Producer | undefined;
+  /** An RTSP camera's analysis stream (substream), ingested beside the main one; the node decodes it instead. */
+  analysisProducer?: types.Producer | undefined;
   /** Who publishes it (a socket id or `ingest`), so a stale publisher cannot reset a newer one's state. */
   publisher: string | undefined;
   /** Set by the InferenceManager. */
@@ -79,6 +81,7 @@ export class CameraService extends EnhancedEmitter<CameraServiceEvents> {
     return {
       ...camera,
       rtspUrl: redactRtspUrl(camera.rtspUrl),
+      analysisRtspUrl: redactRtspUrl(camera.analysisRtspUrl ?? null),
       status: live?.status ?? 'offline',
       statusDetail: live?.statusDetail ?? null,
       retryAt: live?.retryAt ?? null,
@@ -104,6 +107,7 @@ export class CameraService extends EnhancedEmitter<CameraServiceEvents> {
         enabled: input.enabled ?? true,
         analysisEnabled: input.analysisEnabled ?? true,
         rtspUrl: input.kind === 'rtsp' ? input.rtspUrl : null,
+        analysisRtspUrl: input.kind === 'rtsp' ? (input.analysisRtspUrl ?? null) : null,
       });
     } catch (error) {
       throw toMaskwatchError(error);
@@ -139,6 +143,30 @@ export class CameraService extends EnhancedEmitter<CameraServiceEvents> {
   producerOf(id: string): types.Producer | undefined {
     const producer = this.#live.get(id)?.producer;
     return producer && !producer.closed ? producer : undefined;
+  }
+
+  /** The producer of an RTSP camera's analysis stream (its substream), when that stream is live. */
+  analysisProducerOf(id: string): types.Producer | undefined {
+    const producer = this.#live.get(id)?.analysisProducer;
+    return producer && !producer.closed && producer.kind === 'video' ? producer : undefined;
+  }
+
+  /**
+   * The analysis stream's producer (undefined: none now). The ingest that made it owns it; the InferenceManager
+   * hears of the change through `state` and moves the analysis to it (or back to the main stream).
+   */
+  setAnalysisProducer(id: string, producer: types.Producer | undefined): void {
+    if (!this.#repo.get(id)) return;
+    const live = this.#state(id);
+    if (live.analysisProducer === producer) return;
+    live.analysisProducer = producer;
+    producer?.observer.once('close', () => {
+      const current = this.#live.get(id);
+      if (current?.analysisProducer !== producer) return;
+      current.analysisProducer = undefined;
+      this.#emitState(id);
+    });
+    this.#emitState(id);
   }
 
   publisherOf(id: string): string | undefined {

@@ -434,7 +434,10 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
       this.#wasAnalysed.delete(cameraId);
       return;
     }
-    const producer = cameras.producerOf(cameraId);
+    // An RTSP camera's analysis stream (its smaller substream) when it is live, else what viewers watch.
+    const analysisStream = cameras.analysisProducerOf(cameraId);
+    const producer = analysisStream ?? cameras.producerOf(cameraId);
+    const stream = analysisStream ? 'analysis' : 'main';
     const off = !camera.enabled
       ? 'camera disabled'
       : !camera.analysisEnabled
@@ -474,6 +477,7 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
       analysis = await CameraAnalysis.start({
         room: await media.getRoom(group),
         producer,
+        stream,
         node,
         cameraId,
         cameraName: camera.name,
@@ -491,7 +495,8 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
       return;
     }
     // Things may have moved while we waited: start again from what is true now.
-    if (this.#closed || node.closed || cameras.producerOf(cameraId) !== producer || !cameras.get(cameraId)) {
+    const wanted = cameras.analysisProducerOf(cameraId) ?? cameras.producerOf(cameraId);
+    if (this.#closed || node.closed || wanted !== producer || !cameras.get(cameraId)) {
       node.cameras.delete(cameraId);
       analysis.close(!node.closed);
       this.#schedule(cameraId);

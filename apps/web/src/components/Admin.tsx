@@ -25,9 +25,8 @@ import { RetryCountdown } from './RetryCountdown';
 import { StatusBadge } from './StatusBadge';
 import styles from './Admin.module.css';
 
-export type CreateInput = { kind: CameraKind; name: string; rtspUrl: string; enabled: boolean };
+export type CreateInput = { kind: CameraKind; name: string; rtspUrl: string; analysisRtspUrl: string; enabled: boolean };
 
-/** Needs a `SignallingProvider` above it (the page provides one): the list follows the server's pushes. */
 /** What the node analyses of a camera: which stream, at what size and rate, which temporal layer. */
 function AnalysedInput({ input }: { input: AnalysisInput }) {
   const size = input.width && input.height ? `${input.width}×${input.height}` : 'size pending';
@@ -46,6 +45,7 @@ function AnalysedInput({ input }: { input: AnalysisInput }) {
   );
 }
 
+/** Needs a `SignallingProvider` above it (the page provides one): the list follows the server's pushes. */
 export function Admin() {
   const session = useSession('admin');
   const { sorted, loaded, error: loadError, upsert, remove } = useCameras();
@@ -61,7 +61,16 @@ export function Admin() {
   }, [session, refreshLinks]);
 
   const create = async (input: CreateInput): Promise<FieldErrors | null> => {
-    const body = input.kind === 'rtsp' ? { kind: 'rtsp', name: input.name, rtspUrl: input.rtspUrl, enabled: input.enabled } : { kind: 'browser', name: input.name, enabled: input.enabled };
+    const body =
+      input.kind === 'rtsp'
+        ? {
+            kind: 'rtsp',
+            name: input.name,
+            rtspUrl: input.rtspUrl,
+            ...(input.analysisRtspUrl.trim() ? { analysisRtspUrl: input.analysisRtspUrl } : {}),
+            enabled: input.enabled,
+          }
+        : { kind: 'browser', name: input.name, enabled: input.enabled };
     const parsed = CreateCameraSchema.safeParse(body);
     if (!parsed.success) return toFieldErrors(parsed.error.issues);
     try {
@@ -198,6 +207,8 @@ function CameraRow({ camera, linkSince, onUpdate, onDelete, onIssueLink, onRevok
   const [editing, setEditing] = useState(false);
   const [name, setName] = useState(camera.name);
   const [rtspUrl, setRtspUrl] = useState('');
+  const [analysisRtspUrl, setAnalysisRtspUrl] = useState('');
+  const [dropAnalysisStream, setDropAnalysisStream] = useState(false);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
 
@@ -205,6 +216,8 @@ function CameraRow({ camera, linkSince, onUpdate, onDelete, onIssueLink, onRevok
     const input: UpdateCamera = {};
     if (name !== camera.name) input.name = name;
     if (camera.kind === 'rtsp' && rtspUrl.trim() !== '') input.rtspUrl = rtspUrl;
+    if (camera.kind === 'rtsp' && analysisRtspUrl.trim() !== '') input.analysisRtspUrl = analysisRtspUrl;
+    else if (camera.kind === 'rtsp' && dropAnalysisStream) input.analysisRtspUrl = null;
     if (Object.keys(input).length === 0) {
       setEditing(false);
       return;
@@ -245,6 +258,19 @@ function CameraRow({ camera, linkSince, onUpdate, onDelete, onIssueLink, onRevok
               <>
                 <input aria-label="New RTSP URL" placeholder="new rtsp:// URL (optional)" value={rtspUrl} onChange={(event) => setRtspUrl(event.target.value)} />
                 {errors.rtspUrl && <span className={styles.fieldError}>{errors.rtspUrl}</span>}
+                <input
+                  aria-label="New analysis stream URL"
+                  placeholder="new analysis stream rtsp:// URL (optional)"
+                  value={analysisRtspUrl}
+                  onChange={(event) => setAnalysisRtspUrl(event.target.value)}
+                />
+                {errors.analysisRtspUrl && <span className={styles.fieldError}>{errors.analysisRtspUrl}</span>}
+                {camera.analysisRtspUrl && (
+                  <label className={styles.switch}>
+                    <input type="checkbox" checked={dropAnalysisStream} onChange={(event) => setDropAnalysisStream(event.target.checked)} />
+                    <span>analyse the main stream again</span>
+                  </label>
+                )}
               </>
             )}
             <div className={styles.rowActions}>
@@ -268,7 +294,10 @@ function CameraRow({ camera, linkSince, onUpdate, onDelete, onIssueLink, onRevok
         )}
       </td>
       <td className={styles.muted}>{camera.kind}</td>
-      <td className={styles.source}>{camera.rtspUrl ?? '—'}</td>
+      <td className={styles.source}>
+        {camera.rtspUrl ?? '—'}
+        {camera.analysisRtspUrl && <div className={styles.muted}>analysis: {camera.analysisRtspUrl}</div>}
+      </td>
       <td>
         <StatusBadge status={camera.status} detail={camera.statusDetail} />
         {camera.statusDetail && <div className={styles.statusDetail}>{camera.statusDetail}</div>}
