@@ -95,6 +95,8 @@ export const CameraStatsSchema = z
     classified: z.object({ new: z.number().int().nonnegative(), reused: z.number().int().nonnegative() }).strict().optional(),
     /** Size of the latest analysed frame (the camera's own, up to the node's frameMaxSide). */
     frame: z.object({ width: z.number().int().positive(), height: z.number().int().positive() }).strict().optional(),
+    /** Times the analysed frames changed size since assignment (a rotated phone, another layer or stream). */
+    resolutionChanges: z.number().int().nonnegative().optional(),
   })
   .strict();
 export type CameraStats = z.infer<typeof CameraStatsSchema>;

@@ -1,15 +1,20 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { buildDecoderFilter } from './decoderArgs.ts';
 
 /** Runs the decoder's filter chain in a real ffmpeg over a synthetic clip; the frame sizes showinfo reports. */
 function framesThrough(filter: string, source: string, seconds: number): { width: number; height: number }[] {
-  const run = spawnSync(
-    'ffmpeg',
-    ['-hide_banner', '-loglevel', 'info', '-nostats', '-f', 'lavfi', '-i', `${source}:duration=${seconds}`, '-vf', filter, '-f', 'rawvideo', '-y', '/dev/null'],
-    { encoding: 'utf8' },
-  );
+  return framesOf(filter, ['-f', 'lavfi', '-i', `${source}:duration=${seconds}`]);
+}
+
+function framesOf(filter: string, input: string[]): { width: number; height: number }[] {
+  const run = spawnSync('ffmpeg', ['-hide_banner', '-loglevel', 'info', '-nostats', ...input, '-vf', filter, '-f', 'rawvideo', '-y', '/dev/null'], {
+    encoding: 'utf8',
+  });
   assert.equal(run.status, 0, run.stderr.slice(-500));
   return [...run.stderr.matchAll(/showinfo@frame @ \S+\] n:\s*\d+ .*? s:(\d+)x(\d+)/g)].map((m) => ({
     width: Number(m[1]),
@@ -33,4 +38,24 @@ test('full frames larger than maxSide are scaled down, keeping the aspect ratio 
   const full = frames.filter((f) => f.width > 2);
   assert.equal(full.length, 10);
   assert.ok(full.every((f) => f.width === 640 && f.height === 360), JSON.stringify(full[0]));
+});
+
+test('a stream that changes resolution midway (a rotated phone, a layer switch): full frames at the new size, placeholders still 2x2', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'decoder-resize-'));
+  try {
+    // Two H.264 clips of different sizes, played as one stream: the decoder reconfigures in the middle.
+    for (const [name, size] of [['a', '320x180'], ['b', '180x320']] as const) {
+      const made = spawnSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc=size=${size}:rate=25:duration=2`, '-c:v', 'libx264', '-preset', 'ultrafast', '-f', 'mpegts', join(dir, `${name}.ts`)]);
+      assert.equal(made.status, 0);
+    }
+    writeFileSync(join(dir, 'list.txt'), "file 'a.ts'\nfile 'b.ts'\n");
+    const frames = framesOf(buildDecoderFilter({ maxSide: 640, fps: 5 }), ['-f', 'concat', '-safe', '0', '-i', join(dir, 'list.txt')]);
+    const full = frames.filter((f) => f.width > 2);
+    assert.ok(full.some((f) => f.width === 320 && f.height === 180), 'the first size');
+    assert.ok(full.some((f) => f.width === 180 && f.height === 320), 'the second size, after the change');
+    assert.ok(full.length >= 18 && full.length <= 22, `5 of every 25 frames in full (${full.length})`);
+    assert.ok(frames.filter((f) => f.width <= 2).every((f) => f.width === 2 && f.height === 2));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -27,6 +27,7 @@ export class CameraSession {
   readonly #detected = { full: 0, region: 0, skipped: 0 };
   readonly #classified = { new: 0, reused: 0 };
   #frameSize: { width: number; height: number } | undefined;
+  #resolutionChanges = 0;
   #closed = false;
 
   constructor(cameraId: string, decoder: CameraDecoder, tracker: FaceTrackerOptions = {}) {
@@ -58,6 +59,9 @@ export class CameraSession {
     this.#detected[analysis.mode]++;
     this.#classified.new += analysis.classified;
     this.#classified.reused += analysis.reused;
+    if (this.#frameSize && (this.#frameSize.width !== frame.width || this.#frameSize.height !== frame.height)) {
+      this.#resolutionChanges++;
+    }
     this.#frameSize = { width: frame.width, height: frame.height };
     // Only a frame with a face can be an alert's snapshot.
     if (analysis.faces.length > 0) {
@@ -123,6 +127,7 @@ export class CameraSession {
       detected: { ...this.#detected },
       classified: { ...this.#classified },
       ...(this.#frameSize ? { frame: { ...this.#frameSize } } : {}),
+      resolutionChanges: this.#resolutionChanges,
     };
     this.#inputFrames = 0;
     this.#analysedFrames = 0;

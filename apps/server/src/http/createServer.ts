@@ -243,6 +243,8 @@ export async function createServer(config: Config): Promise<RunningServer> {
       secret: ensureInferenceSecret(config.dataDir, config.inferenceSecret),
       listenIp: config.inferenceListenIp,
       restartAfterMs: config.analysisRestartMs,
+      rebalanceAfterMs: config.analysisRebalanceMs,
+      layerMargin: config.analysisLayerMargin,
     });
     closers.push(() => inference.close());
     inference.on('results', (result) => signalling.pushResults(result));

@@ -311,6 +311,17 @@ export class ServerMetrics extends EnhancedEmitter<ServerMetricsEvents> {
       },
     });
     new Counter({
+      name: 'maskwatch_camera_resolution_changes_total',
+      help: "Times the camera's analysed frames changed size on its inference node since it was assigned there (a rotated phone, a layer or stream switch).",
+      labelNames: ['camera'],
+      registers,
+      collect() {
+        this.reset();
+        for (const node of stats().values())
+          for (const camera of node.cameras) this.inc({ camera: camera.cameraId }, camera.resolutionChanges ?? 0);
+      },
+    });
+    new Counter({
       name: 'maskwatch_camera_decoder_restarts_total',
       help: "Restarts of the camera's decoder on its inference node since it was assigned there.",
       labelNames: ['camera'],
