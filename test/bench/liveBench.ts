@@ -16,6 +16,8 @@
  * is the target). First it prints one node's analysis throughput on 640x360 frames (the worker alone, full frames).
  * `--first-result 3` then times three starts of a real browser camera (Chromium's camera page): tap -> first result
  * and tap -> first sentence spoken, and analysis switched on again and a reload (test/bench/firstResult.ts).
+ * `--quality 3` shows 3 scenes at 1280x720 and 3 at 1920x1080 of real faces at 20-60 px through the camera page and
+ * prints live recall and label accuracy beside `detect`'s on the same pictures (test/support/liveScene.ts).
  *
  * Targets on the 2-core development machine (issue 15): 16 cameras x 5 fps, worst >= 4.5 fps, p95 <= 250 ms, memory
  * flat over --soak 300; 24 cameras: worst >= 80 % of the mean, p95 <= 500 ms, none at 0; capture-to-alert p95 <=
@@ -30,12 +32,15 @@ import type { AlertEvent } from '@maskwatch/protocol/alerts';
 import type { FrameResult } from '@maskwatch/protocol/faces';
 import { AnalysisWorker } from '@maskwatch/inference/analyse/AnalysisWorker';
 import type { NodeStats } from '@maskwatch/protocol/inference';
+import type { types } from 'mediasoup';
 import { artifactsDir, sharedDir } from '../support/browser.ts';
 import { connectViewer } from '../support/auth.ts';
 import { call } from '../support/client.ts';
 import { childrenOf, usageOf } from '../support/processes.ts';
 import { startInferenceNode } from '../support/inferenceNode.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
+import { detectScenes, measureScene, QUALITY_SETTINGS } from '../support/liveScene.ts';
+import { score, smallFaceScene } from '../support/smallFaceScenes.ts';
 import { formatFirstResult, measureFirstResults } from './firstResult.ts';
 import { encodeLayeredVp8, readIvf, Vp8RtpSender, type Vp8Frame } from './vp8Source.ts';
 
@@ -48,6 +53,7 @@ const { values } = parseArgs({
     sources: { type: 'string', default: 'h264' },
     size: { type: 'string', default: '640x360' },
     'first-result': { type: 'string', default: '0' },
+    quality: { type: 'string', default: '0' },
   },
 });
 const COUNTS = values.cameras.split(',').map(Number);
@@ -57,6 +63,7 @@ const SOAK_S = Number(values.soak);
 const SOURCES = values.sources.split(',') as ('h264' | 'vp8')[];
 const [WIDTH, HEIGHT] = values.size.split('x').map(Number) as [number, number];
 const FIRST_RESULT_STARTS = Number(values['first-result']);
+const QUALITY_SCENES = Number(values.quality);
 for (const source of SOURCES) if (source !== 'h264' && source !== 'vp8') throw new Error(`--sources: h264 or vp8, not ${source}`);
 const CLIPS = ['Gituatu_nomask.mp4', 'Gituatu_mask.mp4', 'diazoniclabs_mask.mp4', '916241958_mask.mp4'];
 const PT = 102;
@@ -80,31 +87,34 @@ async function encodedClip(name: string): Promise<string> {
   return out;
 }
 
+type RtpCodecParameters = types.RtpCodecParameters;
 type Source = { cameraId: string; clip: string; pid: number | undefined; close(): void };
 
-/** One browser-like camera: VP8 L1T3 frames sent in real time to a comedia PlainTransport producer on the server. */
-async function startVp8Source(server: TestServer, index: number, clip: string, frames: Vp8Frame[]): Promise<Source> {
+/** A bench camera: a comedia PlainTransport producer with `codec` on the server, the camera marked live. */
+async function benchProducer(server: TestServer, index: number, codec: RtpCodecParameters, scalabilityMode?: string) {
   const camera = server.internals.cameras.create({ kind: 'browser', name: `bench-${index}` });
   const room = await server.internals.media.getRoom();
   const transport = await room.createPlainTransport({ cameraId: camera.id, bench: true });
   const ssrc = randomInt(1, 2 ** 31);
   const producer = await transport.produce({
     kind: 'video',
-    rtpParameters: {
-      codecs: [
-        {
-          mimeType: 'video/VP8',
-          payloadType: 96,
-          clockRate: 90000,
-          rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }],
-        },
-      ],
-      encodings: [{ ssrc, scalabilityMode: 'L1T3' }],
-    },
+    rtpParameters: { codecs: [codec], encodings: [{ ssrc, ...(scalabilityMode ? { scalabilityMode } : {}) }] },
     appData: { cameraId: camera.id, group: 'default' },
   });
   server.internals.cameras.setProducer(camera.id, producer, 'bench');
   server.internals.cameras.setStatus(camera.id, 'live', null, 'bench');
+  const close = () => {
+    transport.close();
+    server.internals.cameras.remove(camera.id);
+  };
+  return { cameraId: camera.id, transport, ssrc, close };
+}
+
+/** One browser-like camera: VP8 L1T3 frames sent in real time to a comedia PlainTransport producer on the server. */
+async function startVp8Source(server: TestServer, index: number, clip: string, frames: Vp8Frame[]): Promise<Source> {
+  const feedback: RtpCodecParameters['rtcpFeedback'] = [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }];
+  const codec: RtpCodecParameters = { mimeType: 'video/VP8', payloadType: 96, clockRate: 90000, rtcpFeedback: feedback };
+  const { cameraId, transport, ssrc, close } = await benchProducer(server, index, codec, 'L1T3');
   const sender = new Vp8RtpSender(frames, {
     host: '127.0.0.1',
     port: transport.tuple.localPort,
@@ -115,41 +125,26 @@ async function startVp8Source(server: TestServer, index: number, clip: string, f
   });
   sender.start();
   return {
-    cameraId: camera.id,
+    cameraId,
     clip,
     pid: undefined,
     close() {
       sender.close();
-      transport.close();
-      server.internals.cameras.remove(camera.id);
+      close();
     },
   };
 }
 
 /** One synthetic camera: ffmpeg loops `clip` in real time into a comedia PlainTransport producer on the server. */
 async function startSource(server: TestServer, index: number, clip: string): Promise<Source> {
-  const camera = server.internals.cameras.create({ kind: 'browser', name: `bench-${index}` });
-  const room = await server.internals.media.getRoom();
-  const transport = await room.createPlainTransport({ cameraId: camera.id, bench: true });
-  const ssrc = randomInt(1, 2 ** 31);
-  const producer = await transport.produce({
-    kind: 'video',
-    rtpParameters: {
-      codecs: [
-        {
-          mimeType: 'video/H264',
-          payloadType: PT,
-          clockRate: 90000,
-          parameters: { 'packetization-mode': 1, 'profile-level-id': '42e01f', 'level-asymmetry-allowed': 1 },
-          rtcpFeedback: [],
-        },
-      ],
-      encodings: [{ ssrc }],
-    },
-    appData: { cameraId: camera.id, group: 'default' },
-  });
-  server.internals.cameras.setProducer(camera.id, producer, 'bench');
-  server.internals.cameras.setStatus(camera.id, 'live', null, 'bench');
+  const codec: RtpCodecParameters = {
+    mimeType: 'video/H264',
+    payloadType: PT,
+    clockRate: 90000,
+    parameters: { 'packetization-mode': 1, 'profile-level-id': '42e01f', 'level-asymmetry-allowed': 1 },
+    rtcpFeedback: [],
+  };
+  const { cameraId, transport, ssrc, close } = await benchProducer(server, index, codec);
   const ffmpeg = spawn(
     'ffmpeg',
     [
@@ -160,13 +155,12 @@ async function startSource(server: TestServer, index: number, clip: string): Pro
     { stdio: 'ignore' },
   );
   return {
-    cameraId: camera.id,
+    cameraId,
     clip,
     pid: ffmpeg.pid,
     close() {
       ffmpeg.kill('SIGKILL');
-      transport.close();
-      server.internals.cameras.remove(camera.id);
+      close();
     },
   };
 }
@@ -345,6 +339,53 @@ async function run(server: TestServer, count: number, nodePid: number, soak: boo
   await new Promise((r) => setTimeout(r, 3000));
 }
 
+/**
+ * The long quality check: `count` scenes at 1280x720 and as many at 1920x1080 (real faces at 20-60 px), each shown
+ * through the camera page; live recall and label accuracy against `detect` on the same PNGs, per scene and overall.
+ */
+async function quality(server: TestServer, count: number): Promise<void> {
+  const scenes = [];
+  for (let i = 0; i < count; i++) {
+    scenes.push(await smallFaceScene(`bench-720-${i}`, { width: 1280, height: 720, cols: 6, rows: 5, seed: 100 + i }));
+    scenes.push(await smallFaceScene(`bench-1080-${i}`, { width: 1920, height: 1080, cols: 8, rows: 5, seed: 200 + i }));
+  }
+  const reference = detectScenes(scenes);
+  const viewer = await connectViewer(server, 'operator');
+  await call(viewer, 'viewer:join', {});
+  const results: FrameResult[] = [];
+  viewer.on('results:frame', (result: FrameResult) => results.push(result));
+  console.log(`small faces (20-60 px), live vs detect (min face ${QUALITY_SETTINGS.minFace} px, detector input ${QUALITY_SETTINGS.detectorInput}):`);
+  const totals = new Map<string, { faces: number; live: number; offline: number; liveOk: number; offlineOk: number; liveMatched: number; offlineMatched: number }>();
+  try {
+    for (const scene of scenes) {
+      const live = await measureScene(server, results, scene, `quality ${scene.name}`);
+      const offline = score(scene.faces, reference.get(scene.png) ?? []);
+      const size = `${scene.width}x${scene.height}`;
+      const t = totals.get(size) ?? { faces: 0, live: 0, offline: 0, liveOk: 0, offlineOk: 0, liveMatched: 0, offlineMatched: 0 };
+      t.faces += scene.faces.length;
+      t.live += live.recall * scene.faces.length;
+      t.offline += offline.recall * scene.faces.length;
+      t.liveMatched += live.recall * scene.faces.length;
+      t.liveOk += live.accuracy * live.recall * scene.faces.length;
+      t.offlineMatched += offline.matched;
+      t.offlineOk += offline.accuracy * offline.matched;
+      totals.set(size, t);
+      console.log(
+        `  ${scene.name}: ${scene.faces.length} faces | detect recall ${offline.recall.toFixed(3)} accuracy ${offline.accuracy.toFixed(3)} | ` +
+          `live recall ${live.recall.toFixed(3)} accuracy ${live.accuracy.toFixed(3)} (>= 0.6 alone ${live.strictRecall.toFixed(3)}; ${live.frames} frames at ${live.width}x${live.height})`,
+      );
+    }
+    for (const [size, t] of totals) {
+      console.log(
+        `  ${size} overall: ${t.faces} faces | detect recall ${(t.offline / t.faces).toFixed(3)} accuracy ${(t.offlineOk / Math.max(1, t.offlineMatched)).toFixed(3)} | ` +
+          `live recall ${(t.live / t.faces).toFixed(3)} accuracy ${(t.liveOk / Math.max(1, t.liveMatched)).toFixed(3)}`,
+      );
+    }
+  } finally {
+    viewer.close();
+  }
+}
+
 function droppedOf(stats: ReturnType<TestServer['internals']['inference']['nodeStats']>, ids: Set<string>): number {
   let total = 0;
   for (const node of stats.values()) {
@@ -356,7 +397,7 @@ function droppedOf(stats: ReturnType<TestServer['internals']['inference']['nodeS
 }
 
 await workerThroughput();
-const server = await startTestServer({ web: FIRST_RESULT_STARTS > 0, env: { MASKWATCH_WORKERS: '1' } });
+const server = await startTestServer({ web: FIRST_RESULT_STARTS > 0 || QUALITY_SCENES > 0, env: { MASKWATCH_WORKERS: '1' } });
 const node = await startInferenceNode({
   serverUrl: server.url,
   dataDir: server.dataDir,
@@ -366,6 +407,7 @@ const node = await startInferenceNode({
 try {
   const largest = Math.max(...COUNTS);
   for (const count of COUNTS) await run(server, count, node.pid, count === largest);
+  if (QUALITY_SCENES > 0) await quality(server, QUALITY_SCENES);
   if (FIRST_RESULT_STARTS > 0) {
     console.log(`first result of a browser camera (Chromium's camera page, ${FIRST_RESULT_STARTS} taps, then analysis on again, then a reload):`);
     for (const run of await measureFirstResults(server, FIRST_RESULT_STARTS)) console.log(formatFirstResult(run));
