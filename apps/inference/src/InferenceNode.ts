@@ -14,7 +14,7 @@ import { chooseAcceleration, probeCuda, type DecoderAcceleration } from './decod
 import { ServerLink } from './link/ServerLink.ts';
 import { NodeMetrics } from './metrics/NodeMetrics.ts';
 import { CameraSession } from './session/CameraSession.ts';
-import { trackerOptions } from './session/trackerOptions.ts';
+import { trackerOptions } from '@maskwatch/vision/track/trackerOptions';
 
 const log = createLogger('InferenceNode');
 
@@ -62,6 +62,7 @@ export async function createInferenceNode(config: NodeConfig): Promise<RunningNo
       motion: config.motion,
       reclassifyEvery: config.reclassifyEvery,
     },
+    ...(config.faceShape ? { batch: { faceShape: config.faceShape } } : {}),
     session: {
       executionProvider: config.executionProvider,
       intraOpThreads: config.threads,
@@ -81,7 +82,7 @@ export async function createInferenceNode(config: NodeConfig): Promise<RunningNo
   }
   const decoderAcceleration = await decoderAccelerationFor(config);
   // The track vote takes the classifier's τ and r, so that live labels and alerts agree with `detect`.
-  const tracking = trackerOptions(worker.info.classifierRule);
+  const tracking = { ...config.tracker, ...trackerOptions(worker.info.classifierRule) };
   log.info({ nodeId: config.nodeId, capacity, rule: worker.info.classifierRule }, 'models loaded');
   const metrics = new NodeMetrics({ nodeId: config.nodeId });
   await metrics.start();

@@ -55,7 +55,7 @@ port.on('message', (message: ToWorker) => {
   }
   const frames = message.frames;
   const items = frames.map((frame) => ({ planner: plannerOf(frame.cameraId), frame, at: frame.at }));
-  analyseLiveBatch(pipeline, items).then(
+  analyseLiveBatch(pipeline, items, init.batch).then(
     (results) => post({ type: 'result', id: message.id, results, frames: frames.map((f) => f.data) }, buffersOf(frames)),
     (error: unknown) =>
       post(

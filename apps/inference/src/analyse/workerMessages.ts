@@ -1,3 +1,4 @@
+import type { BatchOptions } from '@maskwatch/vision/pipeline/analyzeBatch';
 import type { DecisionRule } from '@maskwatch/vision/classify/decideLabel';
 import type { FacePipelineOptions } from '@maskwatch/vision/pipeline/FacePipeline';
 import type { PlannerOptions } from './plan/CameraPlanner.ts';
@@ -6,6 +7,8 @@ import type { LiveFrameAnalysis } from './plan/analyseLiveBatch.ts';
 /** What the analysis worker is started with (workerData): the models, and how each camera's frames are planned. */
 export type WorkerInit = Pick<FacePipelineOptions, 'detector' | 'classifier' | 'session' | 'detectorOptions'> & {
   planner?: Partial<PlannerOptions>;
+  /** How every batch is analysed (the face-shape check). */
+  batch?: BatchOptions;
 };
 
 /** The models the worker loaded and how it runs them. */
