@@ -12,8 +12,8 @@
  * mean, worst/mean), dropped frames, capture-to-viewer p50/p95 (from the frame passing the SFU to its result reaching
  * the viewer, one clock), capture-to-alert (the unmasked clip), live -> first result (the server's measure, from each
  * camera going live), CPU and memory of the node and of its decoders, and how frames were looked at (full frame,
- * regions, skipped). `--soak 300` keeps the largest run for 300 s and prints the node's memory every 30 s (flat memory
- * is the target). First it prints one node's analysis throughput on 640x360 frames (the worker alone, full frames).
+ * regions, skipped). `--soak 300` keeps the 16-camera run (`--soak-at N`; else the largest) for 300 s and prints the
+ * node's and decoders' memory every 30 s (flat memory is the target). First it prints one node's analysis throughput on 640x360 frames (the worker alone, full frames).
  * `--first-result 3` then times three starts of a real browser camera (Chromium's camera page): tap -> first result
  * and tap -> first sentence spoken, and analysis switched on again and a reload (test/bench/firstResult.ts).
  * `--quality 3` shows 3 scenes at 1280x720 and 3 at 1920x1080 of real faces at 20-60 px through the camera page and
@@ -50,6 +50,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '30' },
     warmup: { type: 'string', default: '15' },
     soak: { type: 'string', default: '0' },
+    'soak-at': { type: 'string', default: '16' },
     sources: { type: 'string', default: 'h264' },
     size: { type: 'string', default: '640x360' },
     'first-result': { type: 'string', default: '0' },
@@ -60,6 +61,8 @@ const COUNTS = values.cameras.split(',').map(Number);
 const MEASURE_S = Number(values.seconds);
 const WARMUP_S = Number(values.warmup);
 const SOAK_S = Number(values.soak);
+/** The run that soaks: this camera count if it is among --cameras, else the largest. */
+const SOAK_AT = Number(values['soak-at']);
 const SOURCES = values.sources.split(',') as ('h264' | 'vp8')[];
 const [WIDTH, HEIGHT] = values.size.split('x').map(Number) as [number, number];
 const FIRST_RESULT_STARTS = Number(values['first-result']);
@@ -405,8 +408,8 @@ const node = await startInferenceNode({
   ...(process.env.BENCH_DEBUG ? { env: { MASKWATCH_LOG_LEVEL: 'debug' } } : {}),
 });
 try {
-  const largest = Math.max(...COUNTS);
-  for (const count of COUNTS) await run(server, count, node.pid, count === largest);
+  const soakAt = COUNTS.includes(SOAK_AT) ? SOAK_AT : Math.max(...COUNTS);
+  for (const count of COUNTS) await run(server, count, node.pid, count === soakAt);
   if (QUALITY_SCENES > 0) await quality(server, QUALITY_SCENES);
   if (FIRST_RESULT_STARTS > 0) {
     console.log(`first result of a browser camera (Chromium's camera page, ${FIRST_RESULT_STARTS} taps, then analysis on again, then a reload):`);

@@ -12,6 +12,7 @@ import { createLogger } from '../logger.ts';
 import type { MediaService } from '../media/MediaService.ts';
 import { authenticateSocket, type Handshake } from './authenticateSocket.ts';
 import { resultsRoom, ROLE_ROOMS, VIEWERS_ROOM, type HandlerContext, type IoServer } from './context.ts';
+import { pushBounded } from './pushBounded.ts';
 import { takeToken } from './onRequest.ts';
 import { Peer } from './Peer.ts';
 import { registerCameraHandlers } from './registerCameraHandlers.ts';
@@ -179,7 +180,7 @@ export class SignallingServer {
     if (this.#closed) return;
     // A face's appearance is for the alert rule; viewers draw boxes and labels.
     const faces = result.faces.map(({ appearance: _look, ...face }) => face);
-    this.io.to(VIEWERS_ROOM).to(resultsRoom(result.cameraId)).volatile.emit('results:frame', { ...result, faces });
+    pushBounded(this.io, [VIEWERS_ROOM, resultsRoom(result.cameraId)], 'results:frame', { ...result, faces });
   }
 
   /** Registers a feature's request handlers on every connection from now on (e.g. `registerAlertHandlers`). */

@@ -23,6 +23,14 @@ export type PlannerOptions = {
   confidentScore: number;
   /** ...or its box grew by this factor in area since (closer: a better crop). */
   growth: number;
+  /**
+   * A region is sampled at the scale that shows its smallest remembered face at this size (pixels): a 20 px face
+   * larger (YuNet finds 32 px faces far more surely than 20 px ones), a close-up smaller (a 200 px face needs no
+   * more than 40 px to be found again: the pass costs a twentieth); within `minRegionScale`..`maxRegionScale`.
+   */
+  regionFaceSide: number;
+  minRegionScale: number;
+  maxRegionScale: number;
 };
 
 export const PLANNER_DEFAULTS: PlannerOptions = {
@@ -32,9 +40,14 @@ export const PLANNER_DEFAULTS: PlannerOptions = {
   reclassifyEvery: 3,
   confidentScore: 0.9,
   growth: 1.5,
+  regionFaceSide: 40,
+  minRegionScale: 0.25,
+  maxRegionScale: 2,
 };
 
-export type Plan = { mode: DetectMode; regions: Box[] };
+/** A region to look at, and the scale it is sampled at (1: the frame's own pixels). */
+export type PlannedRegion = { box: Box; scale: number };
+export type Plan = { mode: DetectMode; regions: PlannedRegion[] };
 
 /** A face's last classification, kept so that a steady, confident face is not classified at every frame. */
 export type ClassifiedFace = {
@@ -91,8 +104,15 @@ export class CameraPlanner {
     const faces = this.#recent.map((r) => r.box);
     // Without motion gating, every frame is looked at: around the faces, or whole when there are none.
     const regions = planRegions(frame.width, frame.height, { faces, motion: motion ?? [] }, this.#regionOptions);
-    if (regions === 'full' || (!this.options.motion && regions.length === 0)) return this.#full(at);
-    return regions.length === 0 ? { mode: 'skipped', regions: [] } : { mode: 'region', regions };
+    if (regions === 'full') {
+      // Most of the frame to look at: whole, and at a smaller scale when the faces in it are large (close-ups).
+      const whole: Box = [0, 0, frame.width, frame.height];
+      const scale = this.#scaleFor(whole, faces);
+      return faces.length > 0 && scale < 1 ? { mode: 'region', regions: [{ box: whole, scale }] } : this.#full(at);
+    }
+    if (!this.options.motion && regions.length === 0) return this.#full(at);
+    if (regions.length === 0) return { mode: 'skipped', regions: [] };
+    return { mode: 'region', regions: regions.map((box) => ({ box, scale: this.#scaleFor(box, faces) })) };
   }
 
   /** The faces detected in the planned frame: they keep their regions for the next frames. */
@@ -139,6 +159,19 @@ export class CameraPlanner {
         ? { ...reused, box, age: reused.age + 1 }
         : { box, probabilities, label, score, age: 0, area: boxArea(box) },
     );
+  }
+
+  /**
+   * The scale that shows the smallest face remembered in `region` at regionFaceSide; 1 for a region without one
+   * (only motion there: a new face of any size may be in it).
+   */
+  #scaleFor(region: Box, faces: readonly Box[]): number {
+    const sides = faces
+      .filter((f) => (f[0] + f[2]) / 2 >= region[0] && (f[0] + f[2]) / 2 <= region[2] && (f[1] + f[3]) / 2 >= region[1] && (f[1] + f[3]) / 2 <= region[3])
+      .map((f) => Math.max(f[2] - f[0], f[3] - f[1]));
+    if (sides.length === 0) return 1;
+    const { regionFaceSide, minRegionScale, maxRegionScale } = this.options;
+    return Math.min(maxRegionScale, Math.max(minRegionScale, regionFaceSide / Math.min(...sides)));
   }
 
   #full(at: number): Plan {

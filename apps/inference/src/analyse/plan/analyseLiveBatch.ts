@@ -48,7 +48,7 @@ export async function analyseLiveBatch(
     if (plan.mode === 'full') faces = await detector.detect(frame);
     else if (plan.mode === 'region') {
       const found: DetectedFace[] = [];
-      for (const region of plan.regions) found.push(...(await detector.detectRegion(frame, region)));
+      for (const { box, scale } of plan.regions) found.push(...(await detector.detectRegion(frame, box, { scale })));
       faces = nms(found, detector.options.nmsIouThreshold, detector.options.maxFaces);
     }
     const found = faces.length;
