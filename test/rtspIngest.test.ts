@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CameraResponse } from '@maskwatch/protocol/http';
 import { apiAs, connectViewer } from './support/auth.ts';
 import { call, waitFor, type ClientSocket } from './support/client.ts';
-import { freeTcpPort, startRtspSource, type RtspSource } from './support/rtsp.ts';
+import { firstFrameAt, freeTcpPort, startRtspSource, type RtspSource } from './support/rtsp.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
 async function createCamera(server: TestServer, name: string, rtspUrl: string): Promise<string> {
@@ -50,22 +49,6 @@ function ingestFfmpegPids(): number[] {
     }
   }
   return pids;
-}
-
-/** When plain ffmpeg first decodes a frame from `url` (ms since the epoch), trying again while it refuses. */
-async function firstFrameAt(url: string, timeoutMs = 30_000): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const ffmpeg = spawn('ffmpeg', ['-hide_banner', '-nostdin', '-rtsp_transport', 'tcp', '-i', url, '-frames:v', '1', '-f', 'null', '-'], {
-      stdio: 'ignore',
-    });
-    const timer = setTimeout(() => ffmpeg.kill('SIGKILL'), timeoutMs);
-    const code = await new Promise<number | null>((resolve) => ffmpeg.once('close', resolve));
-    clearTimeout(timer);
-    if (code === 0) return Date.now();
-    if (Date.now() > deadline) throw new Error(`no frame from ${url} within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 async function rtpBytes(server: TestServer, id: string): Promise<number> {

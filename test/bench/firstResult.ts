@@ -40,6 +40,9 @@ export async function measureFirstResults(server: TestServer, starts: number, cl
   await call(viewer, 'viewer:join', {});
   const results: { at: number; result: FrameResult }[] = [];
   viewer.on('results:frame', (result: FrameResult) => results.push({ at: Date.now(), result }));
+  const alerts: { at: number; cameraId: string }[] = [];
+  await call(viewer, 'alerts:subscribe', { recent: 0 });
+  viewer.on('alert:raised', (event) => alerts.push({ at: Date.now(), cameraId: event.alert.cameraId }));
   // BENCH_DEBUG: the camera's states as the viewer hears them, to see where the time goes.
   const states: { at: number; text: string }[] = [];
   if (process.env.BENCH_DEBUG) {
@@ -78,6 +81,8 @@ export async function measureFirstResults(server: TestServer, starts: number, cl
       if (firstAt) console.log(`    +${firstAt - since} ms first result (captured ${first.result.ts - since} ms after the tap)`);
       const voted = results.find((r) => r.at >= since && r.result.cameraId === cameraId && r.result.faces.some((f) => f.trackLabel === 'no_mask'));
       if (voted) console.log(`    +${voted.at - since} ms first result with a track voted no_mask`);
+      const alert = alerts.find((a) => a.at >= since && a.cameraId === cameraId);
+      if (alert) console.log(`    +${alert.at - since} ms alert raised (viewer)`);
     }
     runs.push({
       start,

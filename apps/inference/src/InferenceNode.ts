@@ -125,6 +125,7 @@ export async function createInferenceNode(config: NodeConfig): Promise<RunningNo
     cameraId,
     name,
     stream,
+    srtp,
   }: ServerToNodeRequestOf<'camera:assign'>): Promise<ServerToNodeResponseOf<'camera:assign'>> => {
     // The server re-assigns a camera whose producer changed: start that camera afresh.
     release(cameraId);
@@ -141,6 +142,7 @@ export async function createInferenceNode(config: NodeConfig): Promise<RunningNo
       stream,
       host: config.rtpHost,
       rtpPort,
+      srtp,
       fps: config.fps,
       maxSide: config.maxSide,
       acceleration: decoderAcceleration,
@@ -153,6 +155,7 @@ export async function createInferenceNode(config: NodeConfig): Promise<RunningNo
     metrics.cameraStatus(cameraId, decoder.status);
     let restarts = 0;
     decoder.on('keyframe', () => askKeyFrame(cameraId));
+    decoder.on('rejected', (packets) => metrics.packetsRejected(cameraId, packets));
     decoder.on('status', (status, detail) => {
       metrics.cameraStatus(cameraId, status);
       for (; restarts < decoder.restarts; restarts++) metrics.decoderRestarted(cameraId);

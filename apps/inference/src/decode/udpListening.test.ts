@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
+import { ANALYSIS_SRTP_SUITE } from '@maskwatch/protocol/inference';
 import { test } from 'node:test';
 import { CameraDecoder } from './CameraDecoder.ts';
 import { allocatePorts } from './allocatePorts.ts';
@@ -30,6 +32,7 @@ test("a decoder's listening() settles only once its ffmpeg has bound the RTP por
     stream: { mimeType: 'video/VP8', payloadType: 96, clockRate: 90000, ssrc: 1, parameters: {} },
     host: '127.0.0.1',
     rtpPort,
+    srtp: { cryptoSuite: ANALYSIS_SRTP_SUITE, keyBase64: randomBytes(30).toString('base64') },
     fps: 5,
     maxSide: 640,
     ffmpegPath: 'ffmpeg',

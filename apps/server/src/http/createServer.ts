@@ -95,19 +95,29 @@ async function loadNextHandler(webDir: string): Promise<{ handler: RequestHandle
  * and (when built and configured) the Next.js pages, all on one origin. Everything it opens, `close()` closes.
  */
 export async function createServer(config: Config): Promise<RunningServer> {
-  const closers: (() => Promise<void> | void)[] = [];
+  // Each part is closed in reverse order of opening, within one deadline for all: a part that does not finish in
+  // time (a dead worker, a child that never answers) is logged and left behind, and the next ones still close.
+  const closers: [name: string, close: () => Promise<void> | void][] = [];
   const closeAll = async () => {
-    for (const close of closers.splice(0).reverse()) {
+    const until = Date.now() + config.stopDeadlineMs;
+    for (const [name, close] of closers.splice(0).reverse()) {
+      let timer: NodeJS.Timeout | undefined;
       try {
-        await close();
+        const late = new Promise<'late'>((resolve) => {
+          timer = setTimeout(() => resolve('late'), Math.max(0, until - Date.now()));
+        });
+        if ((await Promise.race([Promise.resolve().then(close), late])) === 'late')
+          log.error({ part: name, deadlineMs: config.stopDeadlineMs }, 'did not close in time; going on without it');
       } catch (error) {
-        log.error({ err: error }, 'error while closing');
+        log.error({ err: error, part: name }, 'error while closing');
+      } finally {
+        clearTimeout(timer);
       }
     }
   };
   try {
     const db = new Database({ path: config.dbPath });
-    closers.push(() => db.close());
+    closers.push(['database', () => db.close()]);
     const cameras = new CameraService(db);
     // Alerts close before the database (closers run in reverse); retention first fixes what a crash left.
     const alerts = new AlertService({
@@ -117,7 +127,7 @@ export async function createServer(config: Config): Promise<RunningServer> {
       config: config.alerts,
       operatingPoints: new OperatingPoints(),
     });
-    closers.push(() => alerts.close());
+    closers.push(['alerts', () => alerts.close()]);
     await alerts.runRetention();
 
     const tls = tlsEnabled(config);
@@ -136,7 +146,7 @@ export async function createServer(config: Config): Promise<RunningServer> {
       rtcMinPort: config.rtcMinPort,
       rtcMaxPort: config.rtcMaxPort,
     });
-    closers.push(() => media.close());
+    closers.push(['media', () => media.close()]);
 
     const webBuilt = existsSync(join(config.webDir, '.next', 'BUILD_ID'));
     if (config.serveWeb === 'on' && !webBuilt) {
@@ -148,11 +158,11 @@ export async function createServer(config: Config): Promise<RunningServer> {
     if (config.serveWeb !== 'off' && webBuilt) {
       const nextApp = await loadNextHandler(config.webDir);
       pages = nextApp.handler;
-      closers.push(nextApp.close);
+      closers.push(['pages', nextApp.close]);
     }
 
     const metrics = new ServerMetrics({ cameras, media });
-    closers.push(() => metrics.close());
+    closers.push(['metrics', () => metrics.close()]);
     await metrics.start();
 
     // Every REST route, each declaring who may call it (see api/Route.ts); features add their own list here.
@@ -213,19 +223,23 @@ export async function createServer(config: Config): Promise<RunningServer> {
     // Slow or idle clients must not hold sockets forever.
     httpServer.requestTimeout = 30_000;
     httpServer.headersTimeout = 15_000;
+    // An idle keep-alive connection is closed after this long. Node's 5 s races clients that reuse a connection
+    // after about as long (a request written as the server closes is reset): longer than clients' own idle limits.
+    httpServer.keepAliveTimeout = 65_000;
     // Closers run in reverse: signalling first, so its upgraded websockets (which closeAllConnections does not
     // reach) are gone before the HTTP server waits for its connections to end.
-    closers.push(
+    closers.push([
+      'http',
       () =>
         new Promise<void>((resolve) => {
           httpServer.close(() => resolve());
           httpServer.closeAllConnections();
         }),
-    );
+    ]);
     const signalling = new SignallingServer(httpServer, cameras, media, access);
-    closers.push(() => signalling.close());
+    closers.push(['signalling', () => signalling.close()]);
     signalling.addHandlers((ctx) => registerAlertHandlers(ctx, alerts));
-    closers.push(pushAlerts(signalling.io, alerts, cameras));
+    closers.push(['alert pushes', pushAlerts(signalling.io, alerts, cameras)]);
     metrics.attachSockets(signalling.io);
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);
@@ -246,7 +260,7 @@ export async function createServer(config: Config): Promise<RunningServer> {
       rebalanceAfterMs: config.analysisRebalanceMs,
       layerMargin: config.analysisLayerMargin,
     });
-    closers.push(() => inference.close());
+    closers.push(['inference', () => inference.close()]);
     inference.on('results', (result) => signalling.pushResults(result));
     // The alert rule runs on every result, and asks the node that holds the frame for its snapshot.
     alerts.attach(inference);
@@ -265,10 +279,10 @@ export async function createServer(config: Config): Promise<RunningServer> {
       refusedSource: (url) => refusedSource(url, access.settings.get().cameraNetworks),
     });
     // Ingest closes before the media service (closers run in reverse).
-    closers.push(() => ingest.close());
+    closers.push(['ingest', () => ingest.close()]);
     const onSettings = () => ingest.recheckSources();
     access.settings.on('changed', onSettings);
-    closers.push(() => void access.settings.off('changed', onSettings));
+    closers.push(['settings listener', () => void access.settings.off('changed', onSettings)]);
     ingest.start();
 
     const { port } = httpServer.address() as AddressInfo;

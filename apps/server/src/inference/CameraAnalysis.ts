@@ -1,7 +1,14 @@
+import { randomBytes } from 'node:crypto';
 import type { types } from 'mediasoup';
 import { MaskwatchError } from '@maskwatch/protocol/errors';
 import type { AnalysisInput } from '@maskwatch/protocol/camera';
-import type { CameraStats, Stream } from '@maskwatch/protocol/inference';
+import {
+  ANALYSIS_SRTP_SUITE,
+  SrtpParametersSchema,
+  type CameraStats,
+  type SrtpParameters,
+  type Stream,
+} from '@maskwatch/protocol/inference';
 import { EnhancedEmitter } from '../EnhancedEmitter.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import type { Room } from '../media/Room.ts';
@@ -26,7 +33,7 @@ export type CameraAnalysisOptions = {
   /** When this analysis was first wanted (server clock): the first result is timed from here. */
   wantedAt?: number;
   /** Which of the camera's streams `producer` is (an RTSP camera may name a smaller analysis stream). */
-  stream?: 'main' | 'analysis';
+  source?: 'main' | 'analysis';
   /** Layered cameras: the temporal layer taken decodes at least the analysed rate times this. */
   layerMargin?: number;
 };
@@ -57,6 +64,13 @@ function nodeRtpCapabilities(router: types.Router): types.RtpCapabilities {
   };
 }
 
+/** The transport's own SRTP key (what it encrypts the camera's RTP with), checked against the contract. */
+function srtpOf(transport: types.PlainTransport): SrtpParameters {
+  const parsed = SrtpParametersSchema.safeParse(transport.srtpParameters);
+  if (!parsed.success) throw new MaskwatchError('internal', 'analysis transport has no usable SRTP key');
+  return parsed.data;
+}
+
 function toStream(consumer: types.Consumer): Stream {
   const codec = consumer.rtpParameters.codecs[0];
   const ssrc = consumer.rtpParameters.encodings?.[0]?.ssrc;
@@ -72,15 +86,23 @@ function toStream(consumer: types.Consumer): Stream {
 /**
  * One camera analysed on one node: a PlainTransport aimed at the node's RTP port (connect(), not comedia) and a
  * video consumer on it. Owns both; `close()` closes them and releases the camera on the node.
+ *
+ * The leg is SRTP: the transport's key goes to the node in `camera:assign` (over the authenticated /inference
+ * link), and the node's decoder drops every packet that fails authentication, so RTP that anyone else sends to its
+ * port is never analysed. The node's own RTCP (ffmpeg sends it unencrypted) is dropped by mediasoup: key frames are
+ * asked for over the link instead (`node:keyframe`).
  */
 export class CameraAnalysis extends EnhancedEmitter<CameraAnalysisEvents> {
   readonly cameraId: string;
   readonly node: NodeLink;
   readonly producerId: string;
+  /** What the node receives (codec, payload type, SSRC). */
+  readonly stream: Stream;
   readonly startedAt = Date.now();
   /** When the analysis was wanted (camera live, analysis switched on, restarted), server clock. */
   readonly wantedAt: number;
-  readonly stream: 'main' | 'analysis';
+  /** Which of the camera's streams it analyses: the main one, or an RTSP camera's analysis stream. */
+  readonly source: 'main' | 'analysis';
   /** Server clock of the last result from the node, or undefined before the first. */
   lastResultAt: number | undefined;
   readonly #transport: types.PlainTransport;
@@ -96,14 +118,16 @@ export class CameraAnalysis extends EnhancedEmitter<CameraAnalysisEvents> {
     transport: types.PlainTransport,
     consumer: types.Consumer,
     temporal: { policy: TemporalLayerPolicy; spatial: number } | undefined,
+    stream: Stream,
   ) {
     super();
     this.#temporal = temporal;
+    this.stream = stream;
     this.cameraId = options.cameraId;
     this.node = options.node;
     this.producerId = options.producer.id;
     this.wantedAt = options.wantedAt ?? this.startedAt;
-    this.stream = options.stream ?? 'main';
+    this.source = options.source ?? 'main';
     this.#transport = transport;
     this.#consumer = consumer;
     this.#log = createLogger('CameraAnalysis', { cameraId: options.cameraId, nodeId: options.node.id });
@@ -138,15 +162,23 @@ export class CameraAnalysis extends EnhancedEmitter<CameraAnalysisEvents> {
       const rtcpPort = transport.rtcpTuple?.localPort;
       if (rtcpPort === undefined) throw new MaskwatchError('internal', 'analysis transport has no RTCP port');
       assigned = true;
+      const stream = toStream(consumer);
       const ports = await node.request('camera:assign', {
         cameraId,
         name: options.cameraName,
-        stream: toStream(consumer),
+        stream,
         serverRtcp: { ip: transport.tuple.localAddress, port: rtcpPort },
+        srtp: srtpOf(transport),
       });
-      await transport.connect({ ip: node.info.rtpHost, port: ports.rtpPort, rtcpPort: ports.rtcpPort });
+      await transport.connect({
+        ip: node.info.rtpHost,
+        port: ports.rtpPort,
+        rtcpPort: ports.rtcpPort,
+        // What the node would encrypt its RTCP with: ffmpeg encrypts none, so any fresh key (its RTCP is dropped).
+        srtpParameters: { cryptoSuite: ANALYSIS_SRTP_SUITE, keyBase64: randomBytes(30).toString('base64') },
+      });
       if (transport.closed || node.closed) throw new MaskwatchError('unavailable', 'closed while starting analysis');
-      const analysis = new CameraAnalysis(options, transport, consumer, temporal);
+      const analysis = new CameraAnalysis(options, transport, consumer, temporal, stream);
       await consumer.resume();
       analysis.requestKeyFrame();
       return analysis;
@@ -174,7 +206,7 @@ export class CameraAnalysis extends EnhancedEmitter<CameraAnalysisEvents> {
   input(stats: CameraStats | undefined): AnalysisInput {
     const layers = this.layers;
     return {
-      stream: this.stream,
+      stream: this.source,
       width: stats?.frame?.width ?? null,
       height: stats?.frame?.height ?? null,
       fps: stats ? Math.round(stats.analysedFps * 2) / 2 : null,

@@ -8,6 +8,7 @@ import {
   InferenceHandshakeAuthSchema,
   NodeResultSchema,
   type NodeStats,
+  type Stream,
   type ServerToNodeResponseOf,
 } from '@maskwatch/protocol/inference';
 import type { CameraService } from '../cameras/CameraService.ts';
@@ -169,10 +170,12 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
   }
 
   /** What the camera's analysis is made of now (diagnostics, tests). */
-  analysisOf(cameraId: string): { nodeId: string; producerId: string; nodeRtp: { ip: string; port: number } } | undefined {
+  analysisOf(
+    cameraId: string,
+  ): { nodeId: string; producerId: string; nodeRtp: { ip: string; port: number }; stream: Stream } | undefined {
     const analysis = this.#analyses.get(cameraId);
     if (!analysis || analysis.closed) return undefined;
-    return { nodeId: analysis.node.id, producerId: analysis.producerId, nodeRtp: analysis.nodeRtp };
+    return { nodeId: analysis.node.id, producerId: analysis.producerId, nodeRtp: analysis.nodeRtp, stream: analysis.stream };
   }
 
   /** A JPEG of an analysed frame the camera's node still holds (`box` drawn, `blur` blurred) and a thumbnail. */
@@ -437,7 +440,7 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
     // An RTSP camera's analysis stream (its smaller substream) when it is live, else what viewers watch.
     const analysisStream = cameras.analysisProducerOf(cameraId);
     const producer = analysisStream ?? cameras.producerOf(cameraId);
-    const stream = analysisStream ? 'analysis' : 'main';
+    const source = analysisStream ? 'analysis' : 'main';
     const off = !camera.enabled
       ? 'camera disabled'
       : !camera.analysisEnabled
@@ -477,7 +480,7 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
       analysis = await CameraAnalysis.start({
         room: await media.getRoom(group),
         producer,
-        stream,
+        source,
         node,
         cameraId,
         cameraName: camera.name,
