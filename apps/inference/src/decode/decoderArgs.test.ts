@@ -33,6 +33,13 @@ test('a real ffmpeg writes the analysed rate in full and every other frame as a 
   assert.ok(frames.filter((f) => f.width === 2).every((f) => f.height === 2));
 });
 
+test('a slow input (a temporal layer at 6.25 fps) still gives the analysed 5 fps, not one frame in two', () => {
+  const frames = framesThrough(buildDecoderFilter({ maxSide: 640, fps: 5 }), 'testsrc=size=320x180:rate=6.25', 8);
+  const full = frames.filter((f) => f.width > 2).length;
+  assert.equal(frames.length, 50);
+  assert.ok(full >= 38 && full <= 41, `${full} of 50 frames in full over 8 s`);
+});
+
 test('full frames larger than maxSide are scaled down, keeping the aspect ratio on even sides', () => {
   const frames = framesThrough(buildDecoderFilter({ maxSide: 640, fps: 10 }), 'testsrc=size=1920x1080:rate=20', 1);
   const full = frames.filter((f) => f.width > 2);

@@ -18,15 +18,21 @@ export type DecoderArgsOptions = {
 };
 
 /**
- * The `scale` expressions (evaluated per frame) that keep one frame per `interval` seconds of arrival time at up to
- * `maxSide`, and make every other frame a 2x2 placeholder. State lives in the expression's own variables (0 until
- * set): 0 = the last frame evaluated, 1 = whether it is kept, 2 = when the last kept one arrived; times are t + 1
- * so that a frame stamped 0 still counts. `scale` evaluates `w` twice per frame (before and after `h`): the second time only reads the decision.
+ * The `scale` expressions (evaluated per frame) that keep `fps` frames a second of arrival time at up to `maxSide`,
+ * and make every other frame a 2x2 placeholder. Each kept frame sets when the next is due (one interval later, or
+ * one interval after this frame when it came more than an interval late): 6.25 fps in, 5 fps analysed gives 5
+ * kept frames a second, not one in two. State lives in the expression's own variables (0 until set): 0 = the last
+ * frame evaluated, 1 = whether it is kept, 2 = when the next is due; times are t + 1 so that a frame stamped 0 still
+ * counts. `scale` evaluates `w` twice per frame (before and after `h`): the second time only reads the decision.
  */
-export function keepExpressions(maxSide: number, interval: number): { w: string; h: string } {
+export function keepExpressions(maxSide: number, fps: number): { w: string; h: string } {
+  const interval = Number((1 / fps).toFixed(6));
+  // A frame a few milliseconds early still counts (timestamps jitter).
+  const early = 0.005;
   const factor = `min(1\\,${maxSide}/max(iw\\,ih))`;
+  const next = `if(gt(t+1-ld(2)\\,${interval})\\,t+1+${interval}\\,ld(2)+${interval})`;
   const decide =
-    `if(eq(t+1\\,ld(0))\\,0\\,st(0\\,t+1)+st(1\\,gte(t+1-ld(2)\\,${interval})+not(ld(2)))+if(ld(1)\\,st(2\\,t+1)\\,0))`;
+    `if(eq(t+1\\,ld(0))\\,0\\,st(0\\,t+1)+st(1\\,gte(t+1\\,ld(2)-${early}))+if(ld(1)\\,st(2\\,${next})\\,0))`;
   return {
     w: `${decide}*0+if(ld(1)\\,max(2\\,trunc(iw*${factor}/2)*2)\\,${SKIPPED_SIDE})`,
     h: `if(gt(ow\\,${SKIPPED_SIDE})\\,max(2\\,trunc(ih*${factor}/2)*2)\\,${SKIPPED_SIDE})`,
@@ -35,9 +41,7 @@ export function keepExpressions(maxSide: number, interval: number): { w: string;
 
 /** The decoder's filter chain: keep the analysed rate's frames in full (RGB24), placeholders for the others. */
 export function buildDecoderFilter({ maxSide, fps }: DecoderArgsOptions): string {
-  // Half a frame interval of slack at 30 fps: 5 fps from a 25 fps camera keeps every 5th frame, not every 6th.
-  const interval = Math.max(0, 1 / fps - 1 / 60);
-  const { w, h } = keepExpressions(maxSide, Number(interval.toFixed(4)));
+  const { w, h } = keepExpressions(maxSide, fps);
   return [`scale=eval=frame:w='${w}':h='${h}':flags=bilinear`, 'format=rgb24', `${SHOWINFO}=checksum=0`].join(',');
 }
 
