@@ -20,12 +20,12 @@ test('full pass first and every fullFrameMs; between them: regions where faces w
   planner.detected([[310, 100, 350, 150]]);
   const kept = planner.plan(withSquare(300), 600);
   assert.equal(kept.mode, 'region', 'the face keeps its region though nothing moves now');
-  assert.equal(kept.regions[0]!.scale, 0.8, 'a 50 px face: shown at 40 px');
+  assert.equal(kept.regions[0]!.scale, 1, 'a 50 px face: its own pixels');
   planner.detected([[310, 100, 322, 112]]);
   assert.equal(planner.plan(withSquare(300), 800).regions[0]!.scale, 2, 'a 12 px face: sampled twice as large (the most)');
   assert.equal(planner.plan(grey(), 1000).mode, 'full', 'a full pass is due');
   planner.detected([[100, 100, 124, 124]]);
-  assert.ok(Math.abs(planner.plan(grey(), 1200).regions[0]!.scale - 40 / 24) < 1e-9, 'a 24 px face to 40 px');
+  assert.ok(Math.abs(planner.plan(grey(), 1200).regions[0]!.scale - 32 / 24) < 1e-9, 'a 24 px face to 32 px');
 });
 
 test('a face not seen for faceMemory frames loses its region; motion gating off looks at every frame', () => {
@@ -75,5 +75,5 @@ test('a close-up whose region would cover most of the frame: the whole frame at 
   planner.detected([[200, 40, 400, 280]]); // a 240 px face in a 640x360 frame
   const plan = planner.plan(grey(), 200);
   assert.equal(plan.mode, 'region');
-  assert.deepEqual(plan.regions, [{ box: [0, 0, 640, 360], scale: 0.25 }], 'a fourth of its size: the face at 60 px, the floor');
+  assert.deepEqual(plan.regions, [{ box: [0, 0, 640, 360], scale: 0.5 }], 'half its size at most: the face at 120 px');
 });

@@ -24,11 +24,14 @@ export type PlannerOptions = {
   /** ...or its box grew by this factor in area since (closer: a better crop). */
   growth: number;
   /**
-   * A region is sampled at the scale that shows its smallest remembered face at this size (pixels): a 20 px face
-   * larger (YuNet finds 32 px faces far more surely than 20 px ones), a close-up smaller (a 200 px face needs no
-   * more than 40 px to be found again: the pass costs a twentieth); within `minRegionScale`..`maxRegionScale`.
+   * A region is sampled so that its smallest remembered face shows at least `regionFaceMin` px (a 20 px face
+   * enlarged: YuNet finds 32 px faces far more surely than 20 px ones) and at most `regionFaceMax` px (a close-up
+   * shrunk, to half its size at most: the pass costs a quarter; shrunk further, the box, which decides the
+   * classifier's crop, moves by a tenth of the face and a bare face was read as a mask worn wrongly); within
+   * `minRegionScale`..`maxRegionScale`.
    */
-  regionFaceSide: number;
+  regionFaceMin: number;
+  regionFaceMax: number;
   minRegionScale: number;
   maxRegionScale: number;
 };
@@ -40,8 +43,9 @@ export const PLANNER_DEFAULTS: PlannerOptions = {
   reclassifyEvery: 3,
   confidentScore: 0.9,
   growth: 1.5,
-  regionFaceSide: 40,
-  minRegionScale: 0.25,
+  regionFaceMin: 32,
+  regionFaceMax: 96,
+  minRegionScale: 0.5,
   maxRegionScale: 2,
 };
 
@@ -162,16 +166,18 @@ export class CameraPlanner {
   }
 
   /**
-   * The scale that shows the smallest face remembered in `region` at regionFaceSide; 1 for a region without one
-   * (only motion there: a new face of any size may be in it).
+   * The scale that shows the smallest face remembered in `region` between regionFaceMin and regionFaceMax; 1 for a
+   * region without one (only motion there: a new face of any size may be in it).
    */
   #scaleFor(region: Box, faces: readonly Box[]): number {
     const sides = faces
       .filter((f) => (f[0] + f[2]) / 2 >= region[0] && (f[0] + f[2]) / 2 <= region[2] && (f[1] + f[3]) / 2 >= region[1] && (f[1] + f[3]) / 2 <= region[3])
       .map((f) => Math.max(f[2] - f[0], f[3] - f[1]));
     if (sides.length === 0) return 1;
-    const { regionFaceSide, minRegionScale, maxRegionScale } = this.options;
-    return Math.min(maxRegionScale, Math.max(minRegionScale, regionFaceSide / Math.min(...sides)));
+    const { regionFaceMin, regionFaceMax, minRegionScale, maxRegionScale } = this.options;
+    const smallest = Math.min(...sides);
+    const scale = smallest < regionFaceMin ? regionFaceMin / smallest : smallest > regionFaceMax ? regionFaceMax / smallest : 1;
+    return Math.min(maxRegionScale, Math.max(minRegionScale, scale));
   }
 
   #full(at: number): Plan {
