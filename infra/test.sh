@@ -21,14 +21,14 @@ suite() { # name, command...: runs it, keeps its log, remembers a non-zero exit
 static_checks() {
   local rc=0
   npx eslint . || rc=1
-  for project in packages/common packages/protocol packages/db packages/vision apps/server apps/inference apps/web test; do
+  for project in packages/common packages/protocol packages/db packages/ffmpeg packages/vision apps/server apps/inference apps/web test; do
     echo "typecheck $project"; npx tsc -p "$project" || rc=1
   done
   return $rc
 }
 # No suite is optional: a package without tests, or a missing venv, fails the run instead of skipping.
 suite static static_checks
-for dir in packages/common packages/protocol packages/db packages/vision apps/server apps/inference apps/web; do
+for dir in packages/common packages/protocol packages/db packages/ffmpeg packages/vision apps/server apps/inference apps/web; do
   suite "$(basename "$dir")" node infra/run-tests.mjs "$dir/src"
 done
 suite models models/.venv/bin/python -m pytest models/tests -q -p no:cacheprovider

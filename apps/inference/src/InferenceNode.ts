@@ -8,7 +8,7 @@ import { AnalysisWorker } from './analyse/AnalysisWorker.ts';
 import { FrameScheduler } from './analyse/FrameScheduler.ts';
 import { headroom } from './analyse/headroom.ts';
 import type { NodeConfig } from './config/NodeConfig.ts';
-import { allocatePorts } from './decode/allocatePorts.ts';
+import { allocatePorts } from '@maskwatch/ffmpeg/allocatePorts';
 import { CameraDecoder } from './decode/CameraDecoder.ts';
 import { chooseAcceleration, probeCuda, type DecoderAcceleration } from './decode/hwaccel.ts';
 import { ServerLink } from './link/ServerLink.ts';

@@ -1,11 +1,11 @@
 import { EnhancedEmitter } from '@maskwatch/common/EnhancedEmitter';
 import { createLogger, type Logger } from '@maskwatch/common/logger';
 import { FfmpegSupervisor } from '@maskwatch/ffmpeg/FfmpegSupervisor';
+import { buildSdp } from '@maskwatch/ffmpeg/sdp';
 import type { DecoderStatus, SrtpParameters, Stream } from '@maskwatch/protocol/inference';
 import { buildDecoderArgs } from './decoderArgs.ts';
 import { FrameReader, type DecodedFrame } from './FrameReader.ts';
 import type { DecoderAcceleration } from './hwaccel.ts';
-import { buildSdp } from './sdp.ts';
 import { waitUntilListening } from './udpListening.ts';
 
 export type CameraDecoderEvents = {

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { buildDecoderFilter } from './decoderArgs.ts';
+import { buildDecoderArgs, buildDecoderFilter } from './decoderArgs.ts';
 
 /** Runs the decoder's filter chain in a real ffmpeg over a synthetic clip; the frame sizes showinfo reports. */
 function framesThrough(filter: string, source: string, seconds: number): { width: number; height: number }[] {
@@ -65,4 +65,21 @@ test('a stream that changes resolution midway (a rotated phone, a layer switch):
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('the decoder never scales up, writes RGB on stdout at once, and drops nothing itself', () => {
+  const args = buildDecoderArgs({ maxSide: 640, fps: 5 });
+  const filter = args[args.indexOf('-vf') + 1]!;
+  // A dropping filter makes ffmpeg 5.1 hold each kept frame until the next one: frames not analysed become 2x2.
+  assert.ok(!/select|framestep|fps=/.test(filter), 'every frame leaves ffmpeg, the ones not analysed as placeholders');
+  assert.ok(args.includes('-flush_packets'));
+  const order = ['scale=eval=frame', 'format=rgb24', 'showinfo@frame'].map((part) => filter.indexOf(part));
+  assert.deepEqual([...order].sort((a, b) => a - b), order, `filter order: ${filter}`);
+  assert.ok(order.every((i) => i >= 0));
+  assert.match(filter, /min\(1\\,640\/max\(iw\\,ih\)\)/, 'at most 640 px, never more than the source');
+  assert.equal(args.at(-1), 'pipe:1');
+  assert.ok(args.includes('-use_wallclock_as_timestamps'));
+  assert.equal(args[args.indexOf('-skip_frame') + 1], 'noref', 'frames nothing references are not decoded');
+  assert.ok(args.indexOf('-skip_frame') < args.indexOf('-i'), 'a decoder option, before the input');
+  assert.ok(!args.includes('nobuffer'), 'nobuffer drops the probed key frame');
 });

@@ -4,7 +4,7 @@ import { createSocket } from 'node:dgram';
 import { ANALYSIS_SRTP_SUITE } from '@maskwatch/protocol/inference';
 import { test } from 'node:test';
 import { CameraDecoder } from './CameraDecoder.ts';
-import { allocatePorts } from './allocatePorts.ts';
+import { allocatePorts } from '@maskwatch/ffmpeg/allocatePorts';
 import { tableHasPort, udpPortBound, waitUntilListening } from './udpListening.ts';
 
 test("the kernel's UDP table tells a bound port (IPv4 and IPv6 rows)", async () => {

@@ -26,10 +26,12 @@ import { CameraService } from '../cameras/CameraService.ts';
 import type { Config } from '../config/Config.ts';
 import { InferenceManager } from '../inference/InferenceManager.ts';
 import { IngestManager } from '../ingest/IngestManager.ts';
+import { ViewerVideo } from '../viewing/ViewerVideo.ts';
 import { createLogger } from '../logger.ts';
 import { MediaService } from '../media/MediaService.ts';
 import { resolveAnnouncedIps } from '../media/network.ts';
 import { registerAlertHandlers } from '../signalling/registerAlertHandlers.ts';
+import { registerViewerHandlers } from '../signalling/registerViewerHandlers.ts';
 import { metricsRoutes } from '../metrics/metricsRoutes.ts';
 import { isMetricsPageRequest, METRICS_PATH, servePrometheus } from '../metrics/prometheusEndpoint.ts';
 import { ServerMetrics } from '../metrics/ServerMetrics.ts';
@@ -59,6 +61,7 @@ export type RunningServer = {
     media: MediaService;
     cameras: CameraService;
     ingest: IngestManager;
+    viewing: ViewerVideo;
     signalling: SignallingServer;
     inference: InferenceManager;
     alerts: AlertService;
@@ -173,7 +176,7 @@ export async function createServer(config: Config): Promise<RunningServer> {
         ...cameraRoutes(cameras, access),
         ...userRoutes(access),
         ...adminRoutes(access),
-        ...alertRoutes(alerts),
+        ...alertRoutes(alerts, access.audit),
         ...metricsRoutes(metrics),
         ...modelRunRoutes(new TrainingRunRepository(db), config.modelsManifest),
       ],
@@ -238,6 +241,16 @@ export async function createServer(config: Config): Promise<RunningServer> {
     ]);
     const signalling = new SignallingServer(httpServer, cameras, media, access);
     closers.push(['signalling', () => signalling.close()]);
+    // What each viewer consumes: the camera's video, or a VP8 copy for browsers that cannot receive it.
+    const viewing = new ViewerVideo({
+      cameras,
+      media,
+      ffmpegPath: config.ffmpegPath,
+      transcode: config.viewerTranscode,
+      portRange: { min: config.rtcMinPort, max: config.rtcMaxPort },
+    });
+    closers.push(['viewer video', () => viewing.close()]);
+    signalling.addHandlers((ctx) => registerViewerHandlers(ctx, viewing));
     signalling.addHandlers((ctx) => registerAlertHandlers(ctx, alerts));
     closers.push(['alert pushes', pushAlerts(signalling.io, alerts, cameras)]);
     metrics.attachSockets(signalling.io);
@@ -300,7 +313,7 @@ export async function createServer(config: Config): Promise<RunningServer> {
       certPath: certificate?.certPath,
       selfSigned: certificate !== undefined && !(config.tlsCert && config.tlsKey),
       firstAdmin,
-      internals: { db, media, cameras, ingest, signalling, inference, alerts, metrics, access, routes: api.table.routes },
+      internals: { db, media, cameras, ingest, viewing, signalling, inference, alerts, metrics, access, routes: api.table.routes },
       close: () => (closing ??= closeAll()),
     };
   } catch (error) {

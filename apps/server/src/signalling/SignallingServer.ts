@@ -19,7 +19,6 @@ import { registerCameraHandlers } from './registerCameraHandlers.ts';
 import { registerClockHandlers } from './registerClockHandlers.ts';
 import { registerMetricsHandlers } from './registerMetricsHandlers.ts';
 import { registerTransportHandlers } from './registerTransportHandlers.ts';
-import { registerViewerHandlers } from './registerViewerHandlers.ts';
 import { StatePusher } from './StatePusher.ts';
 
 const log = createLogger('SignallingServer');
@@ -84,7 +83,6 @@ export class SignallingServer {
       if (principal.kind === 'user') this.#dropAtExpiry(peer, principal.sessionId);
       const ctx: HandlerContext = { io: this.io, socket, peer, peers: this.#peers, cameras, media, access };
       registerCameraHandlers(ctx);
-      registerViewerHandlers(ctx);
       registerTransportHandlers(ctx);
       registerClockHandlers(ctx);
       for (const register of this.#features) register(ctx);
