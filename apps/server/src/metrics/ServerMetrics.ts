@@ -17,9 +17,8 @@ import type { CameraService } from '../cameras/CameraService.ts';
 import { EnhancedEmitter } from '../EnhancedEmitter.ts';
 import { createLogger } from '../logger.ts';
 import type { MediaService } from '../media/MediaService.ts';
-import { METRICS_ROOM, type IoServer } from '../signalling/context.ts';
 import { MediaCounter } from './MediaCounter.ts';
-import type { AlertChangeEvent, AlertsSource, NodeStatsSource, ResultsSource } from './MetricsSources.ts';
+import type { AlertChangeEvent, AlertsSource, NodeStatsSource, ResultsSource, SocketsSource } from './MetricsSources.ts';
 import { registerGpuMetrics } from '@maskwatch/common/metrics/registerGpuMetrics';
 import { captureToViewerMs, FACE_LABELS_IN_VIEW, ResultStats, type CameraWindow } from './ResultStats.ts';
 import { RingBuffer } from './RingBuffer.ts';
@@ -65,7 +64,7 @@ export class ServerMetrics extends EnhancedEmitter<ServerMetricsEvents> {
   readonly #workerCpu = new Map<number, CpuMeter>();
   readonly #offs: (() => void)[] = [];
   #nodeStats: NodeStatsSource | null = null;
-  #io: IoServer | null = null;
+  #sockets: SocketsSource | null = null;
   #timer: NodeJS.Timeout | undefined;
   #sampling = false;
   #closed = false;
@@ -126,14 +125,14 @@ export class ServerMetrics extends EnhancedEmitter<ServerMetricsEvents> {
       },
     });
 
-    const io = () => this.#io;
+    const sockets = () => this.#sockets;
     new Gauge({
       name: 'maskwatch_socket_connections',
       help: 'socket.io connections by role (camera pages, viewers).',
       labelNames: ['role'],
       registers,
       collect() {
-        const counts = socketCounts(io());
+        const counts = sockets()?.connectionsByRole() ?? NO_SOCKETS;
         this.set({ role: 'camera' }, counts.camera);
         this.set({ role: 'viewer' }, counts.viewer);
       },
@@ -358,14 +357,11 @@ export class ServerMetrics extends EnhancedEmitter<ServerMetricsEvents> {
     return this.registry.metrics();
   }
 
-  /** Counts the socket.io connections and pushes every sample to the pages in METRICS_ROOM as `metrics:update`. */
-  attachSockets(io: IoServer): void {
-    this.#io = io;
-    const push = (sample: MetricsSample) => io.to(METRICS_ROOM).emit('metrics:update', sample);
-    this.on('sample', push);
+  /** Where the socket.io connections are counted (the signalling server); its pushes are its own. */
+  attachSockets(sockets: SocketsSource): void {
+    this.#sockets = sockets;
     this.#offs.push(() => {
-      this.off('sample', push);
-      if (this.#io === io) this.#io = null;
+      if (this.#sockets === sockets) this.#sockets = null;
     });
   }
 
@@ -518,7 +514,7 @@ export class ServerMetrics extends EnhancedEmitter<ServerMetricsEvents> {
       };
     });
 
-    const sockets = socketCounts(this.#io);
+    const sockets = this.#sockets?.connectionsByRole() ?? NO_SOCKETS;
     return {
       at,
       host,
@@ -544,12 +540,4 @@ export class ServerMetrics extends EnhancedEmitter<ServerMetricsEvents> {
   }
 }
 
-function socketCounts(io: IoServer | null): { camera: number; viewer: number } {
-  const counts = { camera: 0, viewer: 0 };
-  if (!io) return counts;
-  for (const socket of io.of('/').sockets.values()) {
-    const role = (socket.data as { role?: unknown } | undefined)?.role;
-    if (role === 'camera' || role === 'viewer') counts[role]++;
-  }
-  return counts;
-}
+const NO_SOCKETS = { camera: 0, viewer: 0 } as const;

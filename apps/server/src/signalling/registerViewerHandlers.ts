@@ -22,14 +22,14 @@ export function registerViewerHandlers(ctx: HandlerContext): void {
   onRequest(ctx, 'viewer:consume', async ({ peer, cameras, media }, { cameraId, transportId, rtpCapabilities }) => {
     const room = requireRoom(peer, 'viewer');
     if (!cameras.get(cameraId)) throw new MaskwatchError('not_found', `no camera ${cameraId}`);
-    const producer = cameras.producerOf(cameraId);
-    if (!producer) throw new MaskwatchError('unavailable', `camera ${cameraId} has no video right now`);
+    const video = cameras.videoOf(cameraId);
+    if (!video) throw new MaskwatchError('unavailable', `camera ${cameraId} has no video right now`);
+    const { producer, group } = video;
     const entry = peer.transports.get(transportId);
     if (!entry || entry.direction !== 'recv')
       throw new MaskwatchError('not_found', `no recv transport ${transportId} on this connection`);
     if (peer.consumers.size >= PEER_LIMITS.consumers)
       throw new MaskwatchError('conflict', `at most ${PEER_LIMITS.consumers} consumers`);
-    const group = typeof producer.appData.group === 'string' ? producer.appData.group : 'default';
     if (group !== room.group) await media.pipeProducer(producer, await media.getRoom(group), room);
     const caps = rtpCapabilities as unknown as types.RtpCapabilities;
     if (!room.router.canConsume({ producerId: producer.id, rtpCapabilities: caps })) {

@@ -8,10 +8,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import type { CameraResponse } from '@maskwatch/protocol/http';
-import { launchBrowser, logPage, VARIANCE_THRESHOLD, waitForTilePlaying, waitUntil } from './support/browser.ts';
-import { freeTcpPort, REPO_ROOT, startRtspSource, type RtspSource } from './support/rtsp.ts';
-import { apiAs, loginAs } from './support/auth.ts';
-import { startTestServer, type TestServer } from './support/server.ts';
+import { launchBrowser, logPage, VARIANCE_THRESHOLD, waitForTilePlaying, waitUntil } from '../support/browser.ts';
+import { freeTcpPort, REPO_ROOT, startRtspSource, type RtspSource } from '../support/rtsp.ts';
+import { apiAs, loginAs } from '../support/auth.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
 
 const built = existsSync(join(REPO_ROOT, 'apps/web/.next/BUILD_ID'));
 
