@@ -14,6 +14,8 @@ import { io, type Socket } from 'socket.io-client';
 import { readInferenceSecret } from '@maskwatch/common/inferenceSecret';
 import { INFERENCE_NAMESPACE, INFERENCE_PROTOCOL_VERSION } from '@maskwatch/protocol/inference';
 import { waitFor } from './support/client.ts';
+import { h264RtpParameters } from './support/h264.ts';
+import { NODE_HELLO } from './support/nodeProtocol.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
 const TIMING = {
@@ -24,15 +26,6 @@ const TIMING = {
   helloTimeoutMs: 300,
   retryMs: 100,
   tickMs: 25,
-};
-const CAPACITY = {
-  executionProvider: 'cpu',
-  maxCameras: 4,
-  fps: 5,
-  frameMaxSide: 640,
-  detector: 'yunet',
-  classifier: 'mobilenetv2-int8',
-  classifierSha256: 'a'.repeat(64),
 };
 
 /** A node as the server sees one: it says hello, keeps itself alive with stats, answers assign with real ports. */
@@ -67,12 +60,7 @@ class ProtocolNode {
       this.socket.once('connect', () => resolve());
       this.socket.once('connect_error', reject);
     });
-    const hello = (await this.socket.timeout(5000).emitWithAck('node:hello', {
-      name: this.id,
-      capacity: CAPACITY,
-      rtpHost: '127.0.0.1',
-      version: 'test',
-    })) as { ok: boolean };
+    const hello = (await this.socket.timeout(5000).emitWithAck('node:hello', { ...NODE_HELLO, name: this.id })) as { ok: boolean };
     assert.equal(hello.ok, true);
     this.keepAlive(true);
   }
@@ -142,21 +130,7 @@ describe('InferenceManager with millisecond timings', () => {
     const room = await media.getRoom();
     const transport = await room.createPlainTransport({ cameraId: camera.id, test: true });
     transports.push(transport);
-    const producer = await transport.produce({
-      kind: 'video',
-      rtpParameters: {
-        codecs: [
-          {
-            mimeType: 'video/H264',
-            payloadType: 102,
-            clockRate: 90000,
-            parameters: { 'packetization-mode': 1, 'profile-level-id': '42e01f', 'level-asymmetry-allowed': 1 },
-            rtcpFeedback: [],
-          },
-        ],
-        encodings: [{ ssrc: 1000 + transports.length }],
-      },
-    });
+    const producer = await transport.produce({ kind: 'video', rtpParameters: h264RtpParameters(1000 + transports.length) });
     cameras.publish(camera.id, { id: `test-${camera.id}`, stop: () => transport.close() }, { producer, group: room.group });
     return camera.id;
   }
