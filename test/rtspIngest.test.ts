@@ -53,19 +53,25 @@ async function rtpBytes(server: TestServer, id: string): Promise<number> {
  */
 const INGEST_TIMING = { retryMinMs: 200, retryMaxMs: 2_000, stallMs: 2_000, probeIntervalMs: 100 };
 
+/** One RTSP source for the whole file (both describes run one after the other; the first restarts it). */
+let source: RtspSource;
+before(async () => {
+  source = await startRtspSource();
+});
+after(async () => {
+  await source?.stop();
+});
+
 describe('RTSP ingest (GStreamer RTSP server + ffmpeg feeder + ffmpeg ingest + mediasoup)', () => {
   let server: TestServer;
-  let source: RtspSource;
   let viewer: ClientSocket;
   before(async () => {
-    source = await startRtspSource();
     server = await startTestServer({ timing: { ingest: INGEST_TIMING } });
     viewer = await connectViewer(server, 'admin');
   });
   after(async () => {
     viewer?.close();
     await server?.close();
-    await source?.stop();
   });
 
   test('a camera added through the API goes live, leaves live when the source dies, and comes back by itself', async () => {
@@ -220,14 +226,11 @@ describe('RTSP ingest (GStreamer RTSP server + ffmpeg feeder + ffmpeg ingest + m
 
 describe('RTSP ingest, transcoding (MASKWATCH_RTSP_MODE=transcode)', () => {
   let server: TestServer;
-  let source: RtspSource;
   before(async () => {
-    source = await startRtspSource();
     server = await startTestServer({ env: { MASKWATCH_RTSP_MODE: 'transcode' } });
   });
   after(async () => {
     await server?.close();
-    await source?.stop();
   });
 
   test('libx264 baseline reaches the producer', async () => {
