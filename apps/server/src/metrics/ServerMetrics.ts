@@ -1,4 +1,5 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { createProcessRegistry, STAGE_SECONDS_BUCKETS, stateGauge } from '@maskwatch/common/metrics/metricShapes';
 import { CpuMeter } from '@maskwatch/common/system/CpuMeter';
 import { GpuSampler } from '@maskwatch/common/system/GpuSampler';
 import { HostSampler } from '@maskwatch/common/system/HostSampler';
@@ -19,7 +20,6 @@ import { createLogger } from '../logger.ts';
 import type { MediaService } from '../media/MediaService.ts';
 import { MediaCounter } from './MediaCounter.ts';
 import type { AlertChangeEvent, AlertsSource, NodeStatsSource, ResultsSource, SocketsSource } from './MetricsSources.ts';
-import { registerGpuMetrics } from '@maskwatch/common/metrics/registerGpuMetrics';
 import { captureToViewerMs, FACE_LABELS_IN_VIEW, ResultStats, type CameraWindow } from './ResultStats.ts';
 import { RingBuffer } from './RingBuffer.ts';
 
@@ -51,7 +51,7 @@ const STAGES = ['decode', 'queue', 'detect', 'classify', 'track', 'emit'] as con
  * `attachAlerts` (wired in createServer). `close()` detaches them and stops the sampling.
  */
 export class ServerMetrics extends EnhancedEmitter<ServerMetricsEvents> {
-  readonly registry = new Registry();
+  readonly registry: Registry;
   readonly intervalMs: number;
   readonly history: RingBuffer<MetricsSample>;
   readonly #cameras: CameraService;
@@ -83,13 +83,8 @@ export class ServerMetrics extends EnhancedEmitter<ServerMetricsEvents> {
     this.history = new RingBuffer(options.capacity ?? METRICS_HISTORY_CAPACITY);
     this.#gpu = options.gpu ?? new GpuSampler({ intervalMs: this.intervalMs });
     this.#mediaCounter = new MediaCounter(this.#media.pool);
+    this.registry = createProcessRegistry(this.#gpu);
     const registers = [this.registry];
-
-    collectDefaultMetrics({ register: this.registry });
-    // Gauges named like counters (promtool rejects them); the per-type gauges without `_total` carry the same.
-    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'])
-      this.registry.removeSingleMetric(name);
-    registerGpuMetrics(this.registry, this.#gpu);
 
     const cameras = this.#cameras;
     new Gauge({
@@ -241,7 +236,7 @@ export class ServerMetrics extends EnhancedEmitter<ServerMetricsEvents> {
       name: 'maskwatch_frame_stage_seconds',
       help: 'Time an analysed frame spent in each stage: decode (capture to decoded on the node), queue, detect, classify, track, emit (node to viewers).',
       labelNames: ['stage'],
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      buckets: STAGE_SECONDS_BUCKETS,
       registers,
     });
     this.#faceDetections = new Counter({
@@ -269,16 +264,14 @@ export class ServerMetrics extends EnhancedEmitter<ServerMetricsEvents> {
     });
 
     const stats = () => this.#nodeStats?.nodeStats() ?? new Map<string, NodeStats>();
+    const registry = this.registry;
     const perCamera = (name: string, help: string, value: (camera: CameraStats) => number) =>
-      new Gauge({
+      stateGauge({
         name,
         help,
         labelNames: ['camera'],
-        registers,
-        collect() {
-          this.reset();
-          for (const node of stats().values()) for (const camera of node.cameras) this.set({ camera: camera.cameraId }, value(camera));
-        },
+        registry,
+        read: () => [...stats().values()].flatMap((node) => node.cameras.map((c) => [{ camera: c.cameraId }, value(c)] as const)),
       });
     perCamera('maskwatch_camera_input_frames_per_second', 'Frames per second decoded from the camera on its inference node.', (c) => c.inputFps);
     perCamera('maskwatch_camera_analysed_frames_per_second', 'Frames per second analysed for the camera on its inference node.', (c) => c.analysedFps);
@@ -314,16 +307,7 @@ export class ServerMetrics extends EnhancedEmitter<ServerMetricsEvents> {
       },
     });
     const perNode = (name: string, help: string, value: (node: NodeStats) => number) =>
-      new Gauge({
-        name,
-        help,
-        labelNames: ['node'],
-        registers,
-        collect() {
-          this.reset();
-          for (const [nodeId, node] of stats()) this.set({ node: nodeId }, value(node));
-        },
-      });
+      stateGauge({ name, help, labelNames: ['node'], registry, read: () => [...stats()].map(([node, s]) => [{ node }, value(s)]) });
     perNode('maskwatch_inference_node_frames_per_second', 'Frames analysed per second by the node, all its cameras.', (n) => n.framesPerSecond);
     perNode('maskwatch_inference_node_busy_ratio', "Share of the time the node's analysis worker was busy, 0..1.", (n) => n.busy);
     perNode('maskwatch_inference_node_cpu_usage_ratio', "The node process's CPU use (1 = one core).", (n) => n.process.cpuPercent / 100);
