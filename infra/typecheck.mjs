@@ -40,6 +40,17 @@ const format = {
 };
 
 let problems = 0;
+// The root tsconfig.json's references (what an editor opens) name the same projects, so neither list drifts.
+if (process.argv.length <= 2) {
+  const root = ts.readConfigFile(join(ROOT, 'tsconfig.json'), ts.sys.readFile).config ?? {};
+  const referenced = new Set((root.references ?? []).map((r) => r.path.replace(/^\.\//, '').replace(/\/$/, '')));
+  for (const project of projects) {
+    if (!referenced.has(project)) {
+      console.error(`tsconfig.json: add { "path": "${project}" } to its references`);
+      problems++;
+    }
+  }
+}
 for (const project of projects) {
   const started = Date.now();
   const configPath = join(resolve(ROOT, project), 'tsconfig.json');
