@@ -182,9 +182,9 @@ describe('alerts: rule → snapshot → database → push, REST, restart', () =>
   });
 
   test('acknowledge one (then 409), many with a note; filters and CSV export see it', async () => {
-    // A second person, so that there are two alerts.
+    // A second person, elsewhere in the picture, so that there are two alerts.
     const second = nextEvent(viewer, 'alert:raised');
-    feed.play(cameraId, 10, () => [{ trackId: 5, label: 'incorrect' }]);
+    feed.play(cameraId, 10, () => [{ trackId: 5, label: 'incorrect', box: [700, 60, 840, 230] }]);
     const other = (await second).alert;
     assert.equal(other.label, 'incorrect');
 
@@ -243,7 +243,8 @@ describe('alerts: rule → snapshot → database → push, REST, restart', () =>
     const all = (await (await get('/api/alert-settings')).json()) as { settings: AlertSettings[] };
     assert.deepEqual(all.settings, [settings]);
     const next = nextEvent(viewer, 'alert:raised');
-    feed.play(cameraId, 10, () => [{ trackId: 9, label: 'no_mask' }]);
+    // A third person (the second one, still there a moment ago, stood further left: this is someone else).
+    feed.play(cameraId, 10, () => [{ trackId: 9, label: 'no_mask', box: [1040, 60, 1180, 230] }]);
     assert.equal((await next).announce?.console, true);
   });
 

@@ -12,7 +12,7 @@ import { CameraDecoder } from './decode/CameraDecoder.ts';
 import { ServerLink } from './link/ServerLink.ts';
 import { NodeMetrics } from './metrics/NodeMetrics.ts';
 import { CameraSession } from './session/CameraSession.ts';
-import { trackerOptions } from './session/trackerOptions.ts';
+import { trackerOptions } from '@maskwatch/vision/track/trackerOptions';
 
 const log = createLogger('InferenceNode');
 
@@ -43,6 +43,7 @@ export async function createInferenceNode(config: NodeConfig): Promise<RunningNo
     classifier: config.classifier,
     // Weak detections (0.3..0.6) continue tracks through a turned or blurred face; alone they are not shown.
     detectorOptions: { maxInputSide: config.detectorInput, scoreThreshold: 0.3 },
+    ...(config.faceShape ? { batch: { faceShape: config.faceShape } } : {}),
     session: {
       executionProvider: config.executionProvider,
       intraOpThreads: config.threads,
@@ -58,7 +59,7 @@ export async function createInferenceNode(config: NodeConfig): Promise<RunningNo
     classifierSha256: worker.info.classifierSha256,
   };
   // The track vote takes the classifier's τ and r, so that live labels and alerts agree with `detect`.
-  const tracking = trackerOptions(worker.info.classifierRule);
+  const tracking = { ...config.tracker, ...trackerOptions(worker.info.classifierRule) };
   log.info({ nodeId: config.nodeId, capacity, rule: worker.info.classifierRule }, 'models loaded');
   const metrics = new NodeMetrics({ nodeId: config.nodeId });
   await metrics.start();

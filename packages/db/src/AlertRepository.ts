@@ -216,8 +216,12 @@ export class AlertRepository {
     return this.#update(id, 'reminders = reminders + 1, last_reminded_at = ?', [Math.round(at)]);
   }
 
-  /** The same person is non-compliant again after putting the mask on: open again (and told again). */
-  reopen(id: string, at: number): Alert {
+  /**
+   * The same person is non-compliant again (the mask came off, or they came back): open again, and told again (a
+   * reminder) when `told`.
+   */
+  reopen(id: string, at: number, told: boolean = true): Alert {
+    if (!told) return this.#update(id, 'resolved_at = NULL, ended_at = NULL', []);
     return this.#update(
       id,
       'resolved_at = NULL, ended_at = NULL, reminders = reminders + 1, last_reminded_at = ?',

@@ -28,6 +28,12 @@ export const FaceSchema = z.object({
   trackScore: z.number().min(0).max(1).nullable().optional(),
   /** Frames the track has been seen in so far. */
   trackAge: z.number().int().nonnegative().optional(),
+  /**
+   * The track's look (colour histograms of the upper face and the clothes, quantised 0..255: packages/vision
+   * track/appearance.ts), from the inference node to the server's alert rule, which recognises by it (and by
+   * position) a person it alerted on who comes back under another track id. Not sent on to viewers.
+   */
+  appearance: z.array(z.number().int().min(0).max(255)).max(128).optional(),
 });
 export type Face = z.infer<typeof FaceSchema>;
 

@@ -13,9 +13,10 @@ if (!port) throw new Error('analysis.worker.ts runs as a worker thread');
 const post = (message: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 const buffersOf = (frames: { data: Uint8Array }[]) => frames.map((frame) => frame.data.buffer as ArrayBuffer);
 
+const init = workerData as WorkerInit;
 let pipeline: FacePipeline;
 try {
-  pipeline = await FacePipeline.create(workerData as WorkerInit);
+  pipeline = await FacePipeline.create(init);
 } catch (error) {
   post({ type: 'init-failed', message: error instanceof Error ? error.message : String(error) });
   process.exit(1);
@@ -34,7 +35,7 @@ post({
 port.on('message', (message: ToWorker) => {
   if (message.type !== 'analyse') return;
   const frames = message.frames;
-  analyzeBatch(pipeline, frames).then(
+  analyzeBatch(pipeline, frames, init.batch).then(
     (results) => post({ type: 'result', id: message.id, results, frames: frames.map((f) => f.data) }, buffersOf(frames)),
     (error: unknown) =>
       post(

@@ -1,9 +1,12 @@
-import type { BatchFrameAnalysis } from '@maskwatch/vision/pipeline/analyzeBatch';
+import type { BatchFrameAnalysis, BatchOptions } from '@maskwatch/vision/pipeline/analyzeBatch';
 import type { DecisionRule } from '@maskwatch/vision/classify/decideLabel';
 import type { FacePipelineOptions } from '@maskwatch/vision/pipeline/FacePipeline';
 
 /** What the analysis worker is started with (workerData). */
-export type WorkerInit = Pick<FacePipelineOptions, 'detector' | 'classifier' | 'session' | 'detectorOptions'>;
+export type WorkerInit = Pick<FacePipelineOptions, 'detector' | 'classifier' | 'session' | 'detectorOptions'> & {
+  /** How every batch is analysed (the face-shape check). */
+  batch?: BatchOptions;
+};
 
 /** The models the worker loaded and how it runs them. */
 export type WorkerInfo = {

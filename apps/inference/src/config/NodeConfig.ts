@@ -6,12 +6,30 @@ import { z } from 'zod';
 import { parseEnv } from '@maskwatch/common/config/parseEnv';
 import { readInferenceSecret } from '@maskwatch/common/inferenceSecret';
 import { NodeIdSchema } from '@maskwatch/protocol/inference';
+import { FaceShapeOptionsSchema, type ResolvedFaceShape } from '@maskwatch/vision/detect/faceShape';
+import { FaceTrackerOptionsSchema } from '@maskwatch/vision/track/FaceTracker';
+import type { FaceTrackerOptions } from '@maskwatch/vision/track/FaceTrackerTypes';
 
 /** The repository root (apps/inference/src/config -> ../../../..). */
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 
 const ip = z.union([z.ipv4(), z.ipv6()]);
 const onOffAuto = z.enum(['on', 'off', 'auto']);
+
+/** A JSON object in a variable, then checked by `schema`. */
+function jsonOf<S extends z.ZodType>(schema: S) {
+  return z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'is not JSON (e.g. {"maxLostMs": 4000})' });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
+}
 
 /**
  * Every environment variable an inference node reads, with its default. The server's own variables (host, port,
@@ -60,6 +78,18 @@ const EnvSchema = z
     /** Threads of each ONNX session (0: onnxruntime decides). */
     MASKWATCH_INFERENCE_THREADS: z.coerce.number().int().min(0).max(256).default(0),
     MASKWATCH_FFMPEG: z.string().min(1).default('ffmpeg'),
+    /**
+     * Boxes that do not have a face's shape (aspect, landmarks) are dropped before tracking: `on` (the defaults of
+     * packages/vision detect/faceShape.ts), `off`, or JSON of its options, e.g. {"minAspect": 0.5}.
+     */
+    MASKWATCH_FACE_SHAPE: z
+      .union([z.enum(['on', 'off']), jsonOf(FaceShapeOptionsSchema)])
+      .default('on')
+      .transform((value): ResolvedFaceShape | null =>
+        value === 'off' ? null : value === 'on' ? FaceShapeOptionsSchema.parse({}) : value,
+      ),
+    /** Tracker options as JSON (packages/vision track/FaceTrackerTypes.ts), e.g. {"maxLostMs": 4000}. */
+    MASKWATCH_TRACKER: jsonOf(FaceTrackerOptionsSchema).optional(),
     /** The node's Prometheus endpoint (`GET /metrics`): port (`off`: none; taken: the node runs without one). */
     MASKWATCH_NODE_METRICS_PORT: z
       .union([z.literal('off'), z.coerce.number().int().min(0).max(65535)])
@@ -87,6 +117,10 @@ export type NodeConfig = {
   executionProvider: 'cpu' | 'cuda';
   threads: number;
   ffmpegPath: string;
+  /** The face-shape check of detections; null: off. */
+  faceShape: ResolvedFaceShape | null;
+  /** Tracker options (the vote's operating point comes from the classifier). */
+  tracker: FaceTrackerOptions;
   /** Where `GET /metrics` is served; null: not at all. */
   metrics: { host: string; port: number; token: string | undefined } | null;
 };
@@ -140,6 +174,8 @@ export function loadNodeConfig(env: Record<string, string | undefined> = process
     executionProvider: e.MASKWATCH_EXECUTION_PROVIDER,
     threads: e.MASKWATCH_INFERENCE_THREADS,
     ffmpegPath: e.MASKWATCH_FFMPEG,
+    faceShape: e.MASKWATCH_FACE_SHAPE,
+    tracker: e.MASKWATCH_TRACKER ?? {},
     metrics:
       e.MASKWATCH_NODE_METRICS_PORT === 'off'
         ? null

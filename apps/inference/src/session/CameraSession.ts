@@ -1,7 +1,7 @@
-import type { Face } from '@maskwatch/protocol/faces';
 import type { CameraStats, NodeResult } from '@maskwatch/protocol/inference';
 import { FaceTracker } from '@maskwatch/vision/track/FaceTracker';
 import type { FaceTrackerOptions } from '@maskwatch/vision/track/FaceTrackerTypes';
+import { resultFaces } from '@maskwatch/vision/track/resultFaces';
 import type { CameraDecoder } from '../decode/CameraDecoder.ts';
 import type { DecodedFrame } from '../decode/FrameReader.ts';
 import type { AnalysedFrame, DropReason } from '../analyse/FrameScheduler.ts';
@@ -52,19 +52,7 @@ export class CameraSession {
     this.#analysedFrames++;
     this.#recent.push({ seq, frame });
     if (this.#recent.length > RECENT_FRAMES) this.#recent.shift();
-    // Weak detections only serve to continue tracks (ByteTrack's second stage): alone they are not faces.
-    const faces: Face[] = tracked.faces
-      .filter((face) => face.trackAge > 0 || face.detScore >= this.#tracker.options.highScore)
-      .map((face) => ({
-        box: face.box,
-        label: face.label,
-        score: face.score,
-        detScore: face.detScore,
-        ...(face.trackId !== undefined ? { trackId: face.trackId } : {}),
-        trackLabel: face.trackLabel,
-        trackScore: face.trackScore,
-        trackAge: face.trackAge,
-      }));
+    const faces = resultFaces(tracked.faces, this.#tracker.options.highScore);
     const ts = toServerTime(frame.arrivedAt);
     const endedTracks = tracked.ended.map((track) => ({
       trackId: track.trackId,

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { FaceTracker } from '@maskwatch/vision/track/FaceTracker';
 import { meanRgbManifestPath } from '@maskwatch/vision/testing/meanRgbModel';
 import { AnalysisWorker } from '../analyse/AnalysisWorker.ts';
-import { trackerOptions } from './trackerOptions.ts';
+import { trackerOptions } from '@maskwatch/vision/track/trackerOptions';
 
 test("the node's tracker votes at the classifier's τ and r; without an operating point at the defaults", () => {
   const tracker = new FaceTracker(trackerOptions({ temperature: 1.7, maskThreshold: 0.83, incorrectRatio: 0.6 }));

@@ -1,31 +1,52 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Face, FrameResult, MaskLabel } from '@maskwatch/protocol/faces';
+import type { Box, Face, FrameResult, MaskLabel } from '@maskwatch/protocol/faces';
+import { APPEARANCE_LENGTH } from '@maskwatch/vision/track/appearance';
 import { AlertRule, DEFAULT_RULE, type RuleDecision, type RuleSettings } from './AlertRule.ts';
 
 const SETTINGS: RuleSettings = {
   ...DEFAULT_RULE,
   minScore: 0.6,
-  cooldownMs: 15_000,
+  cooldownMs: 60_000,
   reminderMs: 10_000,
   maxReminders: 2,
 };
 const T0 = 1_800_000_000_000;
 const FPS = 5;
 
-type Person = { trackId: number; label: MaskLabel | null; score?: number };
+/** Two looks (quantised colour histograms): one bin each, so they share nothing. */
+const look = (bin: number): number[] => Array.from({ length: APPEARANCE_LENGTH }, (_, k) => (k % 28 === bin ? 255 : 0));
+const RED = look(0);
+const WHITE = look(25);
 
-function frame(i: number, people: Person[]): FrameResult {
-  const faces: Face[] = people.map((p, n) => ({
-    box: [100 + n * 200, 50, 180 + n * 200, 150],
-    label: p.label ?? 'mask',
-    score: 0.9,
-    trackId: p.trackId,
-    trackLabel: p.label,
-    trackScore: p.label === null ? null : (p.score ?? 0.9),
-    trackAge: i + 1,
-  }));
-  return { cameraId: 'cam_a', ts: T0 + (i * 1000) / FPS, seq: i, width: 640, height: 360, faces, timings: {} };
+type Person = {
+  trackId: number;
+  label: MaskLabel | null;
+  score?: number;
+  /** Left edge of the face (default: 100 + 200 per place in the frame). */
+  x?: number;
+  side?: number;
+  detScore?: number;
+  appearance?: number[];
+};
+
+function frame(i: number, people: Person[], ts = T0 + (i * 1000) / FPS): FrameResult {
+  const faces: Face[] = people.map((p, n) => {
+    const x = p.x ?? 100 + n * 200;
+    const side = p.side ?? 100;
+    return {
+      box: [x, 50, x + side * 0.8, 50 + side] as Box,
+      label: p.label ?? 'mask',
+      score: 0.9,
+      detScore: p.detScore ?? 0.9,
+      trackId: p.trackId,
+      trackLabel: p.label,
+      trackScore: p.label === null ? null : (p.score ?? 0.9),
+      trackAge: i + 1,
+      ...(p.appearance ? { appearance: p.appearance } : {}),
+    };
+  });
+  return { cameraId: 'cam_a', ts, seq: i, width: 640, height: 360, faces, timings: {} };
 }
 
 /** Feeds `seconds` of frames at 5 fps, `people(i)` per frame; returns every decision. */
@@ -36,6 +57,8 @@ function run(rule: AlertRule, seconds: number, people: (i: number) => Person[], 
 }
 
 const kinds = (decisions: RuleDecision[]) => decisions.map((d) => d.kind);
+const raises = (decisions: RuleDecision[]) =>
+  decisions.filter((d): d is Extract<RuleDecision, { kind: 'raise' }> => d.kind === 'raise');
 
 describe('AlertRule', () => {
   test('a person non-compliant for 30 s gives one alert and the configured reminders', () => {
@@ -64,60 +87,152 @@ describe('AlertRule', () => {
     assert.deepEqual(undecided, []);
   });
 
-  test('putting the mask on resolves the alert with the time; taking it off again reopens it', () => {
+  test('only faces big enough and sure enough count: a small or doubtful face never raises, and does not break a run', () => {
+    const small = new AlertRule(SETTINGS);
+    assert.deepEqual(run(small, 20, () => [{ trackId: 1, label: 'no_mask', side: 24 }]), []);
+    const doubtful = new AlertRule(SETTINGS);
+    assert.deepEqual(run(doubtful, 20, () => [{ trackId: 1, label: 'no_mask', detScore: 0.62 }]), []);
+    // Every other frame too small: the three that count still raise, on the 5th frame.
+    const mixed = new AlertRule(SETTINGS);
+    const decisions = run(mixed, 2, (i) => [{ trackId: 1, label: 'no_mask', side: i % 2 === 0 ? 100 : 20 }]);
+    assert.deepEqual(kinds(decisions), ['raise']);
+    assert.equal(raises(decisions)[0]!.result.ts, T0 + 800);
+    // The thresholds are settings.
+    const lenient = new AlertRule({ ...SETTINGS, minFaceSide: 20, minDetScore: 0.6 });
+    assert.deepEqual(kinds(run(lenient, 2, () => [{ trackId: 1, label: 'no_mask', side: 24, detScore: 0.62 }])), ['raise']);
+  });
+
+  test('mask on resolves the alert; off again reopens it, said again only when a reminder is due', () => {
     const rule = new AlertRule(SETTINGS);
+    // No mask 0-2 s, mask 2-5 s, no mask again from 5 s (a reminder is not due until 10.4 s).
     const decisions = run(rule, 9, (i) => [{ trackId: 7, label: i < 10 ? 'incorrect' : i < 25 ? 'mask' : 'no_mask' }]);
     assert.deepEqual(kinds(decisions), ['raise', 'resolve', 'reopen']);
     const resolve = decisions[1];
     assert.ok(resolve?.kind === 'resolve' && resolve.at === T0 + 2000);
     const reopen = decisions[2];
     assert.ok(reopen?.kind === 'reopen' && reopen.label === 'no_mask' && reopen.at === T0 + 5400);
+    assert.equal(reopen.told, false);
     assert.equal(reopen.key, decisions[0]?.key);
+    // Mask on again, and off again after the reminder time: told.
+    const later = run(rule, 10, (i) => [{ trackId: 7, label: i < 60 ? 'mask' : 'no_mask' }], 45);
+    assert.deepEqual(kinds(later), ['resolve', 'reopen']);
+    assert.ok(later[1]?.kind === 'reopen' && later[1].told && later[1].at === T0 + 12_400);
   });
 
-  test('per-camera cooldown delays the next person until it has passed', () => {
-    const rule = new AlertRule({ ...SETTINGS, reminderMs: 0 });
-    const decisions = run(rule, 20, (i) => [
-      { trackId: 1, label: 'no_mask' },
-      ...(i >= 10 ? [{ trackId: 2, label: 'no_mask' as const }] : []),
-    ]);
-    const raises = decisions.filter((d) => d.kind === 'raise');
-    assert.equal(raises.length, 2);
-    assert.ok(raises[1]?.kind === 'raise');
-    assert.equal(raises[1].face.trackId, 2);
-    // First raise at 0.4 s; the second person is due at 2.4 s but waits for 15.4 s.
-    assert.equal(raises[1].result.ts, T0 + 15_400);
-    // The other face in the frame is blurred in the snapshot.
-    assert.deepEqual(raises[1].blur, [[100, 50, 180, 150]]);
-  });
-
-  test('a track that goes ends its open alert; a new track later raises anew', () => {
-    const rule = new AlertRule({ ...SETTINGS, cooldownMs: 0 });
-    const first = run(rule, 3, () => [{ trackId: 1, label: 'no_mask' }]);
-    assert.deepEqual(kinds(first), ['raise']);
-    // Nobody for 3 s (frames without faces still arrive), then another person.
-    const gap = run(rule, 3, () => [], 15);
-    assert.deepEqual(gap, [{ kind: 'end', key: first[0]!.key, at: T0 + 14 * 200 }]);
-    assert.equal(rule.trackCount, 0);
-    const second = run(rule, 2, () => [{ trackId: 2, label: 'no_mask' }], 30);
-    assert.deepEqual(kinds(second), ['raise']);
-    assert.notEqual((second[0] as { key: number }).key, first[0]!.key);
-  });
-
-  test('at a low frame rate one second of votes is enough (observations or time, whichever first)', () => {
+  test('two people in the picture get an alert each, at once, each with the other blurred', () => {
     const rule = new AlertRule(SETTINGS);
-    const slow = (i: number): FrameResult => ({ ...frame(0, [{ trackId: 4, label: 'no_mask' }]), ts: T0 + i * 1100 });
-    assert.deepEqual(rule.observe(slow(0)), []);
-    assert.deepEqual(kinds(rule.observe(slow(1))), ['raise']);
+    const decisions = run(rule, 20, (i) => [
+      { trackId: 1, label: 'no_mask', appearance: RED },
+      ...(i >= 10 ? [{ trackId: 2, label: 'no_mask' as const, appearance: RED }] : []),
+    ]);
+    const raised = raises(decisions);
+    assert.equal(raised.length, 2);
+    assert.equal(raised[1]!.face.trackId, 2);
+    // The second person's third observation, 2.4 s in: no waiting behind the first person's alert.
+    assert.equal(raised[1]!.result.ts, T0 + 2400);
+    assert.deepEqual(raised[1]!.blur, [[100, 50, 180, 150]]);
   });
 
-  test('sweep ends tracks of a camera whose results stopped; endAll ends the rest', () => {
+  test('the same person under a new track id (the tracker lost them) continues their alert: no new one, no end', () => {
+    const rule = new AlertRule(SETTINGS);
+    // Track ids change every 4 s, as a tracker at a slow frame rate did; the look and place stay.
+    const decisions = run(rule, 120, (i) => [
+      { trackId: 1 + Math.floor(i / 20), label: 'no_mask', appearance: RED, x: 100 + (i % 7) * 5 },
+    ]);
+    assert.deepEqual(kinds(decisions), ['raise', 'remind', 'remind']);
+    assert.equal(rule.offenderCount, 1);
+  });
+
+  test('someone else at the same place gets their own alert; the same person back within the cooldown does not', () => {
+    const rule = new AlertRule(SETTINGS);
+    const first = run(rule, 4, () => [{ trackId: 1, label: 'no_mask', appearance: RED }]);
+    assert.deepEqual(kinds(first), ['raise']);
+    // He leaves: 5 s of empty frames end his alert (left) once he has been gone 3 s.
+    const gone = run(rule, 5, () => [], 20);
+    assert.deepEqual(kinds(gone), ['end']);
+    // A woman in white stands where he stood: a new alert.
+    const other = run(rule, 4, () => [{ trackId: 2, label: 'no_mask', appearance: WHITE }], 45);
+    assert.deepEqual(kinds(other), ['raise']);
+    assert.notEqual(raises(other)[0]!.key, raises(first)[0]!.key);
+    // She leaves; he comes back 14 s after he left, a little further left: his alert again, reopened (and told, as
+    // a reminder: he was last told 18 s ago).
+    run(rule, 5, () => [], 65);
+    const back = run(rule, 4, () => [{ trackId: 3, label: 'no_mask', appearance: RED, x: 40 }], 90);
+    assert.deepEqual(kinds(back), ['reopen']);
+    const reopen = back[0]!;
+    assert.ok(reopen.kind === 'reopen' && reopen.key === raises(first)[0]!.key && reopen.told);
+    // After the cooldown he is forgotten: a new alert.
+    run(rule, 70, () => [], 110);
+    assert.equal(rule.offenderCount, 0);
+    const much = run(rule, 4, () => [{ trackId: 4, label: 'no_mask', appearance: RED }], 500);
+    assert.deepEqual(kinds(much), ['raise']);
+  });
+
+  test('an analysis restart (track ids from 1 again) keeps the people: the same man is not alerted again', () => {
+    const rule = new AlertRule(SETTINGS);
+    assert.deepEqual(kinds(run(rule, 5, () => [{ trackId: 3, label: 'no_mask', appearance: RED }])), ['raise']);
+    // The new analysis: seq and ids start again; the first result 2 s later.
+    const restarted = (i: number): FrameResult => ({
+      ...frame(i, [{ trackId: 1, label: 'no_mask', appearance: RED }], T0 + 7000 + i * 200),
+      seq: i,
+    });
+    const after: RuleDecision[] = [];
+    for (let i = 0; i < 15; i++) after.push(...rule.observe(restarted(i)));
+    assert.deepEqual(after, []);
+  });
+
+  test('a camera analysed every 2.5 s: the person is not "gone" between two frames, and still alerted once', () => {
+    const rule = new AlertRule(SETTINGS);
+    const decisions: RuleDecision[] = [];
+    for (let i = 0; i < 48; i++) {
+      const ts = T0 + i * 2500;
+      decisions.push(...rule.observe(frame(i, [{ trackId: 1, label: 'no_mask', appearance: RED }], ts)));
+      // The service sweeps every second between results.
+      decisions.push(...rule.sweep(ts + 1000), ...rule.sweep(ts + 2000));
+    }
+    // Two observations 2.5 s apart confirm it; reminders every 10 s (at most 2).
+    assert.deepEqual(kinds(decisions), ['raise', 'remind', 'remind']);
+    assert.equal(raises(decisions)[0]!.result.ts, T0 + 2500);
+    // Results without him: gone after 3 of its gaps (7.5 s), not after 3 s.
+    const lastTs = T0 + 47 * 2500;
+    assert.deepEqual(rule.observe(frame(48, [], lastTs + 2500)), []);
+    assert.deepEqual(rule.observe(frame(49, [], lastTs + 5000)), []);
+    assert.deepEqual(rule.observe(frame(50, [], lastTs + 7500)), []);
+    assert.deepEqual(kinds(rule.observe(frame(51, [], lastTs + 10_000))), ['end']);
+  });
+
+  test('two faces in one frame are two people, however alike they look', () => {
+    const rule = new AlertRule(SETTINGS);
+    run(rule, 2, () => [{ trackId: 1, label: 'no_mask', appearance: RED }]);
+    // Tracks 1 and 2 both in one frame: two faces, two people, even with the same look.
+    const both = run(rule, 2, () => [
+      { trackId: 1, label: 'no_mask', appearance: RED },
+      { trackId: 2, label: 'no_mask', appearance: RED, x: 400 },
+    ], 10);
+    assert.deepEqual(kinds(both), ['raise']);
+    assert.equal(rule.offenderCount, 2);
+  });
+
+  test('a stall is no evidence that anyone left; results stopped for silentMs end the open alerts; endAll the rest', () => {
     const rule = new AlertRule(SETTINGS);
     run(rule, 1, () => [{ trackId: 1, label: 'no_mask' }]);
+    // No results for 20 s (a stalled decoder, a starved node): he is still there as far as anyone knows.
     assert.deepEqual(rule.sweep(T0 + 1000), []);
-    assert.deepEqual(kinds(rule.sweep(T0 + 5000)), ['end']);
-    assert.deepEqual(kinds(run(rule, 1, () => [{ trackId: 2, label: 'no_mask' }], 100)), ['raise']);
+    assert.deepEqual(rule.sweep(T0 + 20_000), []);
+    // Results again, with him: the same alert (reminded: 20 s have passed), no new one, no end.
+    assert.deepEqual(kinds(run(rule, 1, () => [{ trackId: 1, label: 'no_mask' }], 100)), ['remind']);
+    // Then 31 s without results: the camera's analysis stopped, its people are taken as gone.
+    assert.deepEqual(rule.sweep(T0 + 50_000), []);
+    assert.deepEqual(kinds(rule.sweep(T0 + 52_000)), ['end']);
+    assert.deepEqual(kinds(run(rule, 1, () => [{ trackId: 2, label: 'no_mask', x: 400 }], 300)), ['raise']);
     assert.deepEqual(kinds(rule.endAll()), ['end']);
     assert.equal(rule.trackCount, 0);
+  });
+
+  test('at a low frame rate two observations a second apart are enough', () => {
+    const rule = new AlertRule(SETTINGS);
+    const slow = (i: number): FrameResult => ({ ...frame(0, [{ trackId: 4, label: 'no_mask' }]), seq: i, ts: T0 + i * 1100 });
+    assert.deepEqual(rule.observe(slow(0)), []);
+    assert.deepEqual(kinds(rule.observe(slow(1))), ['raise']);
   });
 });

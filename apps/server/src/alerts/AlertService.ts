@@ -271,6 +271,7 @@ export class AlertService extends EnhancedEmitter<AlertServiceEvents> {
     const settings = this.settingsOf(cameraId);
     return {
       ...DEFAULT_RULE,
+      ...this.#options.config.rule,
       minScore: classifier === undefined ? 1 : this.#options.operatingPoints.alertMinScore(classifier),
       cooldownMs: settings.cooldownSeconds * 1000,
       reminderMs: settings.reminderSeconds * 1000,
@@ -326,7 +327,7 @@ export class AlertService extends EnhancedEmitter<AlertServiceEvents> {
         this.#emit('reminded', this.#repo.remind(id, decision.at), decision.label);
         return;
       case 'reopen':
-        this.#emit('reopened', this.#repo.reopen(id, decision.at), decision.label);
+        this.#emit('reopened', this.#repo.reopen(id, decision.at, decision.told), decision.told ? decision.label : null);
         return;
       case 'resolve':
         this.#emit('resolved', this.#repo.resolve(id, decision.at), null);

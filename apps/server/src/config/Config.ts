@@ -17,6 +17,22 @@ const port = (what: string) =>
 const onOffAuto = z.enum(['on', 'off', 'auto']);
 const ipv4 = z.union([z.ipv4(), z.ipv6()]);
 
+/** The alert rule's thresholds an installation may change (apps/server/src/alerts/AlertRule.ts says what each is). */
+const RuleTuningSchema = z.strictObject({
+  minObservations: z.number().int().min(1).max(100).optional(),
+  minDurationMs: z.number().min(0).max(600_000).optional(),
+  minFaceSide: z.number().min(0).max(4096).optional(),
+  minDetScore: z.number().min(0).max(1).optional(),
+  trackGoneMs: z.number().min(0).max(600_000).optional(),
+  goneFrames: z.number().int().min(1).max(1000).optional(),
+  silentMs: z.number().min(0).max(3_600_000).optional(),
+  sameMinSimilarity: z.number().min(0).max(1).optional(),
+  sameDistance: z.number().min(0).max(1000).optional(),
+  sameDistancePerSecond: z.number().min(0).max(1000).optional(),
+  sameMaxDistance: z.number().min(0).max(1000).optional(),
+});
+export type RuleTuning = z.output<typeof RuleTuningSchema>;
+
 /** Every environment variable the server reads, with its default. Values are strings in, typed out. */
 const EnvSchema = z
   .object({
@@ -61,10 +77,29 @@ const EnvSchema = z
     MASKWATCH_ALERT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     /** Snapshots beyond this many MB are deleted with their alerts, oldest first. */
     MASKWATCH_ALERT_RETENTION_MB: z.coerce.number().int().min(1).max(1_000_000).default(2048),
-    /** Defaults of the per-camera alert settings (the /alerts page changes them per camera). */
-    MASKWATCH_ALERT_COOLDOWN_S: z.coerce.number().int().min(0).max(3600).default(15),
+    /**
+     * Defaults of the per-camera alert settings (the /alerts page changes them per camera). Cooldown: the same person
+     * is not alerted on again for this long after their alert closed (mask on, or left).
+     */
+    MASKWATCH_ALERT_COOLDOWN_S: z.coerce.number().int().min(0).max(3600).default(120),
     MASKWATCH_ALERT_REMINDER_S: z.coerce.number().int().min(0).max(3600).default(30),
     MASKWATCH_ALERT_MAX_REMINDERS: z.coerce.number().int().min(0).max(20).default(2),
+    /**
+     * The alert rule's thresholds as JSON, each optional (defaults in apps/server/src/alerts/AlertRule.ts), e.g.
+     * {"minFaceSide": 40, "minDetScore": 0.8}.
+     */
+    MASKWATCH_ALERT_RULE: z
+      .string()
+      .transform((text, ctx) => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'is not JSON (e.g. {"minFaceSide": 40})' });
+          return z.NEVER;
+        }
+      })
+      .pipe(RuleTuningSchema)
+      .optional(),
     MASKWATCH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     MASKWATCH_LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
     /** Lets clients other than this machine read `GET /metrics` with `Authorization: Bearer <token>`. */
@@ -127,12 +162,15 @@ export type Config = {
   resetAdmin: boolean;
 };
 
+
 export type AlertConfig = {
   retentionDays: number;
   retentionBytes: number;
   cooldownSeconds: number;
   reminderSeconds: number;
   maxReminders: number;
+  /** Overrides of the rule's thresholds (MASKWATCH_ALERT_RULE). */
+  rule?: RuleTuning;
 };
 
 /** Thrown when the environment is wrong; the message names each bad variable. */
@@ -174,6 +212,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       cooldownSeconds: e.MASKWATCH_ALERT_COOLDOWN_S,
       reminderSeconds: e.MASKWATCH_ALERT_REMINDER_S,
       maxReminders: e.MASKWATCH_ALERT_MAX_REMINDERS,
+      rule: e.MASKWATCH_ALERT_RULE ?? {},
     },
     metricsToken: e.MASKWATCH_METRICS_TOKEN,
     modelsManifest: abs(e.MASKWATCH_MODELS_MANIFEST),

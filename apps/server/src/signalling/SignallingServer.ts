@@ -167,7 +167,9 @@ export class SignallingServer {
    */
   pushResults(result: FrameResult): void {
     if (this.#closed) return;
-    this.io.to(VIEWERS_ROOM).to(resultsRoom(result.cameraId)).volatile.emit('results:frame', result);
+    // A face's appearance is for the alert rule; viewers draw boxes and labels.
+    const faces = result.faces.map(({ appearance: _look, ...face }) => face);
+    this.io.to(VIEWERS_ROOM).to(resultsRoom(result.cameraId)).volatile.emit('results:frame', { ...result, faces });
   }
 
   /** The newest metrics sample to the pages that sent `metrics:subscribe`. */

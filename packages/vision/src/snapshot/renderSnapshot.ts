@@ -1,12 +1,15 @@
 import sharp from 'sharp';
 import type { Box } from '@maskwatch/protocol/faces';
+import { cropFace } from '../image/cropFace.ts';
 import { assertRgbFrame, type RgbFrame } from '../image/RgbFrame.ts';
 
 export type SnapshotOptions = {
   /** JPEG quality of the snapshot (the thumbnail uses the same). */
   quality?: number;
-  /** Side of the square face thumbnail, in pixels. */
+  /** Side of the square face thumbnail, in pixels: the classifier's input size makes it the crop it saw (128). */
   thumbnailSize?: number;
+  /** Side of the crop shown in a corner of the snapshot, as a share of the frame's shorter side (0: none). */
+  insetShare?: number;
   /** Colour of the offender's box. */
   color?: readonly [number, number, number];
 };
@@ -71,9 +74,52 @@ function drawBox(data: Uint8Array, width: number, height: number, box: Box, colo
 }
 
 /**
+ * Puts `crop` (the decisive face crop), `side` px square and framed in `color`, in the corner of the frame
+ * farthest from the offender's box, so the scene and the crop that decided the alert are seen together.
+ */
+async function drawInset(
+  data: Uint8Array,
+  width: number,
+  height: number,
+  box: Box,
+  crop: RgbFrame,
+  side: number,
+  color: readonly [number, number, number],
+): Promise<void> {
+  const border = Math.max(2, Math.round(side / 40));
+  const inner = side - 2 * border;
+  const margin = Math.max(4, Math.round(Math.min(width, height) / 60));
+  if (inner < 16 || side + 2 * margin > Math.min(width, height)) return;
+  const scaled = await sharp(crop.data, { raw: { width: crop.width, height: crop.height, channels: 3 } })
+    .resize(inner, inner, { fit: 'fill', kernel: 'cubic' })
+    .raw()
+    .toBuffer();
+  const cx = (box[0] + box[2]) / 2;
+  const cy = (box[1] + box[3]) / 2;
+  const left = cx < width / 2 ? width - side - margin : margin;
+  const top = cy < height / 2 ? height - side - margin : margin;
+  for (let y = 0; y < side; y++) {
+    for (let x = 0; x < side; x++) {
+      const at = ((top + y) * width + left + x) * 3;
+      const inside = x >= border && y >= border && x < border + inner && y < border + inner;
+      if (inside) {
+        const from = ((y - border) * inner + (x - border)) * 3;
+        data[at] = scaled[from]!;
+        data[at + 1] = scaled[from + 1]!;
+        data[at + 2] = scaled[from + 2]!;
+      } else {
+        data[at] = color[0];
+        data[at + 1] = color[1];
+        data[at + 2] = color[2];
+      }
+    }
+  }
+}
+
+/**
  * The evidence of an alert, rendered where the frame is (the inference node): a JPEG of the analysed frame with
- * the offender's `box` outlined and every box in `blur` (the other people) made unrecognisable, and a square
- * JPEG thumbnail of the offender's face (with some margin, not blurred).
+ * the offender's `box` outlined, every box in `blur` (the other people) made unrecognisable, and, in the corner
+ * farthest from the offender, the face crop the classifier judged; and that crop alone as the square thumbnail.
  */
 export async function renderSnapshot(
   frame: RgbFrame,
@@ -88,22 +134,15 @@ export async function renderSnapshot(
   const data = new Uint8Array(frame.data);
   for (const other of blur) await blurRegion(data, width, height, other);
 
-  // The thumbnail is cut before the outline is drawn: a square around the face, 30% margin.
-  const [x1, y1, x2, y2] = box;
-  const side = Math.max(x2 - x1, y2 - y1) * 1.6;
-  const cx = (x1 + x2) / 2;
-  const cy = (y1 + y2) / 2;
-  const square = rect([cx - side / 2, cy - side / 2, cx + side / 2, cy + side / 2], width, height, 0);
+  // The thumbnail is the face crop the classifier judged (cropFace: the same square, margin and sampling), cut
+  // before the outline is drawn, after the bystanders are blurred.
+  const crop = cropFace({ data, width, height }, box, size);
   const raw = { raw: { width, height, channels: 3 as const } };
-  const thumbnail = square
-    ? await sharp(data, raw)
-        .extract({ left: square.left, top: square.top, width: square.w, height: square.h })
-        .resize(size, size, { fit: 'cover' })
-        .jpeg({ quality })
-        .toBuffer()
-    : await sharp(data, raw).resize(size, size, { fit: 'cover' }).jpeg({ quality }).toBuffer();
+  const thumbnail = await sharp(crop.data, { raw: { width: size, height: size, channels: 3 } }).jpeg({ quality }).toBuffer();
 
-  drawBox(data, width, height, box, options.color ?? [255, 40, 40]);
+  const color = options.color ?? [255, 40, 40];
+  drawBox(data, width, height, box, color);
+  await drawInset(data, width, height, box, crop, Math.round(Math.min(width, height) * (options.insetShare ?? 0.35)), color);
   const jpeg = await sharp(data, raw).jpeg({ quality }).toBuffer();
   return { jpeg: new Uint8Array(jpeg), thumbnail: new Uint8Array(thumbnail), width, height };
 }

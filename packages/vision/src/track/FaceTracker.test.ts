@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { FaceSchema, MASK_LABELS, type Box } from '@maskwatch/protocol/faces';
 
 import { VisionError } from '../VisionError.ts';
+import { APPEARANCE_LENGTH } from './appearance.ts';
 import { bufferedIou } from './associate.ts';
 import { FaceTracker, type FaceTrackerUpdate, type TrackDetection } from './FaceTracker.ts';
 
@@ -139,7 +140,7 @@ describe('FaceTracker', () => {
   });
 
   it('ends a face gone longer than maxLostMs, reports it once, and gives the face that comes back a new id', () => {
-    const tracker = new FaceTracker({ maxLostMs: 1000 });
+    const tracker = new FaceTracker({ maxLostMs: 1000, maxLostFrames: 1 });
     const seen = (t: number) => tracker.update([face('p', 300, 300, 80, NO_MASK)], t);
     for (let t = 0; t <= 1000; t += FRAME_MS) assert.equal(seen(t).ended.length, 0);
     assert.equal(seen(1200).faces[0]!.trackId, 1);
@@ -253,6 +254,52 @@ describe('FaceTracker', () => {
     assert.equal(again.at(-1)!.faces[0]!.trackId, 3);
   });
 
+  it('keeps ids at one frame a second or slower: ids after two frames, gaps of several seconds, faces that moved', () => {
+    for (const gapMs of [1000, 2000, 2500]) {
+      const tracker = new FaceTracker();
+      // Two people, one swaying by up to half a face width between frames, one walking 40 px (half a face) a frame.
+      const updates = Array.from({ length: 20 }, (_, i) =>
+        tracker.update(
+          i === 7 || i === 8 ? [face('walker', 40 + 40 * i, 300, 80)] : [face('sway', 300 + (i % 2) * 40, 50, 80), face('walker', 40 + 40 * i, 300, 80)],
+          i * gapMs,
+        ),
+      );
+      assert.deepEqual(idsOf(updates, 'sway').slice(0, 7), [null, 1, 1, 1, 1, 1, 1], `${gapMs} ms`);
+      // Missed in two frames (up to 5 s): the same id after.
+      assert.deepEqual(idsOf(updates, 'sway').slice(9), Array(11).fill(1), `${gapMs} ms`);
+      assert.deepEqual(idsOf(updates, 'walker').slice(1), Array(19).fill(2), `${gapMs} ms`);
+      assert.ok(updates.every((u) => u.ended.length === 0));
+    }
+  });
+
+  it('re-associates a face out of sight for a few seconds by its look, not a look-alike place', () => {
+    const red = Array.from({ length: APPEARANCE_LENGTH }, (_, k) => (k % 28 === 0 ? 255 : 0));
+    const white = Array.from({ length: APPEARANCE_LENGTH }, (_, k) => (k % 28 === 25 ? 255 : 0));
+    const looking = (who: string, x: number, appearance: number[]): Det => ({ ...face(who, x, 200, 80), appearance });
+    const tracker = new FaceTracker();
+    const seen = (dets: Det[], i: number) => tracker.update(dets, i * FRAME_MS);
+    for (let i = 0; i < 5; i++) seen([looking('man', 200, red)], i);
+    // 2.4 s out of sight (turned away, hidden), back 1.5 face widths to the right: the same man.
+    for (let i = 5; i < 17; i++) seen([], i);
+    const back = seen([looking('man', 320, red)], 17);
+    assert.equal(back.faces[0]!.trackId, 1);
+    assert.deepEqual(back.faces[0]!.trackAppearance, red);
+    // Gone again; someone in white stands where he stood 2 s later: a new person (no id yet), and the man's
+    // track ends when its time is up.
+    for (let i = 18; i < 28; i++) seen([], i);
+    const other = [28, 29, 30].map((i) => seen([looking('woman', 320, white)], i));
+    assert.deepEqual(
+      other.map((u) => u.faces[0]!.trackId ?? null),
+      [null, null, 2],
+    );
+    // 12 s later, the next frame: the man's track ends (unseen for long, in many frames); hers does not yet (a long
+    // time without frames is no evidence that she left).
+    assert.deepEqual(
+      tracker.update([], 93 * FRAME_MS).ended.map((e) => e.trackId),
+      [1],
+    );
+  });
+
   it('validates its options with zod (defaults documented, unknown or bad values refused)', () => {
     assert.deepEqual(new FaceTracker().options, {
       highScore: 0.6,
@@ -261,7 +308,14 @@ describe('FaceTracker', () => {
       lowMatchIou: 0.5,
       matchBuffer: 0.5,
       minHits: 3,
-      maxLostMs: 1500,
+      confirmAfterMs: 500,
+      maxLostMs: 3000,
+      maxLostFrames: 3,
+      bufferPerSecond: 0.75,
+      maxBuffer: 2.5,
+      minSimilarity: 0.6,
+      lookAfterMs: 1000,
+      predictMs: 1000,
       voteWindow: 10,
       minVotes: 3,
       minConsensus: 0.6,

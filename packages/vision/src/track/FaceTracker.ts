@@ -2,6 +2,7 @@ import { MASK_LABELS } from '@maskwatch/protocol/faces';
 import { z } from 'zod';
 
 import { VisionError } from '../VisionError.ts';
+import { APPEARANCE_LENGTH, appearanceSimilarity } from './appearance.ts';
 import { associate } from './associate.ts';
 import type {
   EndedTrack,
@@ -24,7 +25,8 @@ export type {
 } from './FaceTrackerTypes.ts';
 
 const unit = z.number().min(0).max(1);
-const OptionsSchema = z
+/** FaceTrackerOptions, checked (unknown keys refused), defaults filled in. */
+export const FaceTrackerOptionsSchema = z
   .strictObject({
     highScore: unit.default(0.6),
     lowScore: unit.default(0.3),
@@ -32,7 +34,14 @@ const OptionsSchema = z
     lowMatchIou: unit.default(0.5),
     matchBuffer: z.number().min(0).max(2).default(0.5),
     minHits: z.number().int().min(1).max(100).default(3),
-    maxLostMs: z.number().min(0).max(600_000).default(1500),
+    confirmAfterMs: z.number().min(0).max(60_000).default(500),
+    maxLostMs: z.number().min(0).max(600_000).default(3000),
+    maxLostFrames: z.number().int().min(1).max(1000).default(3),
+    bufferPerSecond: z.number().min(0).max(10).default(0.75),
+    maxBuffer: z.number().min(0).max(10).default(2.5),
+    minSimilarity: unit.default(0.6),
+    lookAfterMs: z.number().min(0).max(600_000).default(1000),
+    predictMs: z.number().min(0).max(60_000).default(1000),
     voteWindow: z.number().int().min(1).max(100).default(10),
     minVotes: z.number().int().min(1).default(3),
     minConsensus: unit.default(0.6),
@@ -41,7 +50,7 @@ const OptionsSchema = z
   })
   .refine((o) => o.lowScore <= o.highScore, { message: 'lowScore must not exceed highScore', path: ['lowScore'] })
   .refine((o) => o.minVotes <= o.voteWindow, { message: 'minVotes must not exceed voteWindow', path: ['minVotes'] });
-type ResolvedOptions = z.output<typeof OptionsSchema>;
+type ResolvedOptions = z.output<typeof FaceTrackerOptionsSchema>;
 
 const UNTRACKED: Readonly<TrackFields> = Object.freeze({
   trackLabel: null,
@@ -54,7 +63,13 @@ const UNTRACKED: Readonly<TrackFields> = Object.freeze({
  * filter predicts each track's box at the new frame's time; detections are matched to the predictions by IoU in
  * stages (high-score detections to every confirmed track, low-score ones to the tracks still unmatched, then new
  * tracks, then a widened-box last chance), each stage an optimal assignment. A track gets a stable id once seen
- * `minHits` times; its label is a vote over its recent frames (TrackVote); it ends when unseen for `maxLostMs`.
+ * `minHits` times (or twice `confirmAfterMs` apart); its label is a vote over its recent frames (TrackVote); it
+ * ends when unseen for `maxLostMs` and `maxLostFrames` frames.
+ *
+ * Frame rates vary (5 fps, or one frame in 2 s on a loaded node, or frames skipped on purpose): everything that
+ * depends on time takes the real gap. The last-chance gate widens with the time since a track was seen; a track
+ * out of sight for a while is matched only to a detection that looks like it (appearance, when detections carry
+ * one), so a widened gate does not hand one person's id to another.
  *
  * Pure computation: no I/O, no timers. Time comes only from the `tsMs` of each update (the frame's capture time),
  * so a stalled camera ends nothing until its next update or `endAll()`.
@@ -67,7 +82,7 @@ export class FaceTracker {
   #lastTsMs = -Infinity;
 
   constructor(options: FaceTrackerOptions = {}) {
-    const parsed = OptionsSchema.safeParse(options);
+    const parsed = FaceTrackerOptionsSchema.safeParse(options);
     if (!parsed.success) {
       throw new VisionError(
         'INVALID_ARGUMENT',
@@ -100,23 +115,41 @@ export class FaceTracker {
     detections.forEach(checkDetection);
     const now = Math.max(tsMs, this.#lastTsMs);
     this.#lastTsMs = now;
-    const { highScore, lowScore, matchIou, lowMatchIou, matchBuffer, maxLostMs, minHits } = this.options;
+    const o = this.options;
+    const { highScore, lowScore, matchIou, lowMatchIou, matchBuffer, maxLostMs, maxLostFrames } = o;
 
     // End confirmed tracks unseen for too long before matching, so a face back after that starts a new track.
     const ended: EndedTrack[] = [];
     this.#tracks = this.#tracks.filter((track) => {
-      if (track.id === null || now - track.lastSeenMs <= maxLostMs) return true;
+      if (track.id === null || now - track.lastSeenMs <= maxLostMs || track.misses < maxLostFrames) return true;
       ended.push(track.ended('lost'));
       return false;
     });
 
     const predicted = this.#tracks.map((track) => track.predict(now));
+    // The last-chance buffer of each track: wider the longer it has not been seen.
+    const widened = this.#tracks.map((track) =>
+      Math.min(
+        Math.max(matchBuffer, o.maxBuffer),
+        matchBuffer + o.bufferPerSecond * Math.max(0, (now - track.lastSeenMs) / 1000 - 0.2),
+      ),
+    );
+    // A track out of sight for a while must look like the detection (when both have a look).
+    const looksApart = (trackIdx: number, detIdx: number): boolean => {
+      const track = this.#tracks[trackIdx]!;
+      if (track.misses === 0 && now - track.lastSeenMs < o.lookAfterMs) return false;
+      const look = detections[detIdx]!.appearance;
+      const known = look === undefined ? undefined : track.appearance;
+      if (look === undefined || known === undefined) return false;
+      const similarity = appearanceSimilarity(known, look);
+      return similarity !== null && similarity < o.minSimilarity;
+    };
     const owner: Array<Track | null> = detections.map(() => null);
     const matched = new Set<Track>();
     const take = (trackIdx: number, detIdx: number): void => {
       const track = this.#tracks[trackIdx]!;
       const det = detections[detIdx]!;
-      track.observe(det.box, det.probabilities, now);
+      track.observe(det.box, det.probabilities, now, det.appearance);
       matched.add(track);
       owner[detIdx] = track;
     };
@@ -126,13 +159,14 @@ export class FaceTracker {
       if (d.detScore >= highScore) high.push(i);
       else if (d.detScore >= lowScore) low.push(i);
     });
-    const stage = (trackIdx: number[], detIdx: number[], minIou: number, buffer: number): void => {
+    const stage = (trackIdx: number[], detIdx: number[], minIou: number, wide: boolean): void => {
       if (trackIdx.length === 0 || detIdx.length === 0) return;
       const pairs = associate(
         trackIdx.map((t) => predicted[t]!),
         detIdx.map((d) => detections[d]!.box),
         minIou,
-        buffer,
+        wide ? trackIdx.map((t) => widened[t]!) : 0,
+        (t, d) => !looksApart(trackIdx[t]!, detIdx[d]!),
       );
       for (const [t, d] of pairs) take(trackIdx[t]!, detIdx[d]!);
     };
@@ -151,41 +185,42 @@ export class FaceTracker {
       free((t) => t.state !== 'tentative'),
       high,
       matchIou,
-      0,
+      false,
     );
     // 2. Low-score detections to the confirmed tracks seen last frame that are still free.
     stage(
       free((t) => t.state === 'tracked'),
       low,
       lowMatchIou,
-      0,
+      false,
     );
     // 3. Remaining high-score detections to tentative tracks.
     stage(
       free((t) => t.state === 'tentative'),
       freeHigh(),
       matchIou,
-      0,
+      false,
     );
-    // 4. Last chance, widened boxes: a fast face, or a young track whose velocity is not known yet.
-    if (matchBuffer > 0)
+    // 4. Last chance, widened boxes: a fast face, a young track whose velocity is not known yet, a face seen
+    //    seconds ago (a slow frame rate, or out of sight for a moment).
+    if (matchBuffer > 0 || o.bufferPerSecond > 0)
       stage(
         free(() => true),
         freeHigh(),
         matchIou,
-        matchBuffer,
+        true,
       );
 
     for (const track of this.#tracks) {
       if (!matched.has(track)) track.miss();
-      else if (track.id === null && track.hits >= minHits) this.#confirm(track);
+      else if (track.id === null && this.#confirmed(track, now)) this.#confirm(track);
     }
     // A tentative track that missed a frame was noise (or will start again).
     this.#tracks = this.#tracks.filter((track) => track.id !== null || matched.has(track));
     for (const d of freeHigh()) {
       const det = detections[d]!;
-      const track = new Track(det.box, det.probabilities, now, this.#vote);
-      if (minHits <= 1) this.#confirm(track);
+      const track = new Track(det.box, det.probabilities, now, this.#vote, det.appearance, o.predictMs);
+      if (o.minHits <= 1) this.#confirm(track);
       this.#tracks.push(track);
       owner[d] = track;
     }
@@ -200,6 +235,12 @@ export class FaceTracker {
     const ended = this.#tracks.filter((track) => track.id !== null).map((track) => track.ended('flushed'));
     this.#tracks = [];
     return ended;
+  }
+
+  /** Seen `minHits` times in a row, or twice `confirmAfterMs` apart (a slow frame rate). */
+  #confirmed(track: Track, now: number): boolean {
+    const { minHits, confirmAfterMs } = this.options;
+    return track.hits >= minHits || (track.hits >= 2 && now - track.firstSeenMs >= confirmAfterMs);
   }
 
   #confirm(track: Track): void {
@@ -218,10 +259,15 @@ function checkDetection(det: TrackDetection, index: number): void {
     probabilities.length === MASK_LABELS.length;
   for (let i = 0; ok && i < 4; i++) ok = Number.isFinite(box[i]);
   for (let i = 0; ok && i < MASK_LABELS.length; i++) ok = Number.isFinite(probabilities[i]);
+  const look = det.appearance;
+  if (ok && look !== undefined) {
+    ok = Array.isArray(look) && look.length === APPEARANCE_LENGTH;
+    for (let i = 0; ok && i < APPEARANCE_LENGTH; i++) ok = Number.isFinite(look[i]) && look[i]! >= 0;
+  }
   if (!ok) {
     throw new VisionError(
       'INVALID_ARGUMENT',
-      `tracker: detection ${index} needs a finite box [x1, y1, x2, y2], a detScore and ${MASK_LABELS.length} probabilities (${MASK_LABELS.join(', ')})`,
+      `tracker: detection ${index} needs a finite box [x1, y1, x2, y2], a detScore, ${MASK_LABELS.length} probabilities (${MASK_LABELS.join(', ')}) and, if any, an appearance of ${APPEARANCE_LENGTH} non-negative numbers`,
     );
   }
 }

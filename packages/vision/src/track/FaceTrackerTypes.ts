@@ -1,5 +1,7 @@
 import type { Box, MaskLabel } from '@maskwatch/protocol/faces';
 
+import type { Appearance } from './appearance.ts';
+
 /** One face of one analysed frame, as the tracker takes it (a FacePipeline face plus its probabilities). */
 export type TrackDetection = {
   /** [x1, y1, x2, y2] in frame pixels. */
@@ -11,6 +13,8 @@ export type TrackDetection = {
   score: number;
   /** Classifier probabilities in MASK_LABELS order (mask, no_mask, incorrect): what the vote is taken on. */
   probabilities: readonly number[];
+  /** The person's look (describeAppearance): lets a track lost for a while, or seen seconds ago, be recognised. */
+  appearance?: Appearance;
 };
 
 /** The fields the tracker adds to a detection; a TrackedFace is a valid protocol Face (extra fields aside). */
@@ -26,6 +30,8 @@ export type TrackFields = {
   trackScore: number | null;
   /** Frames the track has been seen in, this one included; 0 for a detection no track took. */
   trackAge: number;
+  /** The track's look so far (an average of its detections' appearances), with its id, when they had one. */
+  trackAppearance?: number[];
 };
 
 export type TrackedFace<D extends TrackDetection = TrackDetection> = D & TrackFields;
@@ -74,8 +80,40 @@ export type FaceTrackerOptions = {
   matchBuffer?: number;
   /** A track gets its id after this many observations in a row (tentative tracks die at their first miss). Default 3. */
   minHits?: number;
-  /** A confirmed track not seen for longer than this ends. Default 1500 (7 frames at 5 fps). */
+  /**
+   * ...or after two observations in a row at least this far apart (ms), so that at a frame every second or two a
+   * person gets an id as soon as they are seen twice, not after 3-5 s. Default 500 (never at 5 fps).
+   */
+  confirmAfterMs?: number;
+  /**
+   * A confirmed track ends when it has been unseen for longer than this (ms) and in at least `maxLostFrames`
+   * analysed frames in a row; until then a face that comes back (by motion, or by its look after a while) keeps its
+   * id. Default 3000.
+   */
   maxLostMs?: number;
+  /** See maxLostMs: time without frames is no evidence that someone left. Default 3. */
+  maxLostFrames?: number;
+  /**
+   * The last-chance gate widens with the time since a track was last seen: its buffer (matchBuffer) grows by this
+   * share of the box per second beyond the first 200 ms, up to `maxBuffer`, so a face 1-2 s later may have moved a
+   * face width or two and still meet its track. Default 0.75.
+   */
+  bufferPerSecond?: number;
+  /** Cap of that buffer. Default 2.5. */
+  maxBuffer?: number;
+  /**
+   * A detection and a track that has been out of sight (missed a frame, or last seen `lookAfterMs` or longer ago)
+   * are matched only if their looks (appearanceSimilarity) reach this, when both have one. Default 0.6.
+   */
+  minSimilarity?: number;
+  /** See minSimilarity. Default 1000. */
+  lookAfterMs?: number;
+  /**
+   * The motion model carries a track's box along its velocity for at most this long (ms) after it was last seen;
+   * after a longer gap the box waits where it got to (the widening gate does the rest) and the track, when seen
+   * again, starts its motion model afresh (its old velocity says nothing any more). Default 1000.
+   */
+  predictMs?: number;
   /** The vote covers this many recent observations. Default 10. */
   voteWindow?: number;
   /** No voted label before this many observations. Default 3. */

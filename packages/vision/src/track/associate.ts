@@ -47,7 +47,8 @@ function counts(size: number): Int32Array {
 
 /**
  * Matches track boxes to detection boxes: the assignment with the most pairs of IoU >= `minIou` (buffered by
- * `buffer`), then the highest total IoU. Returns [trackIndex, detectionIndex] pairs.
+ * `buffer`, one for all tracks or one per track), then the highest total IoU. A pair that `allow` refuses is never
+ * matched. Returns [trackIndex, detectionIndex] pairs.
  *
  * Faces far apart never compete: a track and a detection that are each other's only candidate are matched
  * directly (most faces, most frames), and only the groups that share candidates (crossing paths, crowds) go through
@@ -57,7 +58,8 @@ export function associate(
   tracks: readonly Box[],
   detections: readonly Box[],
   minIou: number,
-  buffer: number = 0,
+  buffer: number | readonly number[] = 0,
+  allow?: (track: number, detection: number) => boolean,
 ): Array<[number, number]> {
   const nt = tracks.length;
   const nd = detections.length;
@@ -71,9 +73,10 @@ export function associate(
   let contested = false;
   for (let t = 0; t < nt; t++) {
     const tb = tracks[t]!;
+    const tBuffer = typeof buffer === 'number' ? buffer : (buffer[t] ?? 0);
     for (let d = 0; d < nd; d++) {
-      const value = bufferedIou(tb, detections[d]!, buffer);
-      if (value < minIou || value <= 0) continue;
+      const value = bufferedIou(tb, detections[d]!, tBuffer);
+      if (value < minIou || value <= 0 || (allow !== undefined && !allow(t, d))) continue;
       overlap[t * nd + d] = value;
       if (++rowCount[t]! > 1) contested = true;
       if (++colCount[d]! > 1) contested = true;

@@ -4,9 +4,10 @@
  * connection, a chime for each new one, and a click that opens the camera enlarged. For cameras whose "console
  * speaks" switch is on (RTSP cameras have no page to speak), the console says the sentence itself.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { alertThumbnailUrl, type Alert, type AlertEvent } from '@maskwatch/protocol/alerts';
 import { chime, sayAlert, unlockAudio } from '../../lib/announcer';
+import { SpokenAlerts } from '../../lib/SpokenAlerts';
 import { useAlertEvents } from '../../hooks/useAlertEvents';
 import styles from './Alerts.module.css';
 
@@ -61,12 +62,13 @@ export function AlertFeed({ onOpenCamera }: { onOpenCamera: (cameraId: string) =
   });
 
   // Sound follows the switch; listened to apart from the socket so the switch does not reconnect it.
+  const spoken = useRef(new SpokenAlerts());
   useEffect(() => {
     const onAlert = (e: Event): void => {
       const event = (e as CustomEvent<AlertEvent>).detail;
       if (!sound) return;
       if (event.change === 'raised') chime();
-      if (event.announce?.console) {
+      if (event.announce?.console && spoken.current.take(event)) {
         const label = event.announce.label;
         // After the chime.
         setTimeout(() => void sayAlert(label).then(() => setSaid((n) => n + 1)), event.change === 'raised' ? 450 : 0);

@@ -37,7 +37,9 @@ export function AlertSettingsPanel({ cameras }: { cameras: readonly CameraView[]
         <thead>
           <tr>
             <th>Camera</th>
-            <th>Cooldown (s)</th>
+            <th title="One alert per person: someone alerted on is not alerted again for this long after their alert closed (mask on, or left)">
+              Same person: no new alert for (s)
+            </th>
             <th>Remind after (s, 0 = never)</th>
             <th>Reminders at most</th>
             <th>Console speaks</th>

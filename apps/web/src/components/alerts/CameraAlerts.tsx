@@ -2,11 +2,13 @@
 /**
  * The camera page's side of alerts: when the server raises (or reminds, or reopens) an alert on this camera, the
  * page says the sentence aloud (Web Speech API, else the bundled recording) and shows it in a banner, which goes
- * when the person puts the mask on or leaves. Sound was unlocked by the Start tap (`unlockAudio`).
+ * when the person puts the mask on or leaves. Once per alert and once per reminder (SpokenAlerts), whatever
+ * arrives twice. Sound was unlocked by the Start tap (`unlockAudio`).
  */
 import { useEffect, useState } from 'react';
 import type { AlertEvent, AlertLabel } from '@maskwatch/protocol/alerts';
 import { sayAlert, type Spoken } from '../../lib/announcer';
+import { SpokenAlerts } from '../../lib/SpokenAlerts';
 import type { Publisher } from '../../lib/publisher';
 import styles from './Alerts.module.css';
 
@@ -21,8 +23,9 @@ export function CameraAlerts({ publisher }: { publisher: Publisher | null }) {
 
   useEffect(() => {
     if (!publisher) return;
+    const spoken = new SpokenAlerts();
     const onEvent = (event: AlertEvent): void => {
-      if (event.announce) {
+      if (event.announce && spoken.take(event)) {
         const { label, sentence } = event.announce;
         setBanner({ alertId: event.alert.id, label, sentence, at: Date.now() });
         void sayAlert(label).then((via) => setSaid((prev) => ({ count: prev.count + 1, via })));
