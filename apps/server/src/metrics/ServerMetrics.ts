@@ -84,66 +84,54 @@ export class ServerMetrics extends EnhancedEmitter<ServerMetricsEvents> {
     this.#gpu = options.gpu ?? new GpuSampler({ intervalMs: this.intervalMs });
     this.#mediaCounter = new MediaCounter(this.#media.pool);
     this.registry = createProcessRegistry(this.#gpu);
-    const registers = [this.registry];
+    const registry = this.registry;
+    const registers = [registry];
 
     const cameras = this.#cameras;
-    new Gauge({
+    /** How many of `values` are each of `all` (every one of `all` reported, zeros included). */
+    const countBy = (all: readonly string[], values: string[]) =>
+      all.map((status) => [{ status }, values.filter((value) => value === status).length] as const);
+    stateGauge({
       name: 'maskwatch_cameras',
       help: 'Cameras by status (offline, connecting, live, error).',
       labelNames: ['status'],
-      registers,
-      collect() {
-        const counts = Object.fromEntries(CAMERA_STATUSES.map((status) => [status, 0]));
-        for (const view of cameras.views()) counts[view.status] = (counts[view.status] ?? 0) + 1;
-        for (const [status, n] of Object.entries(counts)) this.set({ status }, n);
-      },
+      registry,
+      read: () => countBy(CAMERA_STATUSES, cameras.views().map((view) => view.status)),
     });
-    new Gauge({
+    stateGauge({
       name: 'maskwatch_cameras_analysis',
       help: 'Cameras by analysis status (off, starting, running, stalled).',
       labelNames: ['status'],
-      registers,
-      collect() {
-        const counts = Object.fromEntries(ANALYSIS_STATUSES.map((status) => [status, 0]));
-        for (const view of cameras.views()) counts[view.analysis.status] = (counts[view.analysis.status] ?? 0) + 1;
-        for (const [status, n] of Object.entries(counts)) this.set({ status }, n);
-      },
+      registry,
+      read: () => countBy(ANALYSIS_STATUSES, cameras.views().map((view) => view.analysis.status)),
     });
-    new Gauge({
+    stateGauge({
       name: 'maskwatch_camera_info',
       help: 'Every camera (value 1), with its name and kind, to label per-camera series by name.',
       labelNames: ['camera', 'name', 'kind'],
-      registers,
-      collect() {
-        this.reset();
-        for (const view of cameras.views()) this.set({ camera: view.id, name: view.name, kind: view.kind }, 1);
-      },
+      registry,
+      read: () => cameras.views().map((view) => [{ camera: view.id, name: view.name, kind: view.kind }, 1] as const),
     });
 
-    const sockets = () => this.#sockets;
-    new Gauge({
+    const sockets = () => this.#sockets?.connectionsByRole() ?? NO_SOCKETS;
+    stateGauge({
       name: 'maskwatch_socket_connections',
       help: 'socket.io connections by role (camera pages, viewers).',
       labelNames: ['role'],
-      registers,
-      collect() {
-        const counts = sockets()?.connectionsByRole() ?? NO_SOCKETS;
-        this.set({ role: 'camera' }, counts.camera);
-        this.set({ role: 'viewer' }, counts.viewer);
-      },
+      registry,
+      read: () => (['camera', 'viewer'] as const).map((role) => [{ role }, sockets()[role]] as const),
     });
 
     const counter = this.#mediaCounter;
     const mediaGauge = (name: 'producers' | 'consumers' | 'transports', help: string) =>
-      new Gauge({
+      stateGauge({
         name: `maskwatch_mediasoup_${name}`,
         help,
         labelNames: ['transport'],
-        registers,
-        collect() {
-          this.reset();
-          for (const type of ['webrtc', 'plain', 'pipe']) this.set({ transport: type }, 0);
-          for (const [type, n] of Object.entries(counter.counts()[name])) this.set({ transport: type }, n);
+        registry,
+        read: () => {
+          const counts: Record<string, number> = { webrtc: 0, plain: 0, pipe: 0, ...counter.counts()[name] };
+          return Object.entries(counts).map(([transport, n]) => [{ transport }, n] as const);
         },
       });
     mediaGauge('producers', 'mediasoup producers by transport type (webrtc: camera pages; plain: RTSP ingest).');
@@ -264,7 +252,6 @@ export class ServerMetrics extends EnhancedEmitter<ServerMetricsEvents> {
     });
 
     const stats = () => this.#nodeStats?.nodeStats() ?? new Map<string, NodeStats>();
-    const registry = this.registry;
     const perCamera = (name: string, help: string, value: (camera: CameraStats) => number) =>
       stateGauge({
         name,
