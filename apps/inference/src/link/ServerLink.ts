@@ -46,14 +46,26 @@ export type ServerLinkOptions = {
   ca?: string;
   hello: () => NodeRequestOf<'node:hello'>;
   handlers: ServerRequestHandlers;
+  /** The link's waits (defaults in LINK_TIMING); tests pass shorter ones. */
+  timing?: Partial<LinkTiming>;
 };
+
+export type LinkTiming = {
+  /** A request without an answer in this long fails (`unavailable`). */
+  requestTimeoutMs: number;
+  /** How often the server's clock is sampled. */
+  clockSyncMs: number;
+  /** After the server ended the connection, connect again after this long (unless told not to). */
+  reconnectAfterCloseMs: number;
+  /** After a refused hello, try again after this long. */
+  helloRetryMs: number;
+};
+
+export const LINK_TIMING: LinkTiming = { requestTimeoutMs: 5000, clockSyncMs: 10_000, reconnectAfterCloseMs: 1000, helloRetryMs: 3000 };
 
 /** The server's requests arrive as untrusted arguments: each is parsed before a handler sees it. */
 type InboundSocket = { on(event: string, listener: (...args: unknown[]) => void): unknown };
 
-const REQUEST_TIMEOUT_MS = 5000;
-const CLOCK_SYNC_MS = 10_000;
-const RECONNECT_AFTER_CLOSE_MS = 1000;
 
 /**
  * The node's connection to the server's `/inference` namespace: the handshake with the shared secret, hello,
@@ -63,6 +75,7 @@ const RECONNECT_AFTER_CLOSE_MS = 1000;
  */
 export class ServerLink extends EnhancedEmitter<ServerLinkEvents> {
   readonly #options: ServerLinkOptions;
+  readonly #timing: LinkTiming;
   readonly #socket: Socket<ServerToNodeEvents, NodeToServerEvents>;
   #ready = false;
   /** Server clock minus node clock, ms, from the clock sample with the shortest round trip lately. */
@@ -76,6 +89,7 @@ export class ServerLink extends EnhancedEmitter<ServerLinkEvents> {
   constructor(options: ServerLinkOptions) {
     super();
     this.#options = options;
+    this.#timing = { ...LINK_TIMING, ...options.timing };
     const auth: InferenceHandshakeAuth = {
       protocolVersion: INFERENCE_PROTOCOL_VERSION,
       secret: options.secret,
@@ -99,7 +113,7 @@ export class ServerLink extends EnhancedEmitter<ServerLinkEvents> {
         } else {
           setTimeout(() => {
             if (!this.#closed && !this.#socket.connected) this.#socket.connect();
-          }, RECONNECT_AFTER_CLOSE_MS).unref();
+          }, this.#timing.reconnectAfterCloseMs).unref();
         }
       }
       this.#closedBy = undefined;
@@ -134,7 +148,7 @@ export class ServerLink extends EnhancedEmitter<ServerLinkEvents> {
 
   async request<N extends NodeRequestName>(name: N, payload: NodeRequestOf<N>): Promise<NodeResponseOf<N>> {
     if (!this.#socket.connected) throw new MaskwatchError('unavailable', 'not connected to the server');
-    const answer = await requestAck(this.#socket as unknown as AckEmitter, name, payload, nodeRequests[name].response, REQUEST_TIMEOUT_MS);
+    const answer = await requestAck(this.#socket as unknown as AckEmitter, name, payload, nodeRequests[name].response, this.#timing.requestTimeoutMs);
     if (answer.ok) return answer.data as NodeResponseOf<N>;
     const { failure } = answer;
     if (failure.kind === 'refused') throw new MaskwatchError(failure.error.code, failure.error.message);
@@ -161,7 +175,7 @@ export class ServerLink extends EnhancedEmitter<ServerLinkEvents> {
       await this.#syncClock();
       this.#ready = true;
       clearInterval(this.#clockTimer);
-      this.#clockTimer = setInterval(() => void this.#syncClock(), CLOCK_SYNC_MS);
+      this.#clockTimer = setInterval(() => void this.#syncClock(), this.#timing.clockSyncMs);
       log.info({ url: this.#options.url, clockOffsetMs: Math.round(this.#offset) }, 'joined the server');
       this.safeEmit('ready');
     } catch (error) {
@@ -170,7 +184,7 @@ export class ServerLink extends EnhancedEmitter<ServerLinkEvents> {
       // Try again later, as after any other lost connection.
       setTimeout(() => {
         if (!this.#closed) this.#socket.connect();
-      }, 3000).unref();
+      }, this.#timing.helloRetryMs).unref();
     }
   }
 
