@@ -1,8 +1,14 @@
 #!/usr/bin/env node
 // `npm start`: the server and one inference node beside it, as two processes (run by infra/start.sh after the
 // set-up). The node is restarted if it dies (with a growing pause); when the server ends, the node is stopped and
-// this exits with the server's code. Ctrl-C (SIGINT) or SIGTERM stops both.
-import { spawn } from 'node:child_process';
+// this exits with the server's code.
+//
+// Stopping always ends: SIGINT, SIGTERM or SIGHUP (to this pid or to its process group) sends SIGTERM to each child's
+// process group (a child and what it started: media workers, ffmpeg), and SIGKILL to what is left after
+// MASKWATCH_STOP_GRACE_S (10) seconds; a second signal kills at once. Each child runs in a group of its own (so a
+// signal to ours reaches it once, through here, in order) and is tied to this process's life (setpriv --pdeathsig):
+// if this process is killed with -9, the children get SIGTERM from the kernel and close within their own deadline.
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,43 +16,112 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = resolve(process.env.MASKWATCH_DATA_DIR ?? join(root, 'data'));
 const nodes = Number(process.env.MASKWATCH_INFERENCE_NODES ?? '1');
-let stopping = false;
+const graceS = Number(process.env.MASKWATCH_STOP_GRACE_S || '10');
+if (!Number.isFinite(graceS) || graceS < 1 || graceS > 600) {
+  process.stderr.write(
+    `maskwatch: MASKWATCH_STOP_GRACE_S=${process.env.MASKWATCH_STOP_GRACE_S}: give 1 to 600 seconds\n`,
+  );
+  process.exit(2);
+}
+/** A repeated signal this soon after the first is the same stop delivered twice (to our pid and to our group). */
+const DUPLICATE_MS = 1000;
+const SETPRIV = '/usr/bin/setpriv';
+const canTie =
+  process.platform === 'linux' &&
+  existsSync(SETPRIV) &&
+  spawnSync(SETPRIV, ['--pdeathsig', 'TERM', '--', 'true'], { stdio: 'ignore', timeout: 5_000 }).status === 0;
+
+/** Live children: pid -> process. */
+const children = new Map();
+const timers = new Set();
+let stoppingSince;
+let exitCode = 0;
 
 function run(name, entry, env = {}) {
-  return spawn(process.execPath, ['--import', 'tsx', join(root, entry), ...process.argv.slice(2)], {
+  const command = [process.execPath, '--import', 'tsx', join(root, entry), ...process.argv.slice(2)];
+  const [file, ...args] = canTie ? [SETPRIV, '--pdeathsig', 'TERM', '--', ...command] : command;
+  const child = spawn(file, args, {
     cwd: root,
     env: { ...process.env, MASKWATCH_LOG_NAME: name, ...env },
     stdio: 'inherit',
+    detached: true,
   });
+  if (child.pid !== undefined) children.set(child.pid, child);
+  child.once('exit', () => {
+    children.delete(child.pid);
+    if (stoppingSince !== undefined && children.size === 0) finish();
+  });
+  return child;
+}
+
+/** Sends `signal` to a child's process group (the child and what it started), ignoring groups already gone. */
+function signalGroup(pid, signal) {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // gone
+  }
+}
+
+function finish() {
+  for (const timer of timers) clearTimeout(timer);
+  process.exit(exitCode);
+}
+
+function stop(reason) {
+  if (stoppingSince !== undefined) return;
+  stoppingSince = Date.now();
+  for (const timer of timers) clearTimeout(timer);
+  timers.clear();
+  if (children.size === 0) finish();
+  process.stderr.write(`maskwatch: stopping (${reason})\n`);
+  for (const pid of children.keys()) signalGroup(pid, 'SIGTERM');
+  const kill = setTimeout(() => {
+    for (const pid of children.keys()) {
+      process.stderr.write(`maskwatch: process ${pid} still running after ${graceS} s: killing it\n`);
+      signalGroup(pid, 'SIGKILL');
+    }
+    finish();
+  }, graceS * 1000);
+  timers.add(kill);
 }
 
 const server = run('server', 'apps/server/src/main.ts');
-const children = new Set([server]);
 server.once('exit', (code, signal) => {
-  stopping = true;
-  for (const child of children) if (child !== server) child.kill('SIGTERM');
-  process.exitCode = code ?? (signal ? 1 : 0);
+  exitCode = code ?? (signal ? 1 : 0);
+  stop(`the server exited (${signal ?? code})`);
 });
 
 /** One inference node, started again after a crash: 1 s, doubling to 30 s, back to 1 s once it ran a minute. */
 function superviseNode(index) {
   let delay = 1000;
+  const later = (fn, ms) => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      fn();
+    }, ms);
+    timers.add(timer);
+  };
   const start = () => {
-    if (stopping) return;
+    if (stoppingSince !== undefined) return;
     // The node reads the secret the server makes at its first start.
     if (!process.env.MASKWATCH_INFERENCE_SECRET && !existsSync(join(dataDir, 'inference.secret'))) {
-      setTimeout(start, 250);
+      later(start, 250);
       return;
     }
     const startedAt = Date.now();
-    const node = run('inference', 'apps/inference/src/main.ts', nodes > 1 ? { MASKWATCH_NODE_NAME: `inference-${index}` } : {});
-    children.add(node);
+    const node = run(
+      'inference',
+      'apps/inference/src/main.ts',
+      nodes > 1 ? { MASKWATCH_NODE_NAME: `inference-${index}` } : {},
+    );
     node.once('exit', (code, signal) => {
-      children.delete(node);
-      if (stopping) return;
+      if (stoppingSince !== undefined) return;
       if (Date.now() - startedAt > 60_000) delay = 1000;
-      process.stderr.write(`maskwatch: inference node exited (${signal ?? code}); starting it again in ${delay / 1000} s\n`);
-      setTimeout(start, delay);
+      process.stderr.write(
+        `maskwatch: inference node exited (${signal ?? code}); starting it again in ${delay / 1000} s\n`,
+      );
+      later(start, delay);
       delay = Math.min(30_000, delay * 2);
     });
   };
@@ -54,9 +129,20 @@ function superviseNode(index) {
 }
 for (let i = 1; i <= nodes; i++) superviseNode(i);
 
-for (const signal of ['SIGINT', 'SIGTERM']) {
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(signal, () => {
-    stopping = true;
-    for (const child of children) child.kill(signal);
+    if (stoppingSince === undefined) {
+      exitCode = 128 + ({ SIGHUP: 1, SIGINT: 2, SIGTERM: 15 }[signal] ?? 0);
+      stop(signal);
+      return;
+    }
+    if (Date.now() - stoppingSince < DUPLICATE_MS) return;
+    process.stderr.write(`maskwatch: ${signal} again: killing everything now\n`);
+    for (const pid of children.keys()) signalGroup(pid, 'SIGKILL');
+    finish();
   });
 }
+// Whatever ends this process (an exception included), its children's groups go with it.
+process.on('exit', () => {
+  for (const pid of children.keys()) signalGroup(pid, 'SIGKILL');
+});

@@ -27,3 +27,17 @@ test('close() ends while socket.io clients are still connected, and disconnects 
   viewer.close();
   camera.close();
 });
+
+test('close() ends within its deadline when a media worker is already dead', async () => {
+  // A 2 s grace: the server gives itself 1 s to close.
+  const server = await startTestServer({ env: { MASKWATCH_STOP_GRACE_S: '2' } });
+  const { pool } = server.internals.media;
+  const pid = pool.workers[0]!.pid;
+  process.kill(pid, 'SIGKILL');
+  // Dead, and not yet replaced (or being replaced): either way close() must not wait for it.
+  const started = Date.now();
+  await server.close();
+  const tookMs = Date.now() - started;
+  assert.ok(tookMs < 3_000, `close() took ${tookMs} ms`);
+  assert.equal(server.internals.media.pool.alive, 0, 'no worker (and no replacement) is left running');
+});

@@ -7,8 +7,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { apiAs } from '../support/auth.ts';
 import { waitFor } from '../support/client.ts';
-import { startRtspSource, type RtspSource } from '../support/rtsp.ts';
-import { cameraAsAdmin as status, createRtspCamera as createCamera, firstFrameAt } from '../support/rtspCamera.ts';
+import { firstFrameAt, startRtspSource, type RtspSource } from '../support/rtsp.ts';
+import { cameraAsAdmin as status, createRtspCamera as createCamera } from '../support/rtspCamera.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 describe('RTSP ingest through source outages', () => {

@@ -4,6 +4,8 @@
  *
  *   const source = await startRtspSource();   // source.url = rtsp://127.0.0.1:<port>/cam
  *   await source.stop();                      // kills server and feeder (the URL now refuses connections)
+ *   await source.away();                      // the server answers, but not with the stream (404, like a relay
+ *                                             // whose camera is gone)
  *   await source.start();                     // same URL again
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -41,7 +43,7 @@ export async function freeUdpPort(): Promise<number> {
   });
 }
 
-export type RtspSource = { url: string; start(): Promise<void>; stop(): Promise<void> };
+export type RtspSource = { url: string; start(): Promise<void>; stop(): Promise<void>; away(): Promise<void> };
 
 function kill(child: ChildProcess | undefined): Promise<void> {
   if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
@@ -57,16 +59,20 @@ export async function startRtspSource(clip = CLIP): Promise<RtspSource> {
   const udpPort = await freeUdpPort();
   let server: ChildProcess | undefined;
   let feeder: ChildProcess | undefined;
+  const serve = async (mount: string): Promise<void> => {
+    server = spawn('/usr/bin/python3', [join(HERE, 'rtsp_server.py'), String(rtspPort), String(udpPort), mount], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await new Promise<void>((ready, reject) => {
+      server!.once('exit', (code) => reject(new Error(`rtsp_server.py exited (${code})`)));
+      server!.stdout!.once('data', () => ready());
+    });
+  };
   const source: RtspSource = {
     url: `rtsp://127.0.0.1:${rtspPort}/cam`,
     async start() {
-      server = spawn('/usr/bin/python3', [join(HERE, 'rtsp_server.py'), String(rtspPort), String(udpPort)], {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      await new Promise<void>((ready, reject) => {
-        server!.once('exit', (code) => reject(new Error(`rtsp_server.py exited (${code})`)));
-        server!.stdout!.once('data', () => ready());
-      });
+      await source.stop();
+      await serve('cam');
       // Baseline without B-frames keeps timestamps simple for the GStreamer repacketiser. One slice per frame
       // (-threads 1: x264 cuts a slice per thread): with several, the repacketised stream decodes with a green block
       // over the top of the picture ("corrupt decoded frame"), and analysis would read those frames.
@@ -107,7 +113,31 @@ export async function startRtspSource(clip = CLIP): Promise<RtspSource> {
     async stop() {
       await Promise.all([kill(feeder), kill(server)]);
     },
+    async away() {
+      await source.stop();
+      await serve('away');
+    },
   };
   await source.start();
   return source;
+}
+
+/** When plain ffmpeg first decodes a frame from `url` (ms since the epoch), trying again while it refuses. */
+export async function firstFrameAt(url: string, timeoutMs = 30_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ffmpeg = spawn(
+      'ffmpeg',
+      ['-hide_banner', '-nostdin', '-rtsp_transport', 'tcp', '-i', url, '-frames:v', '1', '-f', 'null', '-'],
+      {
+        stdio: 'ignore',
+      },
+    );
+    const timer = setTimeout(() => ffmpeg.kill('SIGKILL'), timeoutMs);
+    const code = await new Promise<number | null>((resolve) => ffmpeg.once('close', resolve));
+    clearTimeout(timer);
+    if (code === 0) return Date.now();
+    if (Date.now() > deadline) throw new Error(`no frame from ${url} within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

@@ -101,6 +101,7 @@ export async function createInferenceNode(config: NodeConfig): Promise<RunningNo
     cameraId,
     name,
     stream,
+    srtp,
   }: ServerToNodeRequestOf<'camera:assign'>): Promise<ServerToNodeResponseOf<'camera:assign'>> => {
     // The server re-assigns a camera whose producer changed: start that camera afresh.
     release(cameraId);
@@ -117,6 +118,7 @@ export async function createInferenceNode(config: NodeConfig): Promise<RunningNo
       stream,
       host: config.rtpHost,
       rtpPort,
+      srtp,
       fps: config.fps,
       maxSide: config.detectorInput,
       ffmpegPath: config.ffmpegPath,
@@ -128,6 +130,7 @@ export async function createInferenceNode(config: NodeConfig): Promise<RunningNo
     metrics.cameraStatus(cameraId, decoder.status);
     let restarts = 0;
     decoder.on('keyframe', () => askKeyFrame(cameraId));
+    decoder.on('rejected', (packets) => metrics.packetsRejected(cameraId, packets));
     decoder.on('status', (status, detail) => {
       metrics.cameraStatus(cameraId, status);
       for (; restarts < decoder.restarts; restarts++) metrics.decoderRestarted(cameraId);

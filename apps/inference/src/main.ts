@@ -1,4 +1,4 @@
-import { closeOnSignals } from '@maskwatch/common/process/closeOnSignals';
+import { stopOnSignals } from '@maskwatch/common/process/stopOnSignals';
 import { createLogger } from '@maskwatch/common/logger';
 import { loadNodeConfig, NodeConfigError } from './config/NodeConfig.ts';
 import { ephemeralOverlap } from './decode/allocatePorts.ts';
@@ -17,6 +17,9 @@ try {
   throw error;
 }
 
+// From here on a stop signal is never lost: during start-up it is kept and acted on once the node exists.
+const stop = stopOnSignals(log, { deadlineMs: config.stopDeadlineMs });
+
 const overlap = ephemeralOverlap(config.rtpPorts);
 if (overlap) {
   log.warn(
@@ -28,11 +31,10 @@ if (overlap) {
 let node;
 try {
   node = await createInferenceNode(config);
+  stop.own(node);
 } catch (error) {
   log.fatal({ err: error }, 'could not start');
   process.stderr.write(`maskwatch inference: could not start: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 }
 log.info({ nodeId: node.nodeId, server: config.serverUrl, rtpHost: config.rtpHost }, 'inference node running');
-
-closeOnSignals(node, log);

@@ -1,4 +1,4 @@
-import { closeOnSignals } from '@maskwatch/common/process/closeOnSignals';
+import { stopOnSignals } from '@maskwatch/common/process/stopOnSignals';
 import { ConfigError, loadConfig, unknownVariables } from './config/Config.ts';
 import { createLogger } from './logger.ts';
 import { lanAddresses } from './media/network.ts';
@@ -20,6 +20,8 @@ try {
 for (const name of unknownVariables()) log.warn({ variable: name }, 'unknown MASKWATCH_ variable (typo?)');
 // Read once; child processes (ffmpeg) must not inherit it.
 delete process.env.MASKWATCH_ADMIN_PASSWORD;
+// From here on a stop signal is never lost: during start-up it is kept and acted on once the server exists.
+const stop = stopOnSignals(log, { deadlineMs: config.stopDeadlineMs });
 
 if (!ensureWorkerBin()) {
   process.stderr.write(
@@ -33,6 +35,7 @@ const { createServer } = await import('./http/createServer.ts');
 let server;
 try {
   server = await createServer(config);
+  stop.own(server);
 } catch (error) {
   log.fatal({ err: error }, 'could not start');
   process.stderr.write(`maskwatch: could not start: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -63,5 +66,3 @@ if (server.firstAdmin) {
 }
 if (server.certPath && server.selfSigned) lines.push(trustInstructions(server.certPath), '');
 process.stdout.write(`${lines.join('\n')}\n`);
-
-closeOnSignals(server, log);

@@ -6,6 +6,7 @@ import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FfmpegSupervisor, type ExitInfo, type FfmpegSupervisorOptions, type Prepared } from './FfmpegSupervisor.ts';
 import { canTieToParent } from './parentDeath.ts';
+import type { SourceState } from './RetryPolicy.ts';
 
 const FFMPEG = process.env.MASKWATCH_FFMPEG ?? 'ffmpeg';
 const BASE = ['-hide_banner', '-nostdin', '-nostats'];
@@ -170,19 +171,16 @@ describe('FfmpegSupervisor (real ffmpeg)', () => {
     await until('the second attempt', () => supervisor.spawns === 2 && supervisor.running);
   });
 
-  test('a probe that says "ready" cuts the wait short and starts a new series of backoff', async () => {
-    let comebacks = 0;
+  test('a probe that sees the source come back cuts the wait short and starts a new series of backoff', async () => {
+    let source: SourceState = 'answers';
     let probes = 0;
     const { supervisor, exits } = supervise({
       retryMinMs: 30_000,
       retryMaxMs: 60_000,
       probeIntervalMs: 50,
-      // Says "ready" once per comeback of the source, as RtspIngest's reachability probe does.
       probe: async () => {
         probes++;
-        if (comebacks === 0) return false;
-        comebacks--;
-        return true;
+        return source;
       },
       prepare: () => ({ args: BAD_FORMAT }),
     });
@@ -191,12 +189,12 @@ describe('FfmpegSupervisor (real ffmpeg)', () => {
     assert.equal(exits[0]!.retryInMs, 30_000);
     await until('a few probes', () => probes >= 3);
     assert.equal(supervisor.spawns, 1, 'a probe saying "not yet" keeps the wait');
-    comebacks = 1;
+    source = 'ready';
     await until('the second attempt, long before the 30 s backoff', () => exits[1], 3_000);
     // Without the reset this would be 60 s (the second failure in a row).
     assert.equal(exits[1]!.retryInMs, 30_000);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    assert.equal(supervisor.spawns, 2, 'no retry while the probe has no new comeback to report');
+    assert.equal(supervisor.spawns, 2, 'a source that stays ready but fails is not retried at every probe');
   });
 
   test('stdin bytes reach ffmpeg (e.g. an SDP), stdout comes back', async () => {

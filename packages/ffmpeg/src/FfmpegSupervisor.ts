@@ -4,6 +4,16 @@ import { EnhancedEmitter } from '@maskwatch/common/EnhancedEmitter';
 import { createLogger, type Logger } from '@maskwatch/common/logger';
 import { tiedToParent } from './parentDeath.ts';
 import { pickErrorLine } from './pickErrorLine.ts';
+import {
+  afterAttempt,
+  afterProbe,
+  DEFAULT_RETRY_TIMINGS,
+  INITIAL_RETRY_STATE,
+  probesDuring,
+  type RetryState,
+  type RetryTimings,
+  type SourceState,
+} from './RetryPolicy.ts';
 
 /** What one attempt runs: ffmpeg's arguments, optional bytes for its stdin, and what to release when it ends. */
 export type Prepared = { args: string[]; stdin?: string | Uint8Array; cleanup?: () => void };
@@ -63,12 +73,14 @@ export type FfmpegSupervisorOptions = {
   /** alive() stopped for this long ends the attempt ("stalled for N s"); 0 = never (default 10 s). */
   stallMs?: number;
   /**
-   * While waiting to retry, polled every probeIntervalMs (default 1 s); true = retry now and reset the backoff (e.g.
-   * the source is reachable again). Make it say true once per comeback, or a source that is reachable but failing
-   * is retried at every poll.
+   * While waiting to retry, polled every probeIntervalMs (default 1 s): a cheap look at the source. When it comes
+   * back (`ready` after `down` or `answers`), the next attempt starts at once, in a new backoff series
+   * (RetryPolicy).
    */
-  probe?: () => Promise<boolean>;
+  probe?: () => Promise<SourceState>;
   probeIntervalMs?: number;
+  /** Whether an attempt's failure (its reason) says the source was not there: its next `ready` is a comeback. */
+  sourceDown?(reason: string): boolean;
 };
 
 const MAX_LINES = 50;
@@ -109,15 +121,12 @@ function messageOf(error: unknown): string {
 export class FfmpegSupervisor extends EnhancedEmitter<FfmpegSupervisorEvents> {
   readonly #options: FfmpegSupervisorOptions;
   readonly #log: Logger;
-  readonly #retryMinMs: number;
-  readonly #retryMaxMs: number;
-  readonly #stableMs: number;
+  readonly #timings: RetryTimings;
   readonly #startTimeoutMs: number;
   readonly #stallMs: number;
-  readonly #probeIntervalMs: number;
   #attempts = 0;
   #spawns = 0;
-  #failures = 0;
+  #retry: RetryState = INITIAL_RETRY_STATE;
   #current: Attempt | undefined;
   #lastLines: readonly string[] = [];
   /** The pending retry (timer and probe loop); a new wait replaces it. */
@@ -129,12 +138,15 @@ export class FfmpegSupervisor extends EnhancedEmitter<FfmpegSupervisorEvents> {
     super();
     this.#options = options;
     this.#log = createLogger('FfmpegSupervisor', { name: options.name });
-    this.#retryMinMs = options.retryMinMs ?? 1_000;
-    this.#retryMaxMs = Math.max(this.#retryMinMs, options.retryMaxMs ?? 30_000);
-    this.#stableMs = options.stableMs ?? 10_000;
+    const retryMinMs = options.retryMinMs ?? DEFAULT_RETRY_TIMINGS.retryMinMs;
+    this.#timings = {
+      retryMinMs,
+      retryMaxMs: Math.max(retryMinMs, options.retryMaxMs ?? DEFAULT_RETRY_TIMINGS.retryMaxMs),
+      stableMs: options.stableMs ?? DEFAULT_RETRY_TIMINGS.stableMs,
+      probeIntervalMs: options.probeIntervalMs ?? DEFAULT_RETRY_TIMINGS.probeIntervalMs,
+    };
     this.#startTimeoutMs = options.startTimeoutMs ?? 20_000;
     this.#stallMs = options.stallMs ?? 10_000;
-    this.#probeIntervalMs = options.probeIntervalMs ?? 1_000;
   }
 
   /** How many ffmpeg processes were started. */
@@ -173,8 +185,8 @@ export class FfmpegSupervisor extends EnhancedEmitter<FfmpegSupervisorEvents> {
       attempt.aliveSince = now;
       this.#arm(attempt, this.#stallMs);
       this.safeEmit('alive');
-    } else if (this.#failures > 0 && now - attempt.aliveSince >= this.#stableMs) {
-      this.#failures = 0;
+    } else if (this.#retry.failures > 0 && now - attempt.aliveSince >= this.#timings.stableMs) {
+      this.#retry = { ...this.#retry, failures: 0 };
     }
   }
 
@@ -350,14 +362,17 @@ export class FfmpegSupervisor extends EnhancedEmitter<FfmpegSupervisorEvents> {
           `ffmpeg exited (${signal ?? `code ${code}`}): ${attempt.lines.at(-1) ?? 'no output'}`));
     let retryInMs: number | null = null;
     if (!this.#closed) {
-      if (ended?.immediate) {
-        retryInMs = 0;
-      } else {
-        // An attempt that ran stably before ending counts as the first failure of a new series.
-        if (attempt.aliveSince !== undefined && attempt.lastAlive - attempt.aliveSince >= this.#stableMs) this.#failures = 0;
-        this.#failures++;
-        retryInMs = Math.min(this.#retryMaxMs, this.#retryMinMs * 2 ** Math.min(this.#failures - 1, 30));
-      }
+      const next = afterAttempt(
+        this.#retry,
+        {
+          immediate: ended?.immediate ?? false,
+          ranStably: attempt.aliveSince !== undefined && attempt.lastAlive - attempt.aliveSince >= this.#timings.stableMs,
+          sourceDown: this.#options.sourceDown?.(reason) ?? false,
+        },
+        this.#timings,
+      );
+      this.#retry = next.state;
+      retryInMs = next.delayMs;
     }
     const info: ExitInfo = { attempt: attempt.n, code, signal, reason, cause, lines: [...attempt.lines], retryInMs };
     const log = cause === 'closed' || cause === 'restart' ? this.#log.debug.bind(this.#log) : this.#log.warn.bind(this.#log);
@@ -375,17 +390,17 @@ export class FfmpegSupervisor extends EnhancedEmitter<FfmpegSupervisorEvents> {
     const wait: Wait = { timer, probeTimer: undefined };
     this.#wait = wait;
     const probe = this.#options.probe;
-    if (!probe || delayMs <= this.#probeIntervalMs) return;
+    if (!probe || !probesDuring(delayMs, this.#timings)) return;
     const poll = (): void => {
       wait.probeTimer = setTimeout(() => {
         wait.probeTimer = undefined;
         probe().then(
-          (ready) => {
+          (source) => {
             if (this.#wait !== wait) return;
-            if (!ready) return poll();
-            // The source is back: a new series of attempts, so one that fails while it settles waits little.
+            const { state, retryNow } = afterProbe(this.#retry, source);
+            this.#retry = state;
+            if (!retryNow) return poll();
             this.#log.info('the probe says the source is back: retrying now');
-            this.#failures = 0;
             this.#cancelWait();
             void this.#run();
           },
@@ -394,7 +409,7 @@ export class FfmpegSupervisor extends EnhancedEmitter<FfmpegSupervisorEvents> {
             if (this.#wait === wait) poll();
           },
         );
-      }, this.#probeIntervalMs);
+      }, this.#timings.probeIntervalMs);
     };
     poll();
   }

@@ -3,7 +3,8 @@
  *
  * A node connects with `auth: InferenceHandshakeAuth` (the shared secret), then sends `node:hello` with its
  * capacity. The server assigns cameras to nodes (`camera:assign`, answered with the node's RTP ports), sends their
- * video there over plain RTP, and releases them (`camera:release`). The node sends `node:results` per analysed
+ * video there over SRTP (the key travels in `camera:assign`, on this authenticated link), and releases them
+ * (`camera:release`). The node sends `node:results` per analysed
  * frame, `node:status` per camera, `node:stats` every few seconds, and asks for key frames (`node:keyframe`).
  *
  * Requests in both directions are answered through their ack with `Ack<T>` (see signalling.ts). `node:results`
@@ -16,7 +17,7 @@ import { BoxSchema, FrameResultSchema } from './faces.ts';
 import type { Ack } from './signalling.ts';
 
 /** Bump on any incompatible change to a schema in this file; a node speaking another version is refused. */
-export const INFERENCE_PROTOCOL_VERSION = 1;
+export const INFERENCE_PROTOCOL_VERSION = 2;
 export const INFERENCE_NAMESPACE = '/inference';
 
 export const NodeIdSchema = z
@@ -74,6 +75,21 @@ export const StreamSchema = z
 export type Stream = z.infer<typeof StreamSchema>;
 
 const Empty = z.object({}).strict();
+
+/**
+ * The SRTP suite of the analysis leg: the one both mediasoup and ffmpeg 5.1's RTP demuxer (`a=crypto` in an SDP)
+ * support. Packets that fail its HMAC are dropped by the node's decoder, so forged RTP on a decoder port is unusable.
+ */
+export const ANALYSIS_SRTP_SUITE = 'AES_CM_128_HMAC_SHA1_80';
+
+/** An SRTP master key and salt (30 bytes, base64): what the server's transport encrypts the camera's RTP with. */
+export const SrtpParametersSchema = z
+  .object({
+    cryptoSuite: z.literal(ANALYSIS_SRTP_SUITE),
+    keyBase64: z.string().regex(/^[A-Za-z0-9+/]{40}$/, '30 bytes in base64'),
+  })
+  .strict();
+export type SrtpParameters = z.infer<typeof SrtpParametersSchema>;
 
 /** Per-camera counters in node stats (since the camera was assigned to this node). */
 export const CameraStatsSchema = z
@@ -153,7 +169,8 @@ export type NodeResult = z.infer<typeof NodeResultSchema>;
 export const serverToNodeRequests = {
   /**
    * Analyse this camera. The node opens two UDP ports (RTP, RTCP = RTP + 1) on `rtpHost`, starts its decoder and
-   * answers them; the server then connects its PlainTransport to them and resumes the consumer.
+   * answers them; the server then connects its PlainTransport to them and resumes the consumer. The decoder drops
+   * (and counts) every packet that fails SRTP authentication with `srtp`.
    */
   'camera:assign': {
     request: z
@@ -164,6 +181,8 @@ export const serverToNodeRequests = {
         stream: StreamSchema,
         /** Where the server's RTCP comes from (the node's decoder sends its feedback back there). */
         serverRtcp: z.object({ ip: z.union([z.ipv4(), z.ipv6()]), port: z.number().int().min(1).max(65535) }),
+        /** The key the camera's RTP is encrypted and authenticated with (fresh per analysis). */
+        srtp: SrtpParametersSchema,
       })
       .strict(),
     response: z.object({

@@ -4,6 +4,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { parseEnv } from '@maskwatch/common/config/parseEnv';
+import { stopDeadlineMs, stopGrace } from '@maskwatch/common/process/stopGrace';
 import { readInferenceSecret } from '@maskwatch/common/inferenceSecret';
 import { NodeIdSchema } from '@maskwatch/protocol/inference';
 import { FaceShapeOptionsSchema, type ResolvedFaceShape } from '@maskwatch/vision/detect/faceShape';
@@ -97,6 +98,8 @@ const EnvSchema = z
     MASKWATCH_NODE_METRICS_HOST: ip.default('127.0.0.1'),
     /** Other machines may read the metrics with `Authorization: Bearer <token>` (loopback always may). */
     MASKWATCH_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    /** A stop may take this long; the node gives up closing cleanly a second before (as the server does). */
+    MASKWATCH_STOP_GRACE_S: stopGrace,
   })
   .strict();
 
@@ -123,6 +126,8 @@ export type NodeConfig = {
   tracker: FaceTrackerOptions;
   /** Where `GET /metrics` is served; null: not at all. */
   metrics: { host: string; port: number; token: string | undefined } | null;
+  /** After a stop signal, closing may take this long; then the process exits anyway. */
+  stopDeadlineMs: number;
 };
 
 export class NodeConfigError extends Error {
@@ -180,5 +185,6 @@ export function loadNodeConfig(env: Record<string, string | undefined> = process
       e.MASKWATCH_NODE_METRICS_PORT === 'off'
         ? null
         : { host: e.MASKWATCH_NODE_METRICS_HOST, port: e.MASKWATCH_NODE_METRICS_PORT, token: e.MASKWATCH_METRICS_TOKEN },
+    stopDeadlineMs: stopDeadlineMs(e.MASKWATCH_STOP_GRACE_S),
   };
 }

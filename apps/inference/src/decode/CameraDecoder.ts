@@ -1,7 +1,7 @@
 import { EnhancedEmitter } from '@maskwatch/common/EnhancedEmitter';
 import { createLogger, type Logger } from '@maskwatch/common/logger';
 import { FfmpegSupervisor } from '@maskwatch/ffmpeg/FfmpegSupervisor';
-import type { DecoderStatus, Stream } from '@maskwatch/protocol/inference';
+import type { DecoderStatus, SrtpParameters, Stream } from '@maskwatch/protocol/inference';
 import { buildDecoderArgs } from './decoderArgs.ts';
 import { FrameReader, type DecodedFrame } from './FrameReader.ts';
 import { buildSdp } from './sdp.ts';
@@ -13,6 +13,8 @@ export type CameraDecoderEvents = {
   status: [status: DecoderStatus, detail: string | null];
   /** The decoder needs a key frame (it started, or lost one): ask the server. */
   keyframe: [];
+  /** Packets the decoder dropped because they failed SRTP authentication (forged, or damaged on the way). */
+  rejected: [packets: number];
 };
 
 export type CameraDecoderOptions = {
@@ -21,6 +23,8 @@ export type CameraDecoderOptions = {
   /** Where ffmpeg binds: the node's RTP address and the even port of the pair (RTCP on the next). */
   host: string;
   rtpPort: number;
+  /** The SRTP key of the camera's RTP: every packet on the port that fails its authentication is dropped, counted. */
+  srtp: SrtpParameters;
   fps: number;
   maxSide: number;
   ffmpegPath: string;
@@ -30,6 +34,9 @@ export type CameraDecoderOptions = {
   restartMs?: number;
 };
 
+/** ffmpeg's line for a packet that failed SRTP authentication, and its count of repeats of the line before. */
+const HMAC_MISMATCH = 'HMAC mismatch';
+const REPEATED = /^Last message repeated (\d+) times?$/;
 /** Lines that mean the decoder lost its reference and needs a key frame to show anything again. */
 const NEEDS_KEYFRAME = /keyframe|key frame|reference|corrupt|error while decoding|concealing|missing picture/i;
 
@@ -47,6 +54,8 @@ export class CameraDecoder extends EnhancedEmitter<CameraDecoderEvents> {
   readonly #stallMs: number;
   #status: DecoderStatus = 'starting';
   #lastFrameAt = 0;
+  /** The last stderr line was HMAC_MISMATCH (ffmpeg then prints only a count of its repeats). */
+  #lastLineRejected = false;
   #watch: NodeJS.Timeout | undefined;
   #closed = false;
 
@@ -56,7 +65,7 @@ export class CameraDecoder extends EnhancedEmitter<CameraDecoderEvents> {
     this.rtpPort = options.rtpPort;
     this.#stallMs = options.stallMs ?? 3000;
     this.#log = createLogger('CameraDecoder', { cameraId: options.cameraId, rtpPort: options.rtpPort });
-    const sdp = buildSdp(options.stream, options.host, options.rtpPort);
+    const sdp = buildSdp(options.stream, options.host, options.rtpPort, options.srtp);
     const args = buildDecoderArgs({ maxSide: options.maxSide });
     // Half a frame interval of slack at 30 fps: 5 fps from a 25 fps camera keeps every 5th frame, not every 6th.
     this.#reader = new FrameReader(Math.max(0, 1000 / options.fps - 1000 / 60));
@@ -78,6 +87,11 @@ export class CameraDecoder extends EnhancedEmitter<CameraDecoderEvents> {
       setTimeout(() => this.safeEmit('keyframe'), 300).unref();
     });
     this.#supervisor.on('line', (line) => {
+      const rejected = this.#rejectedPackets(line);
+      if (rejected > 0) {
+        this.safeEmit('rejected', rejected);
+        return;
+      }
       if (this.#reader.line(line)) return;
       this.#log.debug({ line }, 'ffmpeg');
       if (NEEDS_KEYFRAME.test(line)) this.safeEmit('keyframe');
@@ -115,6 +129,14 @@ export class CameraDecoder extends EnhancedEmitter<CameraDecoderEvents> {
     this.#supervisor.close();
     this.#reader.reset();
     this.removeAllListeners();
+  }
+
+  /** How many rejected packets `line` reports (ffmpeg writes a repeated line once, then how often it repeated). */
+  #rejectedPackets(line: string): number {
+    const repeated = REPEATED.exec(line);
+    if (repeated) return this.#lastLineRejected ? Number(repeated[1]) : 0;
+    this.#lastLineRejected = line === HMAC_MISMATCH;
+    return this.#lastLineRejected ? 1 : 0;
   }
 
   #onFrame(frame: DecodedFrame): void {

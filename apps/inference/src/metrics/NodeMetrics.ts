@@ -45,6 +45,7 @@ type CameraCounters = {
  *   metrics.frameAnalysed(cameraId, timings);     // every analysed frame, with its FrameTimings (ms)
  *   metrics.faces(label, n);                      // faces found per label in that frame
  *   metrics.decoderRestarted(cameraId);
+ *   metrics.packetsRejected(cameraId, n);         // packets on its decoder port that failed SRTP authentication
  *   metrics.cameraReleased(cameraId);             // released: its series go
  *   socket.emit('node:stats', metrics.stats());   // every few seconds
  *   await metrics.serve(host, port);  ...  await metrics.close();
@@ -67,6 +68,7 @@ export class NodeMetrics {
   readonly #analysedTotal: Counter<'camera'>;
   readonly #droppedTotal: Counter<'camera' | 'reason'>;
   readonly #restartsTotal: Counter<'camera'>;
+  readonly #rejectedTotal: Counter<'camera'>;
   readonly #stageSeconds: Histogram<'stage'>;
   readonly #facesTotal: Counter<'label'>;
 
@@ -110,6 +112,12 @@ export class NodeMetrics {
     this.#restartsTotal = new Counter({
       name: 'maskwatch_inference_decoder_restarts_total',
       help: "Restarts of the camera's decoder.",
+      labelNames: ['camera'],
+      registers,
+    });
+    this.#rejectedTotal = new Counter({
+      name: 'maskwatch_inference_rtp_rejected_packets_total',
+      help: "Packets on the camera's decoder port dropped for failing SRTP authentication (forged, or damaged on the way).",
       labelNames: ['camera'],
       registers,
     });
@@ -194,6 +202,10 @@ export class NodeMetrics {
     if (n > 0) this.#facesTotal.inc({ label }, n);
   }
 
+  packetsRejected(cameraId: string, packets: number): void {
+    if (packets > 0 && this.#cameras.has(cameraId)) this.#rejectedTotal.inc({ camera: cameraId }, packets);
+  }
+
   cameraStatus(cameraId: string, status: DecoderStatus): void {
     this.#camera(cameraId).status = status;
   }
@@ -211,6 +223,7 @@ export class NodeMetrics {
     this.#decodedTotal.remove({ camera: cameraId });
     this.#analysedTotal.remove({ camera: cameraId });
     this.#restartsTotal.remove({ camera: cameraId });
+    this.#rejectedTotal.remove({ camera: cameraId });
     for (const reason of counters.dropped.keys()) this.#droppedTotal.remove({ camera: cameraId, reason });
   }
 

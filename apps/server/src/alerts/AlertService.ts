@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { AlertRepository, type AlertPage, type SnapshotFiles } from '@maskwatch/db/AlertRepository';
+import { AlertRepository, type AlertPage } from '@maskwatch/db/AlertRepository';
 import { AlertSettingsRepository } from '@maskwatch/db/AlertSettingsRepository';
 import { ComplianceRepository } from '@maskwatch/db/ComplianceRepository';
 import type { Database } from '@maskwatch/db/Database';
@@ -25,6 +25,7 @@ import { createLogger } from '../logger.ts';
 import { AlertRetention } from './AlertRetention.ts';
 import { AlertRule, DEFAULT_RULE, type RuleDecision, type RuleSettings } from './AlertRule.ts';
 import { ComplianceCounter } from './ComplianceCounter.ts';
+import { persistAlert, type SnapshotImage } from './persistAlert.ts';
 import type { AnalysisResults, ResultSource } from './ResultSource.ts';
 import type { SnapshotStore } from './SnapshotStore.ts';
 
@@ -347,22 +348,23 @@ export class AlertService extends EnhancedEmitter<AlertServiceEvents> {
   ): Promise<Alert> {
     const { result, face } = decision;
     const id = `al_${randomBytes(8).toString('hex')}`;
-    let files: SnapshotFiles | null = null;
+    let image: SnapshotImage | undefined;
     if (source && result.seq !== undefined) {
       try {
-        const image = await withTimeout(
+        image = await withTimeout(
           source.snapshot(cameraId, result.seq, face.box, decision.blur),
           this.#options.snapshotTimeoutMs ?? 2000,
           'the snapshot',
         );
-        files = await this.#options.store.write(id, Date.now(), image);
       } catch (error) {
         log.warn({ err: error, cameraId, seq: result.seq }, 'alert stored without a snapshot');
       }
     }
     const raisedAt = Date.now();
-    try {
-      const alert = this.#repo.insert({
+    const alert = await persistAlert(
+      this.#options.store,
+      this.#repo,
+      {
         id,
         cameraId,
         cameraName: this.#options.cameras.get(cameraId)?.name ?? cameraId,
@@ -378,19 +380,15 @@ export class AlertService extends EnhancedEmitter<AlertServiceEvents> {
         frame: { width: result.width, height: result.height },
         frameSeq: result.seq ?? null,
         frameTs: result.ts,
-        files,
-      });
-      log.info(
-        { alertId: id, cameraId, trackId: face.trackId, label: decision.label, latencyMs: alert.latencyMs },
-        'alert raised',
-      );
-      return alert;
-    } catch (error) {
-      if (files) await this.#options.store.remove([files.snapshot, files.thumbnail]).catch(() => undefined);
-      throw error;
-    } finally {
-      if (files) this.#options.store.settle([files.snapshot, files.thumbnail]);
-    }
+      },
+      image,
+      (error) => log.warn({ err: error, cameraId, seq: result.seq }, 'alert stored without a snapshot'),
+    );
+    log.info(
+      { alertId: id, cameraId, trackId: face.trackId, label: decision.label, latencyMs: alert.latencyMs },
+      'alert raised',
+    );
+    return alert;
   }
 
   #emit(change: AlertChange, alert: Alert, sayLabel: AlertLabel | null): void {

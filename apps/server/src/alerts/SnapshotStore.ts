@@ -1,16 +1,36 @@
 import { mkdirSync } from 'node:fs';
-import { access, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import type { SnapshotFiles } from '@maskwatch/db/AlertRepository';
 import { MaskwatchError } from '@maskwatch/protocol/errors';
 
 const NAME = /^\d{4}-\d{2}-\d{2}\/al_[0-9a-f]{16}(\.thumb)?\.jpg$/;
 
+/** Writes `bytes` to `path` and waits until they are on disk (not only in the page cache). */
+async function writeSynced(path: string, bytes: Uint8Array): Promise<void> {
+  const file = await open(path, 'w');
+  try {
+    await file.writeFile(bytes);
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+}
+
+async function syncDirectory(path: string): Promise<void> {
+  const dir = await open(path, 'r');
+  try {
+    await dir.sync();
+  } finally {
+    await dir.close();
+  }
+}
+
 /**
  * Alert snapshots on disk: `<dir>/<YYYY-MM-DD>/<alert id>.jpg` and `.thumb.jpg`. Names are made here from the
  * alert id and date, never from a request; reading checks the name again and that it stays inside the folder.
- * A file is written (temp file, then rename) before its row is inserted, and deleted after its row is: the only
- * gap a crash can leave is a file without a row, which `orphans()` finds.
+ * A file is written (synced temp file, then rename) before its row is inserted, and deleted after its row is: the
+ * only gap a crash (or a power cut) can leave is a file without a row, which `orphans()` finds, or a temp file.
  */
 export class SnapshotStore {
   readonly dir: string;
@@ -39,9 +59,11 @@ export class SnapshotStore {
         [thumbnail, image.thumbnail],
       ] as const) {
         const path = join(this.dir, name);
-        await writeFile(`${path}.tmp`, bytes);
+        await writeSynced(`${path}.tmp`, bytes);
         await rename(`${path}.tmp`, path);
       }
+      // The renames themselves are on disk before the row that names the files is written.
+      await syncDirectory(join(this.dir, day));
     } catch (error) {
       await this.remove([snapshot, thumbnail]);
       this.settle([snapshot, thumbnail]);

@@ -93,6 +93,13 @@ export class ApiServer {
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
+      const immediate = this.table.immediate(req.method ?? 'GET', (req.url ?? '/').split('?')[0] ?? '/');
+      if (immediate) {
+        req.resume();
+        const anonymous: Caller = { user: null, sessionId: null, address: req.socket.remoteAddress ?? '' };
+        sendReply(req, res, await immediate.handler({ req, params: undefined, query: undefined, body: undefined, caller: anonymous }));
+        return;
+      }
       await this.#route(req, res);
     } catch (error) {
       if (error instanceof MaskwatchError) {

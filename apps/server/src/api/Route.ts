@@ -36,6 +36,11 @@ export type Route = {
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
+  /**
+   * Answered before anything else is looked at (no URL parsing beyond the path, no session lookup, no origin check,
+   * no body): for public GETs that read no input and must stay quick under any load (`/api/health`).
+   */
+  immediate?: boolean;
   handler(ctx: RouteContext<unknown, unknown, unknown>): Reply | Promise<Reply>;
 };
 
@@ -58,6 +63,7 @@ export function defineRoute<
   params?: P;
   query?: Q;
   body?: B;
+  immediate?: boolean;
   handler(ctx: RouteContext<Out<P>, Out<Q>, Out<B>>): Reply | Promise<Reply>;
 }): Route {
   return route as unknown as Route;

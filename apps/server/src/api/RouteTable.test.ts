@@ -52,4 +52,17 @@ describe('RouteTable', () => {
       );
     }
   });
+
+  test('an immediate route is answered for its exact path by GET and HEAD only, and must read no input', () => {
+    const health = defineRoute({ method: 'GET', path: '/api/health', access: 'public', immediate: true, summary: 'h', handler: () => ({ status: 204 }) });
+    const table = new RouteTable([health, route('GET', '/api/things')]);
+    assert.equal(table.immediate('GET', '/api/health'), health);
+    assert.equal(table.immediate('HEAD', '/api/health'), health);
+    assert.equal(table.immediate('POST', '/api/health'), undefined);
+    assert.equal(table.immediate('GET', '/api/things'), undefined);
+    const admin = defineRoute({ method: 'GET', path: '/api/a', access: 'admin', immediate: true, summary: 'a', handler: () => ({ status: 204 }) });
+    assert.throws(() => new RouteTable([admin]), /only public GETs/);
+    const withQuery = defineRoute({ method: 'GET', path: '/api/q', access: 'public', immediate: true, query: z.object({}), summary: 'q', handler: () => ({ status: 204 }) });
+    assert.throws(() => new RouteTable([withQuery]), /only public GETs/);
+  });
 });

@@ -26,6 +26,7 @@ export function pathSegments(pathname: string): string[] {
 export class RouteTable {
   readonly routes: readonly Route[];
   readonly #compiled: CompiledRoute[];
+  readonly #immediate = new Map<string, Route>();
 
   constructor(routes: readonly Route[]) {
     this.routes = routes;
@@ -42,8 +43,16 @@ export class RouteTable {
       if (hasParams !== (route.params !== undefined))
         throw new Error(`${route.method} ${route.path}: path parameters and the params schema must go together`);
       if (!route.path.startsWith('/api/')) throw new Error(`${route.path}: API routes live under /api/`);
+      if (route.immediate && (route.method !== 'GET' || route.access !== 'public' || route.query || route.body || hasParams))
+        throw new Error(`${route.method} ${route.path}: only public GETs without input may be answered immediately`);
+      if (route.immediate) this.#immediate.set(route.path, route);
       return { route, segments };
     });
+  }
+
+  /** The route answered before anything else for this exact path (GET or HEAD), if any. */
+  immediate(method: string, pathname: string): Route | undefined {
+    return method === 'GET' || method === 'HEAD' ? this.#immediate.get(pathname) : undefined;
   }
 
   /**

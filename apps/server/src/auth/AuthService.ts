@@ -7,15 +7,14 @@ import type { CreateUser, Role, SessionInfo, UpdateUser, User } from '@maskwatch
 import { MaskwatchError } from '@maskwatch/protocol/errors';
 import { EnhancedEmitter } from '../EnhancedEmitter.ts';
 import { createLogger } from '../logger.ts';
-import { LoginThrottle } from './LoginThrottle.ts';
+import { addressKey, LoginThrottle } from './LoginThrottle.ts';
 import { hashPassword, randomPassword, verifyPassword } from './password.ts';
+import { VerificationGate } from './VerificationGate.ts';
 
 const log = createLogger('AuthService');
 
 /** The first admin's name. */
 export const FIRST_ADMIN = 'admin';
-/** Password checks running at once (each holds a libuv thread and 32 MiB); beyond: rate_limited. */
-const MAX_CONCURRENT_VERIFICATIONS = 8;
 /** How often a session's last-seen time is written (not on every request). */
 const TOUCH_EVERY_MS = 60_000;
 
@@ -35,6 +34,7 @@ export type AuthServiceEvents = {
 export type AuthServiceOptions = {
   sessionTtlMs: number;
   throttle?: LoginThrottle;
+  gate?: VerificationGate;
 };
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -66,8 +66,8 @@ export class AuthService extends EnhancedEmitter<AuthServiceEvents> {
   readonly #sessions: SessionRepository;
   readonly #ttlMs: number;
   readonly throttle: LoginThrottle;
+  readonly #gate: VerificationGate;
   readonly #touched = new Map<string, number>();
-  #verifying = 0;
   #dummyHash: Promise<string> | undefined;
 
   constructor(db: Database, options: AuthServiceOptions) {
@@ -76,6 +76,7 @@ export class AuthService extends EnhancedEmitter<AuthServiceEvents> {
     this.#sessions = new SessionRepository(db);
     this.#ttlMs = options.sessionTtlMs;
     this.throttle = options.throttle ?? new LoginThrottle();
+    this.#gate = options.gate ?? new VerificationGate();
   }
 
   /**
@@ -110,15 +111,15 @@ export class AuthService extends EnhancedEmitter<AuthServiceEvents> {
 
   /**
    * Checks a password and opens a session. Unknown user, wrong password and disabled user fail alike after the same
-   * work (the caller answers `unauthorized` to all three); a throttled attempt fails without any check.
+   * work (the caller answers `unauthorized` to all three). The cheap checks come first: a throttled attempt, or one
+   * from an address whose previous attempt is still being checked, fails without hashing anything.
    */
   async login(username: string, password: string, meta: { address: string; userAgent: string | null }): Promise<LoginResult> {
     const name = username.trim().toLowerCase();
     const wait = this.throttle.waitMs(name, meta.address);
     if (wait > 0) return { ok: false, reason: 'throttled', retryAfterSeconds: Math.ceil(wait / 1000), user: undefined };
-    if (this.#verifying >= MAX_CONCURRENT_VERIFICATIONS)
-      return { ok: false, reason: 'busy', retryAfterSeconds: 1, user: undefined };
-    this.#verifying++;
+    const release = await this.#gate.enter(addressKey(meta.address));
+    if (!release) return { ok: false, reason: 'busy', retryAfterSeconds: 1, user: undefined };
     let user: StoredUser | undefined;
     let ok: boolean;
     try {
@@ -126,7 +127,7 @@ export class AuthService extends EnhancedEmitter<AuthServiceEvents> {
       // Unknown names cost the same as known ones, so timing does not tell which exist.
       ok = await verifyPassword(password, user?.passwordHash ?? (await this.#dummy()));
     } finally {
-      this.#verifying--;
+      release();
     }
     if (!user || !ok || user.disabled) {
       this.throttle.failed(name, meta.address);

@@ -25,9 +25,33 @@ const DEFAULTS = {
 type Entry = { failures: number[]; blockedUntil: number };
 
 /**
+ * The key an address is throttled by: IPv4 as it is (IPv4-mapped IPv6 too), IPv6 by its /64 (one subscriber's
+ * prefix: counting single addresses there would give a guesser 2^64 fresh ones).
+ */
+export function addressKey(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped?.[1]) return mapped[1];
+  if (!address.includes(':')) return address;
+  const [head = '', tail = ''] = address.toLowerCase().replace(/%.*$/, '').split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = address.includes('::') ? [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right] : left;
+  return `${groups
+    .slice(0, 4)
+    .map((group) => (Number.parseInt(group, 16) || 0).toString(16))
+    .join(':')}::/64`;
+}
+
+/**
  * Throttles password guessing: failed sign-ins are counted per account+address, per account and per address; past a
- * rule's free failures the next attempt must wait, doubling each time. Waits are short at first so a lock-out by a
- * stranger costs its owner seconds, not the day. In memory: a restart forgets (an attacker gains one window).
+ * rule's free failures the next attempt must wait, doubling each time. In memory: a restart forgets (an attacker
+ * gains one window).
+ *
+ * No one's failures block another address's correct password: the account rule holds back only addresses that
+ * have themselves failed on that account in its window (an address that never got it wrong is always heard; a
+ * guesser spread over many addresses gets one try per address, then waits with the rest). The address rule holds
+ * back only its own address. Addresses are compared as networks where one holder has many of them: an IPv6 address
+ * by its /64, an IPv4-mapped one as IPv4.
  */
 export class LoginThrottle {
   readonly #rules: { pair: Rule; account: Rule; address: Rule };
@@ -51,7 +75,11 @@ export class LoginThrottle {
   waitMs(username: string, address: string): number {
     const now = this.#now();
     let wait = 0;
-    for (const [kind, key] of this.#keys(username, address)) {
+    const keys = this.#keys(username, address);
+    const pair = this.#entries.pair.get(keys[0][1]);
+    const triedHere = pair !== undefined && pair.failures.some((at) => now - at < this.#rules.account.windowMs);
+    for (const [kind, key] of keys) {
+      if (kind === 'account' && !triedHere) continue;
       const entry = this.#entries[kind].get(key);
       if (entry) wait = Math.max(wait, entry.blockedUntil - now);
     }
@@ -77,15 +105,16 @@ export class LoginThrottle {
   /** A correct password: the account's own counters start again (the address's do not: one good account must not
    * reset a sprayer's count). */
   succeeded(username: string, address: string): void {
-    this.#entries.pair.delete(`${username}\n${address}`);
+    this.#entries.pair.delete(this.#keys(username, address)[0][1]);
     this.#entries.account.delete(username);
   }
 
-  #keys(username: string, address: string): ['pair' | 'account' | 'address', string][] {
+  #keys(username: string, address: string): [['pair', string], ['account', string], ['address', string]] {
+    const network = addressKey(address);
     return [
-      ['pair', `${username}\n${address}`],
+      ['pair', `${username}\n${network}`],
       ['account', username],
-      ['address', address],
+      ['address', network],
     ];
   }
 }

@@ -3,6 +3,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { parseEnv } from '@maskwatch/common/config/parseEnv';
+import { stopDeadlineMs, stopGrace } from '@maskwatch/common/process/stopGrace';
 import { PasswordSchema } from '@maskwatch/protocol/auth';
 
 /** The repository root (apps/server/src/config -> ../../../..). */
@@ -112,6 +113,11 @@ const EnvSchema = z
     MASKWATCH_RESET_ADMIN: z.enum(['on', 'off']).default('off'),
     /** How long a sign-in lasts (absolute, not sliding): a control-room shift by default. */
     MASKWATCH_SESSION_HOURS: z.coerce.number().min(0.001).max(24 * 30).default(12),
+    /**
+     * A stop (SIGTERM, SIGINT, SIGHUP) may take this long: the server gives up closing cleanly a second before, and
+     * `npm start` kills whatever is left after it. The inference nodes read the same variable.
+     */
+    MASKWATCH_STOP_GRACE_S: stopGrace,
     /** Extra host names the server answers to (a DNS name, a reverse proxy's), comma-separated. */
     MASKWATCH_ALLOWED_HOSTS: z
       .string()
@@ -160,6 +166,8 @@ export type Config = {
   sessionHours: number;
   allowedHosts: string[];
   resetAdmin: boolean;
+  /** After a stop signal, closing may take this long; then the process exits anyway. */
+  stopDeadlineMs: number;
 };
 
 
@@ -220,6 +228,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionHours: e.MASKWATCH_SESSION_HOURS,
     allowedHosts: e.MASKWATCH_ALLOWED_HOSTS,
     resetAdmin: e.MASKWATCH_RESET_ADMIN === 'on',
+    stopDeadlineMs: stopDeadlineMs(e.MASKWATCH_STOP_GRACE_S),
   };
 }
 

@@ -108,19 +108,29 @@ export async function createServer(config: Config, options: CreateServerOptions 
     ...options.timing,
     analysis: { restartAfterMs: config.analysisRestartMs, ...options.timing?.analysis },
   });
-  const closers: (() => Promise<void> | void)[] = [];
+  // Each part is closed in reverse order of opening, within one deadline for all: a part that does not finish in
+  // time (a dead worker, a child that never answers) is logged and left behind, and the next ones still close.
+  const closers: [name: string, close: () => Promise<void> | void][] = [];
   const closeAll = async () => {
-    for (const close of closers.splice(0).reverse()) {
+    const until = Date.now() + config.stopDeadlineMs;
+    for (const [name, close] of closers.splice(0).reverse()) {
+      let timer: NodeJS.Timeout | undefined;
       try {
-        await close();
+        const late = new Promise<'late'>((resolve) => {
+          timer = setTimeout(() => resolve('late'), Math.max(0, until - Date.now()));
+        });
+        if ((await Promise.race([Promise.resolve().then(close), late])) === 'late')
+          log.error({ part: name, deadlineMs: config.stopDeadlineMs }, 'did not close in time; going on without it');
       } catch (error) {
-        log.error({ err: error }, 'error while closing');
+        log.error({ err: error, part: name }, 'error while closing');
+      } finally {
+        clearTimeout(timer);
       }
     }
   };
   try {
     const db = new Database({ path: config.dbPath });
-    closers.push(() => db.close());
+    closers.push(['database', () => db.close()]);
     const cameras = new CameraService(db);
     // Alerts close before the database (closers run in reverse); retention first fixes what a crash left.
     const alerts = new AlertService({
@@ -131,7 +141,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
       operatingPoints: new OperatingPoints(),
       ...timing.alerts,
     });
-    closers.push(() => alerts.close());
+    closers.push(['alerts', () => alerts.close()]);
     await alerts.runRetention();
 
     const tls = tlsEnabled(config);
@@ -150,7 +160,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
       rtcMinPort: config.rtcMinPort,
       rtcMaxPort: config.rtcMaxPort,
     });
-    closers.push(() => media.close());
+    closers.push(['media', () => media.close()]);
 
     const webBuilt = existsSync(join(config.webDir, '.next', 'BUILD_ID'));
     if (config.serveWeb === 'on' && !webBuilt) {
@@ -162,11 +172,11 @@ export async function createServer(config: Config, options: CreateServerOptions 
     if (config.serveWeb !== 'off' && webBuilt) {
       const nextApp = await loadNextHandler(config.webDir);
       pages = nextApp.handler;
-      closers.push(nextApp.close);
+      closers.push(['pages', nextApp.close]);
     }
 
     const metrics = new ServerMetrics({ cameras, media, intervalMs: timing.metricsIntervalMs });
-    closers.push(() => metrics.close());
+    closers.push(['metrics', () => metrics.close()]);
     await metrics.start();
 
     // Every REST route, each declaring who may call it (see api/Route.ts); features add their own list here.
@@ -227,27 +237,31 @@ export async function createServer(config: Config, options: CreateServerOptions 
     // Slow or idle clients must not hold sockets forever.
     httpServer.requestTimeout = 30_000;
     httpServer.headersTimeout = 15_000;
+    // An idle keep-alive connection is closed after this long. Node's 5 s races clients that reuse a connection
+    // after about as long (a request written as the server closes is reset): longer than clients' own idle limits.
+    httpServer.keepAliveTimeout = 65_000;
     // Closers run in reverse: signalling first, so its upgraded websockets (which closeAllConnections does not
     // reach) are gone before the HTTP server waits for its connections to end.
-    closers.push(
+    closers.push([
+      'http',
       () =>
         new Promise<void>((resolve) => {
           httpServer.close(() => resolve());
           httpServer.closeAllConnections();
         }),
-    );
+    ]);
     const signalling = new SignallingServer(httpServer, cameras, media, access);
-    closers.push(() => signalling.close());
+    closers.push(['signalling', () => signalling.close()]);
     // The alert feed: its requests, and every stored alert change pushed (after the database write).
     signalling.addHandlers((ctx) => registerAlertHandlers(ctx, alerts));
     const onAlert = (event: AlertEvent) => pushAlert(signalling.io, event, cameras.publisherOf(event.alert.cameraId));
     alerts.on('alert', onAlert);
-    closers.push(() => void alerts.off('alert', onAlert));
+    closers.push(['alert pushes', () => void alerts.off('alert', onAlert)]);
     signalling.addHandlers((ctx) => registerMetricsHandlers(ctx, metrics.intervalMs));
     metrics.attachSockets(signalling);
     const onSample = (sample: MetricsSample) => signalling.pushMetrics(sample);
     metrics.on('sample', onSample);
-    closers.push(() => void metrics.off('sample', onSample));
+    closers.push(['metrics pushes', () => void metrics.off('sample', onSample)]);
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);
       httpServer.listen(config.port, config.host, () => {
@@ -266,7 +280,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
       listenIp: config.inferenceListenIp,
       ...timing.analysis,
     });
-    closers.push(() => inference.close());
+    closers.push(['inference', () => inference.close()]);
     inference.on('results', (result) => signalling.pushResults(result));
     // The alert rule runs on every result, and asks the node that holds the frame for its snapshot.
     alerts.attach(inference);
@@ -285,10 +299,10 @@ export async function createServer(config: Config, options: CreateServerOptions 
       timing: timing.ingest,
     });
     // Ingest closes before the media service (closers run in reverse).
-    closers.push(() => ingest.close());
+    closers.push(['ingest', () => ingest.close()]);
     const onSettings = () => ingest.recheckSources();
     access.settings.on('changed', onSettings);
-    closers.push(() => void access.settings.off('changed', onSettings));
+    closers.push(['settings listener', () => void access.settings.off('changed', onSettings)]);
     ingest.start();
 
     const { port } = httpServer.address() as AddressInfo;

@@ -1,6 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import type { types } from 'mediasoup';
 import { MaskwatchError } from '@maskwatch/protocol/errors';
-import type { Stream } from '@maskwatch/protocol/inference';
+import { ANALYSIS_SRTP_SUITE, SrtpParametersSchema, type SrtpParameters, type Stream } from '@maskwatch/protocol/inference';
 import { EnhancedEmitter } from '../EnhancedEmitter.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import type { Room } from '../media/Room.ts';
@@ -43,6 +44,13 @@ function nodeRtpCapabilities(router: types.Router): types.RtpCapabilities {
   };
 }
 
+/** The transport's own SRTP key (what it encrypts the camera's RTP with), checked against the contract. */
+function srtpOf(transport: types.PlainTransport): SrtpParameters {
+  const parsed = SrtpParametersSchema.safeParse(transport.srtpParameters);
+  if (!parsed.success) throw new MaskwatchError('internal', 'analysis transport has no usable SRTP key');
+  return parsed.data;
+}
+
 function toStream(consumer: types.Consumer): Stream {
   const codec = consumer.rtpParameters.codecs[0];
   const ssrc = consumer.rtpParameters.encodings?.[0]?.ssrc;
@@ -58,11 +66,18 @@ function toStream(consumer: types.Consumer): Stream {
 /**
  * One camera analysed on one node: a PlainTransport aimed at the node's RTP port (connect(), not comedia) and a
  * video consumer on it. Owns both; `close()` closes them and releases the camera on the node.
+ *
+ * The leg is SRTP: the transport's key goes to the node in `camera:assign` (over the authenticated /inference
+ * link), and the node's decoder drops every packet that fails authentication, so RTP that anyone else sends to its
+ * port is never analysed. The node's own RTCP (ffmpeg sends it unencrypted) is dropped by mediasoup: key frames are
+ * asked for over the link instead (`node:keyframe`).
  */
 export class CameraAnalysis extends EnhancedEmitter<CameraAnalysisEvents> {
   readonly cameraId: string;
   readonly node: NodeLink;
   readonly producerId: string;
+  /** What the node receives (codec, payload type, SSRC). */
+  readonly stream: Stream;
   readonly startedAt = Date.now();
   /** Server clock of the last result from the node, or undefined before the first. */
   lastResultAt: number | undefined;
@@ -72,8 +87,14 @@ export class CameraAnalysis extends EnhancedEmitter<CameraAnalysisEvents> {
   #lastKeyFrameAt = 0;
   #closed = false;
 
-  private constructor(options: CameraAnalysisOptions, transport: types.PlainTransport, consumer: types.Consumer) {
+  private constructor(
+    options: CameraAnalysisOptions,
+    transport: types.PlainTransport,
+    consumer: types.Consumer,
+    stream: Stream,
+  ) {
     super();
+    this.stream = stream;
     this.cameraId = options.cameraId;
     this.node = options.node;
     this.producerId = options.producer.id;
@@ -103,15 +124,23 @@ export class CameraAnalysis extends EnhancedEmitter<CameraAnalysisEvents> {
       const rtcpPort = transport.rtcpTuple?.localPort;
       if (rtcpPort === undefined) throw new MaskwatchError('internal', 'analysis transport has no RTCP port');
       assigned = true;
+      const stream = toStream(consumer);
       const ports = await node.request('camera:assign', {
         cameraId,
         name: options.cameraName,
-        stream: toStream(consumer),
+        stream,
         serverRtcp: { ip: transport.tuple.localAddress, port: rtcpPort },
+        srtp: srtpOf(transport),
       });
-      await transport.connect({ ip: node.info.rtpHost, port: ports.rtpPort, rtcpPort: ports.rtcpPort });
+      await transport.connect({
+        ip: node.info.rtpHost,
+        port: ports.rtpPort,
+        rtcpPort: ports.rtcpPort,
+        // What the node would encrypt its RTCP with: ffmpeg encrypts none, so any fresh key (its RTCP is dropped).
+        srtpParameters: { cryptoSuite: ANALYSIS_SRTP_SUITE, keyBase64: randomBytes(30).toString('base64') },
+      });
       if (transport.closed || node.closed) throw new MaskwatchError('unavailable', 'closed while starting analysis');
-      const analysis = new CameraAnalysis(options, transport, consumer);
+      const analysis = new CameraAnalysis(options, transport, consumer, stream);
       await consumer.resume();
       analysis.requestKeyFrame();
       return analysis;

@@ -7,6 +7,7 @@ import {
   InferenceHandshakeAuthSchema,
   NodeResultSchema,
   type NodeStats,
+  type Stream,
   type ServerToNodeResponseOf,
 } from '@maskwatch/protocol/inference';
 import type { CameraService } from '../cameras/CameraService.ts';
@@ -153,10 +154,12 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
   }
 
   /** What the camera's analysis is made of now (diagnostics, tests). */
-  analysisOf(cameraId: string): { nodeId: string; producerId: string; nodeRtp: { ip: string; port: number } } | undefined {
+  analysisOf(
+    cameraId: string,
+  ): { nodeId: string; producerId: string; nodeRtp: { ip: string; port: number }; stream: Stream } | undefined {
     const analysis = this.#analyses.get(cameraId);
     if (!analysis || analysis.closed) return undefined;
-    return { nodeId: analysis.node.id, producerId: analysis.producerId, nodeRtp: analysis.nodeRtp };
+    return { nodeId: analysis.node.id, producerId: analysis.producerId, nodeRtp: analysis.nodeRtp, stream: analysis.stream };
   }
 
   /** A JPEG of an analysed frame the camera's node still holds (`box` drawn, `blur` blurred) and a thumbnail. */

@@ -13,7 +13,7 @@ import {
   TRANSCODE_PROFILE_LEVEL_ID,
   type IngestMode,
 } from './ffmpegArgs.ts';
-import { rtspEndpoint, tcpReachable } from './tcpReachable.ts';
+import { probeRtsp } from './probeRtsp.ts';
 
 export type RtspIngestEvents = {
   /** `retryAt` (ms since the epoch, server clock): when the next attempt starts, for `error`; null otherwise. */
@@ -36,7 +36,7 @@ export type RtspIngestOptions = {
   liveTimeoutMs?: number;
   /** Live with no new RTP for this long: the attempt is ended and another one starts. */
   stallMs?: number;
-  /** While waiting to retry, how often the source's host:port is tried (a TCP connect) to notice it came back. */
+  /** While waiting to retry, how often the source is probed (probeRtsp: a connect and a DESCRIBE) to see it come back. */
   probeIntervalMs?: number;
 };
 
@@ -55,8 +55,13 @@ type Attempt = {
 
 /** How often the producer's byte count is read (progress for the supervisor, `live` for viewers). */
 const POLL_MS = 500;
-/** An ffmpeg failure that says the source's host:port was not there: the probe may report its comeback at once. */
-const UNREACHABLE = /refused|unreachable|no route|timed out|timeout|reset by peer|end of file/i;
+/**
+ * An ffmpeg failure that says the source (its host:port, or its stream) was not there: the probe may report its
+ * comeback at once.
+ */
+const SOURCE_AWAY = /refused|unreachable|no route|timed out|timeout|reset by peer|end of file|404|not found|454|503|unavailable/i;
+/** How long one probe of the source may take. */
+const PROBE_TIMEOUT_MS = 1_000;
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -65,8 +70,9 @@ function messageOf(error: unknown): string {
 /**
  * One RTSP camera: ffmpeg (supervised by FfmpegSupervisor) reads the source over TCP and sends RTP into a comedia
  * PlainTransport on the room's router, where a producer with a fixed payload type and SSRC receives it. Each attempt
- * owns its transport; the supervisor restarts ffmpeg with backoff, and at once when a cheap TCP probe of the source
- * sees it come back. Emits status and producers; the owner (IngestManager) decides what they mean for the camera.
+ * owns its transport; the supervisor restarts ffmpeg with backoff, and at once when a cheap probe of the source
+ * (probeRtsp) sees it come back (RetryPolicy). Emits status and producers; the owner (IngestManager) decides what
+ * they mean for the camera.
  */
 export class RtspIngest extends EnhancedEmitter<RtspIngestEvents> {
   readonly cameraId: string;
@@ -81,8 +87,6 @@ export class RtspIngest extends EnhancedEmitter<RtspIngestEvents> {
   #workedInMode = false;
   #status: CameraStatus = 'offline';
   #detail: string | null = null;
-  /** The probe saw the source unreachable since the last attempt: its next success is a comeback. */
-  #sourceWasDown = false;
   #closed = false;
 
   constructor(options: RtspIngestOptions) {
@@ -93,7 +97,6 @@ export class RtspIngest extends EnhancedEmitter<RtspIngestEvents> {
     this.#safeUrl = redactRtspUrl(options.url) ?? '';
     this.#mode = options.mode === 'transcode' ? 'transcode' : 'copy';
     this.#log = createLogger('RtspIngest', { cameraId: options.cameraId, url: this.#safeUrl });
-    const endpoint = rtspEndpoint(options.url);
     this.#supervisor = new FfmpegSupervisor({
       name: `rtsp:${options.cameraId}`,
       ffmpegPath: options.ffmpegPath,
@@ -106,7 +109,8 @@ export class RtspIngest extends EnhancedEmitter<RtspIngestEvents> {
       startTimeoutMs: options.liveTimeoutMs ?? 20_000,
       stallMs: options.stallMs ?? 5_000,
       probeIntervalMs: options.probeIntervalMs ?? 250,
-      ...(endpoint ? { probe: () => this.#probe(endpoint.host, endpoint.port) } : {}),
+      probe: () => probeRtsp(options.url, PROBE_TIMEOUT_MS),
+      sourceDown: (reason) => SOURCE_AWAY.test(reason),
     });
     this.#supervisor.on('spawn', () => this.#onSpawn());
     this.#supervisor.on('line', (line) => this.#onLine(line));
@@ -297,20 +301,6 @@ export class RtspIngest extends EnhancedEmitter<RtspIngestEvents> {
         : info.cause === 'stalled'
           ? `no video for ${Math.round((this.#options.stallMs ?? 5_000) / 1000)} s`
           : info.reason;
-    this.#sourceWasDown = UNREACHABLE.test(reason);
     this.#setStatus('error', reason, Date.now() + info.retryInMs);
-  }
-
-  /** True once per comeback: the host:port answers after it did not (a source that answers but fails waits). */
-  async #probe(host: string, port: number): Promise<boolean> {
-    const reachable = await tcpReachable(host, port, 1_000);
-    if (!reachable) {
-      this.#sourceWasDown = true;
-      return false;
-    }
-    if (!this.#sourceWasDown) return false;
-    this.#sourceWasDown = false;
-    this.#log.info('the source answers again');
-    return true;
   }
 }

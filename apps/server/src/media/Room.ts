@@ -1,4 +1,5 @@
 import type { types } from 'mediasoup';
+import { ANALYSIS_SRTP_SUITE } from '@maskwatch/protocol/inference';
 import { EnhancedEmitter } from '../EnhancedEmitter.ts';
 import { createLogger } from '../logger.ts';
 import { MEDIA_CODECS } from './mediaCodecs.ts';
@@ -91,8 +92,8 @@ export class Room extends EnhancedEmitter<RoomEvents> {
   }
 
   /**
-   * An RTP endpoint towards an inference node: the node's address is given with `connect()` (no comedia), RTCP on
-   * its own port in both directions (the node's decoder sends its NACK/PLI from RTP port + 1).
+   * An SRTP endpoint towards an inference node: the node's address is given with `connect()` (no comedia: packets
+   * from any other address are dropped), RTCP on its own port. `srtpParameters` is the key the node decrypts with.
    */
   async createAnalysisTransport(listenIp: string, appData: types.AppData = {}): Promise<types.PlainTransport> {
     const portRange = { min: this.#options.rtcMinPort, max: this.#options.rtcMaxPort };
@@ -101,6 +102,8 @@ export class Room extends EnhancedEmitter<RoomEvents> {
       rtcpListenInfo: { protocol: 'udp', ip: listenIp, portRange },
       rtcpMux: false,
       comedia: false,
+      enableSrtp: true,
+      srtpCryptoSuite: ANALYSIS_SRTP_SUITE,
       appData,
     });
   }

@@ -3,7 +3,10 @@ import { PROTOCOL_VERSION } from '@maskwatch/protocol/version';
 import type { WorkerPool } from '../../media/WorkerPool.ts';
 import { defineRoute, type Route } from '../Route.ts';
 
-/** GET /api/health: open to all (load balancers, `npm start`'s check), says nothing private. */
+/**
+ * GET /api/health: open to all (load balancers, `npm start`'s check), says nothing private, and is answered before
+ * any other work of the request (immediate): a flood of API calls does not queue it behind session lookups.
+ */
 export function healthRoutes(pool: WorkerPool): Route[] {
   const startedAt = Date.now();
   return [
@@ -11,6 +14,7 @@ export function healthRoutes(pool: WorkerPool): Route[] {
       method: 'GET',
       path: '/api/health',
       access: 'public',
+      immediate: true,
       summary: 'whether the server can carry media (workers alive), protocol version, uptime',
       handler: () => {
         const body: HealthResponse = {

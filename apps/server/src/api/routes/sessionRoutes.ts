@@ -6,11 +6,25 @@ import { createLogger } from '../../logger.ts';
 import { defineRoute, type Reply, type Route } from '../Route.ts';
 
 const log = createLogger('sessionRoutes');
+/** A refused sign-in is logged at most this often per address (a flood must not become a flood of log lines). */
+const REFUSAL_LOG_MS = 10_000;
 
 /** POST /api/session signs in (sets the cookie), GET says who is signed in, DELETE signs out. */
 export function sessionRoutes(access: AccessControl): Route[] {
   const { auth, audit, secureCookies } = access;
   const whoAmI = (userId: string, expiresAt: string): SessionResponse => ({ user: auth.getUser(userId), expiresAt });
+  const refusals = new Map<string, { at: number; count: number }>();
+  const logRefusal = (address: string, reason: string): void => {
+    const now = Date.now();
+    const last = refusals.get(address);
+    if (last && now - last.at < REFUSAL_LOG_MS) {
+      last.count++;
+      return;
+    }
+    if (refusals.size >= 1000) refusals.clear();
+    refusals.set(address, { at: now, count: 0 });
+    log.warn({ address, reason, refusedSinceLastLine: last?.count ?? 0 }, 'sign-in refused: throttled');
+  };
   return [
     defineRoute({
       method: 'POST',
@@ -26,7 +40,7 @@ export function sessionRoutes(access: AccessControl): Route[] {
         if (!result.ok) {
           if (result.reason === 'throttled' || result.reason === 'busy') {
             // Not audited one by one: a throttled flood must not fill the disk. The log says it once in a while.
-            log.warn({ address: caller.address, reason: result.reason }, 'sign-in refused: throttled');
+            logRefusal(caller.address, result.reason);
             return {
               status: 429,
               headers: { 'retry-after': String(result.retryAfterSeconds) },
@@ -35,7 +49,7 @@ export function sessionRoutes(access: AccessControl): Route[] {
                   code: 'rate_limited',
                   message:
                     result.reason === 'busy'
-                      ? 'too many sign-ins at once; try again'
+                      ? 'a sign-in from this address is still being checked (or too many are); try again'
                       : `too many failed sign-ins; try again in ${result.retryAfterSeconds} s`,
                 },
               },

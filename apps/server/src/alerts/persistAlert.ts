@@ -1,0 +1,37 @@
+import type { Alert } from '@maskwatch/protocol/alerts';
+import type { AlertRepository, NewAlert, SnapshotFiles } from '@maskwatch/db/AlertRepository';
+import type { SnapshotStore } from './SnapshotStore.ts';
+
+export type SnapshotImage = { jpeg: Uint8Array; thumbnail: Uint8Array; width: number; height: number };
+
+/**
+ * Stores one alert so that its row and its snapshot appear together or not at all, whenever the process dies: the
+ * files first (each a synced temp file renamed into place), then the row that names them (one SQLite transaction).
+ * A crash before the row leaves files without a row (or a temp file), which the next start removes
+ * (AlertRetention); a row never names a file that is not there. A snapshot that cannot be written (`image`
+ * undefined, or a write error, reported to `onSnapshotError`) gives an alert without one.
+ */
+export async function persistAlert(
+  store: SnapshotStore,
+  repo: AlertRepository,
+  alert: Omit<NewAlert, 'files'>,
+  image: SnapshotImage | undefined,
+  onSnapshotError: (error: unknown) => void,
+): Promise<Alert> {
+  let files: SnapshotFiles | null = null;
+  if (image) {
+    try {
+      files = await store.write(alert.id, alert.raisedAt, image);
+    } catch (error) {
+      onSnapshotError(error);
+    }
+  }
+  try {
+    return repo.insert({ ...alert, files });
+  } catch (error) {
+    if (files) await store.remove([files.snapshot, files.thumbnail]).catch(() => undefined);
+    throw error;
+  } finally {
+    if (files) store.settle([files.snapshot, files.thumbnail]);
+  }
+}
