@@ -13,6 +13,7 @@ import {
   type AlertResponse,
   type AlertSettings,
 } from '@maskwatch/protocol/alerts';
+import { AuditListResponseSchema } from '@maskwatch/protocol/auth';
 import type { CameraResponse, ErrorResponse } from '@maskwatch/protocol/http';
 import { decodeImage } from '@maskwatch/vision/image/decodeImage';
 import { apiAs, connectViewer, joinedCamera } from './support/auth.ts';
@@ -139,6 +140,7 @@ describe('alerts: rule → snapshot → database → push, REST, restart', () =>
       ['GET', '/api/alerts?camera=x', 400, '(root)'],
       ['GET', '/api/alerts?label=no_mask&label=incorrect', 400, ''],
       ['GET', '/api/alerts.csv?label=nope', 400, 'label'],
+      ['GET', '/api/alerts.csv?tz=Mars%2FOlympus', 400, 'tz'],
       ['GET', '/api/alerts/al_ffffffffffffffff', 404, ''],
       ['GET', '/api/alerts/al_ffffffffffffffff/snapshot.jpg', 404, ''],
       ['GET', '/api/alerts/nope', 400, ''],
@@ -162,14 +164,15 @@ describe('alerts: rule → snapshot → database → push, REST, restart', () =>
       if (field) assert.ok(body.error.issues?.some((i) => i.path === field), `${path} names ${field}: ${JSON.stringify(body)}`);
     }
     const posts: [string, unknown, number][] = [
-      [`/api/alerts/${raised.id}/ack`, { note: 'no name' }, 400],
-      [`/api/alerts/${raised.id}/ack`, { by: 'Ana', note: 'x'.repeat(501) }, 400],
-      [`/api/alerts/${raised.id}/ack`, { by: 'Ana', extra: true }, 400],
+      // Who acknowledges is the signed-in account: a name in the body is refused, not taken.
+      [`/api/alerts/${raised.id}/ack`, { by: 'Ana', note: 'someone else' }, 400],
+      [`/api/alerts/${raised.id}/ack`, { note: 'x'.repeat(501) }, 400],
+      [`/api/alerts/${raised.id}/ack`, { note: 'x', extra: true }, 400],
       [`/api/alerts/${raised.id}/ack`, 'not json', 400],
-      ['/api/alerts/al_ffffffffffffffff/ack', { by: 'Ana' }, 404],
-      ['/api/alerts/ack', { ids: [raised.id, 'al_ffffffffffffffff'], by: 'Ana' }, 404],
-      ['/api/alerts/ack', { ids: [], by: 'Ana' }, 400],
-      ['/api/alerts/ack', { ids: ['../x'], by: 'Ana' }, 400],
+      ['/api/alerts/al_ffffffffffffffff/ack', {}, 404],
+      ['/api/alerts/ack', { ids: [raised.id, 'al_ffffffffffffffff'] }, 404],
+      ['/api/alerts/ack', { ids: [] }, 400],
+      ['/api/alerts/ack', { ids: ['../x'] }, 400],
     ];
     for (const [path, body, status] of posts) {
       const res = await send('POST', path, body);
@@ -181,7 +184,7 @@ describe('alerts: rule → snapshot → database → push, REST, restart', () =>
     assert.deepEqual(dbSnapshot(server.dbPath), before);
   });
 
-  test('acknowledge one (then 409), many with a note; filters and CSV export see it', async () => {
+  test('acknowledge one (then 409), many with a note, as the signed-in accounts (audited); filters and CSV export see it', async () => {
     // A second person, elsewhere in the picture, so that there are two alerts.
     const second = nextEvent(viewer, 'alert:raised');
     feed.play(cameraId, 10, () => [{ trackId: 5, label: 'incorrect', box: [700, 60, 840, 230] }]);
@@ -189,25 +192,38 @@ describe('alerts: rule → snapshot → database → push, REST, restart', () =>
     assert.equal(other.label, 'incorrect');
 
     const acked = nextEvent(viewer, 'alert:updated', (e) => e.change === 'acknowledged' && e.alert.id === raised.id);
-    const res = await send('POST', `/api/alerts/${raised.id}/ack`, { by: 'Ana', note: 'spoke to him' });
+    // An operator acknowledges the first, the admin both (the first keeps the operator's acknowledgement).
+    const asOperator = await apiAs(server, 'operator');
+    const res = await asOperator(`/api/alerts/${raised.id}/ack`, { method: 'POST', json: { note: 'spoke to him' } });
     assert.equal(res.status, 200);
     const { alert } = (await res.json()) as AlertResponse;
-    assert.equal(alert.acknowledged?.by, 'Ana');
+    assert.equal(alert.acknowledged?.by, 'operator');
     assert.equal(alert.acknowledged?.note, 'spoke to him');
-    assert.equal((await acked).alert.acknowledged?.by, 'Ana');
-    assert.equal((await send('POST', `/api/alerts/${raised.id}/ack`, { by: 'Bo' })).status, 409);
+    assert.equal((await acked).alert.acknowledged?.by, 'operator');
+    assert.equal((await send('POST', `/api/alerts/${raised.id}/ack`, {})).status, 409);
 
     const unacked = AlertListResponseSchema.parse(await (await get('/api/alerts?acknowledged=false')).json());
     assert.deepEqual(
       unacked.alerts.map((a) => a.id),
       [other.id],
     );
-    const many = await send('POST', '/api/alerts/ack', { ids: [raised.id, other.id], by: 'Bo', note: 'shift end' });
+    const many = await send('POST', '/api/alerts/ack', { ids: [raised.id, other.id], note: 'shift end' });
     assert.equal(many.status, 200);
     const manyBody = (await many.json()) as { alerts: Alert[]; alreadyAcknowledged: string[] };
     assert.deepEqual(manyBody.alreadyAcknowledged, [raised.id]);
-    assert.equal(manyBody.alerts.find((a) => a.id === other.id)?.acknowledged?.by, 'Bo');
-    assert.equal(manyBody.alerts.find((a) => a.id === raised.id)?.acknowledged?.by, 'Ana');
+    assert.equal(manyBody.alerts.find((a) => a.id === other.id)?.acknowledged?.by, 'admin');
+    assert.equal(manyBody.alerts.find((a) => a.id === raised.id)?.acknowledged?.by, 'operator');
+    // Each acknowledgement is in the audit log under the account that made it (the one already made is not again).
+    const audit = AuditListResponseSchema.parse(await (await get('/api/audit?limit=50')).json());
+    const acks = audit.entries.filter((e) => e.action === 'alert.acknowledge');
+    assert.deepEqual(
+      acks.map((e) => [e.actor, e.target]),
+      [
+        ['admin', other.id],
+        ['operator', raised.id],
+      ],
+    );
+    assert.equal(acks[1]?.detail?.note, 'spoke to him');
 
     const byLabel = AlertListResponseSchema.parse(
       await (await get(`/api/alerts?label=incorrect&cameraId=${cameraId}&acknowledged=true`)).json(),
@@ -226,13 +242,19 @@ describe('alerts: rule → snapshot → database → push, REST, restart', () =>
     );
     assert.equal(rest.next, null);
 
-    const csv = await get(`/api/alerts.csv?cameraId=${cameraId}`);
+    const csv = await get(`/api/alerts.csv?cameraId=${cameraId}&tz=Asia%2FKolkata`);
     assert.equal(csv.status, 200);
     assert.match(csv.headers.get('content-disposition') ?? '', /attachment; filename="maskwatch-alerts-/);
     const lines = (await csv.text()).trim().split('\r\n');
     assert.equal(lines.length, 3);
-    assert.match(lines[0] ?? '', /^id,raised_at,camera_id,camera_name,track_id,label/);
-    assert.ok(lines.some((line) => line.startsWith(`${raised.id},`) && line.includes(',Ana,') && line.includes('spoke to him')));
+    assert.match(lines[0] ?? '', /^id,raised_at,camera_id,camera_name,track_id,label.*,time_zone$/);
+    const row = lines.find((line) => line.startsWith(`${raised.id},`)) ?? '';
+    assert.ok(row.includes(',operator,') && row.includes('spoke to him'), row);
+    // Times in the asked zone, with its offset; the zone named in the last column.
+    assert.ok(row.endsWith(',Asia/Kolkata'), row);
+    const raisedAt = row.split(',')[1] ?? '';
+    assert.match(raisedAt, /\+05:30$/);
+    assert.equal(Date.parse(raisedAt), raised.raisedAt);
   });
 
   test('per-camera settings: the console speaks for this camera from now on', async () => {

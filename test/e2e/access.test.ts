@@ -61,8 +61,14 @@ describe('sign-in, publish links and revocation in the browser', () => {
     await waitForTilePlaying(console, cameraId);
     assert.equal(await console.getAttribute('[data-user]', 'data-role'), 'operator');
     assert.equal(await console.locator('nav a[href^="/admin"]').count(), 0);
-    await console.goto(`${server.url}/admin/users`);
-    await console.waitForURL(/\/console$/);
+    assert.equal(await console.locator('nav a[href="/camera"]').count(), 0, 'operators cannot publish: no camera page in their nav');
+    // An admin page says it is for admins (no silent redirect), and shows none of its data.
+    const adminsOnly = await operatorContext.newPage();
+    await adminsOnly.goto(`${server.url}/admin/users`);
+    await adminsOnly.waitForSelector('[data-admins-only]');
+    assert.match(await adminsOnly.innerText('[data-admins-only]'), /Admins only[\s\S]*operator/i);
+    assert.equal(new URL(adminsOnly.url()).pathname, '/admin/users');
+    await adminsOnly.close();
 
     // Revoking the link stops the phone at once and tells it why; it does not come back by itself.
     admin.on('dialog', (dialog) => void dialog.accept());

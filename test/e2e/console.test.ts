@@ -124,14 +124,18 @@ describe('camera page -> console', () => {
       assert.equal(colours.amber, 0);
 
       await console.click(`${tile} button[aria-label^="Enlarge"]`);
-      const enlarged = await console.$eval(tile, (element) => element.getBoundingClientRect().width);
-      assert.ok(enlarged > 1000, `focused tile is only ${enlarged}px wide`);
+      await console.waitForSelector(`${tile}[data-focused="true"]`);
+      // Enlarged over the whole grid area, beside the alerts panel and not under it.
+      const [enlarged, grid, feed] = await Promise.all(
+        [tile, '[data-grid]', 'aside[aria-label="Alerts"]'].map((selector) =>
+          console.$eval(selector, (element) => element.getBoundingClientRect().toJSON() as DOMRect),
+        ),
+      );
+      assert.ok(enlarged!.width >= grid!.width - 2 && enlarged!.height >= grid!.height - 2, `enlarged ${JSON.stringify(enlarged)} in ${JSON.stringify(grid)}`);
+      assert.ok(enlarged!.right <= feed!.left, `the alerts panel (${feed!.left}) covers the enlarged tile (right ${enlarged!.right})`);
       if (process.env.MASKWATCH_SCREENSHOTS) await console.screenshot({ path: process.env.MASKWATCH_SCREENSHOTS + '/console-focus.png' });
       await console.keyboard.press('Escape');
-      await waitUntil('the tile to return to the grid', async () => {
-        const width = await console.$eval(tile, (element) => element.getBoundingClientRect().width);
-        return width < 700 ? width : undefined;
-      }, 10_000);
+      await console.waitForSelector(`${tile}[data-focused="false"]`, { timeout: 10_000 });
     } finally {
       clearInterval(push);
     }

@@ -1,6 +1,7 @@
 /**
- * End to end for RTSP: a local RTSP source, the camera added through the REST API, and the console page in real
- * Chromium playing its tile (H.264 copied from the source through mediasoup to the browser).
+ * End to end for RTSP: a local RTSP source sending H.264 High (as IP cameras do), the camera added through the REST
+ * API, and the console page in real Chromium playing its tile. Chromium's WebRTC cannot receive High, so the server
+ * converts the camera to VP8 for it while the tile is watched; the camera's own producer stays High.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,7 +31,7 @@ describe('RTSP camera in the console (Chromium)', { skip: built ? false : 'apps/
     await source?.stop();
   });
 
-  test('the tile of an RTSP camera plays a moving, non-blank picture', async () => {
+  test('the tile of an H.264 High RTSP camera plays a moving, non-blank picture (converted for Chromium)', async () => {
     const res = await (await apiAs(server, 'admin'))('/api/cameras', {
       method: 'POST',
       json: { kind: 'rtsp', name: 'RTSP e2e', rtspUrl: source.url },
@@ -44,6 +45,17 @@ describe('RTSP camera in the console (Chromium)', { skip: built ? false : 'apps/
     const sample = await waitForTilePlaying(page, camera.id, 90_000);
     assert.ok(sample.endTime > sample.startTime, `video time did not advance: ${JSON.stringify(sample)}`);
     assert.ok(sample.variance > VARIANCE_THRESHOLD, `frame looks blank: ${JSON.stringify(sample)}`);
+    // Frames really decoded by Chromium (not only a track attached), and more of them a second later.
+    const video = `article[data-camera-id="${camera.id}"] video`;
+    const decoded = () => page.$eval(video, (element) => (element as HTMLVideoElement).getVideoPlaybackQuality().totalVideoFrames);
+    const firstCount = await decoded();
+    await page.waitForTimeout(1000);
+    const secondCount = await decoded();
+    assert.ok(firstCount > 0 && secondCount > firstCount, `decoded frames ${firstCount} -> ${secondCount}`);
+    assert.equal(await page.getAttribute(`article[data-camera-id="${camera.id}"]`, 'data-transcoded'), 'true');
+    const codec = server.internals.cameras.videoOf(camera.id)?.producer.rtpParameters.codecs[0];
+    assert.equal(codec?.parameters?.['profile-level-id'], '64001f', 'the camera (and its analysis) keeps H.264 High');
+    assert.doesNotMatch(await page.innerText('main'), /rtpCapabilities|cannot receive/);
     await page.getByText('1 live / 1 camera', { exact: true }).waitFor({ timeout: 10_000 });
   });
 

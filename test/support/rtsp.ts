@@ -2,7 +2,8 @@
  * A real RTSP source for tests: GStreamer's RTSP server (rtsp_server.py, apt gir1.2-gst-rtsp-server-1.0) fed by
  * ffmpeg looping a clip from ../shared/videos as MPEG-TS over loopback UDP.
  *
- *   const source = await startRtspSource();   // source.url = rtsp://127.0.0.1:<port>/cam
+ *   const source = await startRtspSource();   // source.url = rtsp://127.0.0.1:<port>/cam, H.264 High as IP cameras send
+ *   const plain = await startRtspSource(CLIP, { profile: 'baseline' });
  *   await source.stop();                      // kills server and feeder (the URL now refuses connections)
  *   await source.away();                      // the server answers, but not with the stream (404, like a relay
  *                                             // whose camera is gone)
@@ -53,7 +54,16 @@ function kill(child: ChildProcess | undefined): Promise<void> {
   });
 }
 
-export async function startRtspSource(clip = CLIP): Promise<RtspSource> {
+export type RtspSourceOptions = {
+  /**
+   * The H.264 profile sent (default high: what most IP cameras send, and what Chromium's WebRTC cannot receive, so
+   * the console must convert it for viewers). baseline: what browsers send.
+   */
+  profile?: 'high' | 'baseline';
+};
+
+export async function startRtspSource(clip = CLIP, options: RtspSourceOptions = {}): Promise<RtspSource> {
+  const profile = options.profile ?? 'high';
   if (!existsSync(clip)) throw new Error(`test clip not found: ${clip} (shared/ must sit beside the repository)`);
   const rtspPort = await freeTcpPort();
   const udpPort = await freeUdpPort();
@@ -73,7 +83,7 @@ export async function startRtspSource(clip = CLIP): Promise<RtspSource> {
     async start() {
       await source.stop();
       await serve('cam');
-      // Baseline without B-frames keeps timestamps simple for the GStreamer repacketiser. One slice per frame
+      // No B-frames (as most cameras in live mode) keeps timestamps simple for the GStreamer repacketiser. One slice per frame
       // (-threads 1: x264 cuts a slice per thread): with several, the repacketised stream decodes with a green block
       // over the top of the picture ("corrupt decoded frame"), and analysis would read those frames.
       feeder = spawn(
@@ -98,7 +108,12 @@ export async function startRtspSource(clip = CLIP): Promise<RtspSource> {
           '-tune',
           'zerolatency',
           '-profile:v',
-          'baseline',
+          profile,
+          // ultrafast turns off what makes a stream High (CABAC, 8x8 transforms) and x264 then signals the lowest
+          // profile that fits (Constrained Baseline): turn them on again for a real High stream.
+          ...(profile === 'high' ? ['-x264-params', 'cabac=1:8x8dct=1'] : []),
+          '-pix_fmt',
+          'yuv420p',
           '-g',
           '25',
           '-bf',

@@ -7,7 +7,7 @@ import { renderSnapshot } from '@maskwatch/vision/snapshot/renderSnapshot';
 import { AnalysisWorker } from './analyse/AnalysisWorker.ts';
 import { FrameScheduler } from './analyse/FrameScheduler.ts';
 import type { NodeConfig } from './config/NodeConfig.ts';
-import { allocatePorts } from './decode/allocatePorts.ts';
+import { allocatePorts } from '@maskwatch/ffmpeg/allocatePorts';
 import { CameraDecoder } from './decode/CameraDecoder.ts';
 import { ServerLink } from './link/ServerLink.ts';
 import { NodeMetrics } from './metrics/NodeMetrics.ts';

@@ -1,7 +1,7 @@
 import { stopOnSignals } from '@maskwatch/common/process/stopOnSignals';
 import { createLogger } from '@maskwatch/common/logger';
 import { loadNodeConfig, NodeConfigError } from './config/NodeConfig.ts';
-import { ephemeralOverlap } from './decode/allocatePorts.ts';
+import { ephemeralOverlap } from '@maskwatch/ffmpeg/allocatePorts';
 import { createInferenceNode } from './InferenceNode.ts';
 
 const log = createLogger('main');

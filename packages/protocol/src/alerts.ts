@@ -30,6 +30,7 @@ export const AlertIdSchema = z.string().regex(/^al_[0-9a-f]{16}$/, 'must be an a
 const Time = z.number().int().nonnegative();
 
 export const AcknowledgementSchema = z.object({
+  /** The account that acknowledged it (its username). */
   by: z.string(),
   at: Time,
   note: z.string(),
@@ -109,29 +110,50 @@ const TimeParam = z.coerce
   .nonnegative();
 
 /** The filters of `GET /api/alerts` (and of the CSV export), from the query string. Unknown keys are refused. */
+const AlertQueryFields = {
+  cameraId: CameraIdSchema.optional(),
+  label: AlertLabelSchema.optional(),
+  /** Raised at or after (ms since epoch). */
+  from: TimeParam.optional(),
+  /** Raised before (ms since epoch). */
+  to: TimeParam.optional(),
+  acknowledged: BooleanParam.optional(),
+  /** The `next` of the previous page. */
+  cursor: z
+    .string()
+    .max(200)
+    .regex(/^[A-Za-z0-9_-]+$/, 'is not a cursor from this API')
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+};
+const fromBeforeTo = (q: { from?: number | undefined; to?: number | undefined }): boolean =>
+  q.from === undefined || q.to === undefined || q.from < q.to;
+
 export const AlertQuerySchema = z
-  .object({
-    cameraId: CameraIdSchema.optional(),
-    label: AlertLabelSchema.optional(),
-    /** Raised at or after (ms since epoch). */
-    from: TimeParam.optional(),
-    /** Raised before (ms since epoch). */
-    to: TimeParam.optional(),
-    acknowledged: BooleanParam.optional(),
-    /** The `next` of the previous page. */
-    cursor: z
-      .string()
-      .max(200)
-      .regex(/^[A-Za-z0-9_-]+$/, 'is not a cursor from this API')
-      .optional(),
-    limit: z.coerce.number().int().min(1).max(200).default(50),
-  })
+  .object(AlertQueryFields)
   .strict()
-  .refine((q) => q.from === undefined || q.to === undefined || q.from < q.to, {
-    path: ['to'],
-    message: 'must be after from',
-  });
+  .refine(fromBeforeTo, { path: ['to'], message: 'must be after from' });
 export type AlertQuery = z.output<typeof AlertQuerySchema>;
+
+/** An IANA time zone name this runtime knows (`Europe/Berlin`, `UTC`). */
+export const TimeZoneSchema = z
+  .string()
+  .max(64)
+  .refine((zone) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: zone });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'is not a time zone (an IANA name such as Europe/Berlin)');
+
+/** `GET /api/alerts.csv`: the list's filters, and the time zone its times are written in (default UTC). */
+export const AlertCsvQuerySchema = z
+  .object({ ...AlertQueryFields, tz: TimeZoneSchema.default('UTC') })
+  .strict()
+  .refine(fromBeforeTo, { path: ['to'], message: 'must be after from' });
+export type AlertCsvQuery = z.output<typeof AlertCsvQuerySchema>;
 
 export const AlertListResponseSchema = z.object({ alerts: z.array(AlertSchema), next: z.string().nullable() });
 export type AlertListResponse = z.infer<typeof AlertListResponseSchema>;
@@ -139,9 +161,8 @@ export type AlertListResponse = z.infer<typeof AlertListResponseSchema>;
 export const AlertResponseSchema = z.object({ alert: AlertSchema });
 export type AlertResponse = z.infer<typeof AlertResponseSchema>;
 
+/** Who acknowledges is the signed-in account (the server records it); the note is free text. */
 const AckFields = {
-  /** Who acknowledges (the operator's name until the console has sign-in). */
-  by: z.string().trim().min(1, 'say who acknowledges').max(64).regex(/^[^\p{Cc}]+$/u, 'has control characters'),
   note: z.string().trim().max(500).default(''),
 };
 export const AckRequestSchema = z.object(AckFields).strict();

@@ -89,6 +89,10 @@ export const clientRequests = {
       producerId: z.string(),
       kind: z.enum(['audio', 'video']),
       rtpParameters: z.looseObject({}),
+      /** The camera's video converted for this browser (it cannot receive the camera's own codec or profile). */
+      transcoded: z.boolean(),
+      /** The camera's own video format, in words ("H.264 High"). */
+      format: z.string(),
     }),
   },
   'viewer:resume': { request: z.object({ consumerId: IdSchema }).strict(), response: Empty },

@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { ANALYSIS_SRTP_SUITE, type SrtpParameters, type Stream } from '@maskwatch/protocol/inference';
-import { allocatePorts } from './allocatePorts.ts';
+import { allocatePorts } from '@maskwatch/ffmpeg/allocatePorts';
 import { CameraDecoder } from './CameraDecoder.ts';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');

@@ -4,7 +4,7 @@ import { FfmpegSupervisor } from '@maskwatch/ffmpeg/FfmpegSupervisor';
 import type { DecoderStatus, SrtpParameters, Stream } from '@maskwatch/protocol/inference';
 import { buildDecoderArgs } from './decoderArgs.ts';
 import { FrameReader, type DecodedFrame } from './FrameReader.ts';
-import { buildSdp } from './sdp.ts';
+import { buildSdp } from '@maskwatch/ffmpeg/sdp';
 
 export type CameraDecoderEvents = {
   frame: [frame: DecodedFrame];

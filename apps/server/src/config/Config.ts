@@ -68,6 +68,11 @@ const EnvSchema = z
     /** RTSP ingest: copy H.264 when possible and transcode otherwise (auto), or force one. */
     MASKWATCH_RTSP_MODE: z.enum(['auto', 'copy', 'transcode']).default('auto'),
     MASKWATCH_FFMPEG: z.string().min(1).default('ffmpeg'),
+    /**
+     * vp8: a viewer whose browser cannot receive a camera's codec or profile (H.264 High from most IP cameras) gets
+     * a VP8 copy, made while someone watches; off: it is told why it cannot play the camera.
+     */
+    MASKWATCH_VIEWER_TRANSCODE: z.enum(['vp8', 'off']).default('vp8'),
     /** Shared with the inference nodes; default: made at first start in `<data dir>/inference.secret`. */
     MASKWATCH_INFERENCE_SECRET: z.string().min(16, 'at least 16 characters').max(256).optional(),
     /** Where the server sends video to inference nodes from; a LAN address when nodes run on other machines. */
@@ -155,6 +160,7 @@ export type Config = {
   serveWeb: 'on' | 'off' | 'auto';
   rtspMode: 'auto' | 'copy' | 'transcode';
   ffmpegPath: string;
+  viewerTranscode: 'vp8' | 'off';
   inferenceSecret: string | undefined;
   inferenceListenIp: string;
   analysisRestartMs: number;
@@ -211,6 +217,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     serveWeb: e.MASKWATCH_SERVE_WEB,
     rtspMode: e.MASKWATCH_RTSP_MODE,
     ffmpegPath: e.MASKWATCH_FFMPEG,
+    viewerTranscode: e.MASKWATCH_VIEWER_TRANSCODE,
     inferenceSecret: e.MASKWATCH_INFERENCE_SECRET,
     inferenceListenIp: e.MASKWATCH_INFERENCE_LISTEN_IP,
     analysisRestartMs: e.MASKWATCH_ANALYSIS_RESTART_S * 1000,

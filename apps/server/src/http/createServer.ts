@@ -29,9 +29,11 @@ import { SERVER_TIMING, withTiming, type TimingOverrides } from '../config/Serve
 import { InferenceManager } from '../inference/InferenceManager.ts';
 import type { InferenceNamespace } from '../inference/NodeLink.ts';
 import { IngestManager } from '../ingest/IngestManager.ts';
+import { ViewerVideo } from '../viewing/ViewerVideo.ts';
 import { createLogger } from '../logger.ts';
 import { MediaService } from '../media/MediaService.ts';
 import { resolveAnnouncedIps } from '../media/network.ts';
+import { registerViewerHandlers } from '../signalling/registerViewerHandlers.ts';
 import { metricsRoutes } from '../metrics/metricsRoutes.ts';
 import { isMetricsPageRequest, METRICS_PATH, servePrometheus } from '../metrics/prometheusEndpoint.ts';
 import { ServerMetrics } from '../metrics/ServerMetrics.ts';
@@ -63,6 +65,7 @@ export type RunningServer = {
     media: MediaService;
     cameras: CameraService;
     ingest: IngestManager;
+    viewing: ViewerVideo;
     signalling: SignallingServer;
     inference: InferenceManager;
     alerts: AlertService;
@@ -187,7 +190,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
         ...cameraRoutes(cameras, access),
         ...userRoutes(access),
         ...adminRoutes(access),
-        ...alertRoutes(alerts),
+        ...alertRoutes(alerts, access.audit),
         ...metricsRoutes(metrics),
         ...modelRunRoutes(new TrainingRunRepository(db), config.modelsManifest),
       ],
@@ -252,6 +255,16 @@ export async function createServer(config: Config, options: CreateServerOptions 
     ]);
     const signalling = new SignallingServer(httpServer, cameras, media, access);
     closers.push(['signalling', () => signalling.close()]);
+    // What each viewer consumes: the camera's video, or a VP8 copy for browsers that cannot receive it.
+    const viewing = new ViewerVideo({
+      cameras,
+      media,
+      ffmpegPath: config.ffmpegPath,
+      transcode: config.viewerTranscode,
+      portRange: { min: config.rtcMinPort, max: config.rtcMaxPort },
+    });
+    closers.push(['viewer video', () => viewing.close()]);
+    signalling.addHandlers((ctx) => registerViewerHandlers(ctx, viewing));
     // The alert feed: its requests, and every stored alert change pushed (after the database write).
     signalling.addHandlers((ctx) => registerAlertHandlers(ctx, alerts));
     const onAlert = (event: AlertEvent) => pushAlert(signalling.io, event, cameras.publisherOf(event.alert.cameraId));
@@ -320,7 +333,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
       certPath: certificate?.certPath,
       selfSigned: certificate !== undefined && !(config.tlsCert && config.tlsKey),
       firstAdmin,
-      internals: { db, media, cameras, ingest, signalling, inference, alerts, metrics, access, routes: api.table.routes },
+      internals: { db, media, cameras, ingest, viewing, signalling, inference, alerts, metrics, access, routes: api.table.routes },
       close: () => (closing ??= closeAll()),
     };
   } catch (error) {

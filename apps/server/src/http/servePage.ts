@@ -4,17 +4,21 @@ import { callerOf, type AccessControl } from '../auth/AccessControl.ts';
 
 type PageHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
-/** Pages that need a signed-in user; the rest (camera page, login, assets) are public, their data is not. */
+/**
+ * Pages that need a signed-in user; the rest (camera page, login, help, assets) are public, their data is not. The
+ * admin pages need only a user here: an operator who opens one is told by the page that it is for admins (a
+ * redirect would leave them guessing); their data comes from admin-only API routes.
+ */
 function pageAccess(pathname: string): Access {
-  if (pathname === '/admin' || pathname.startsWith('/admin/')) return 'admin';
+  if (pathname === '/admin' || pathname.startsWith('/admin/')) return 'operator';
   if (pathname === '/' || pathname === '/console' || pathname.startsWith('/console/')) return 'operator';
   return 'public';
 }
 
 /**
  * Hands a page request to Next.js with the security headers and a fresh CSP nonce (Next.js reads it from the
- * request's CSP header and stamps its scripts with it). A signed-out visitor of a private page goes to /login first,
- * and an operator asking for an admin page goes to the console. The API behind the pages checks again anyway.
+ * request's CSP header and stamps its scripts with it). A signed-out visitor of a private page goes to /login first.
+ * The API behind the pages checks every request again anyway.
  */
 export function servePage(access: AccessControl, pages: PageHandler, req: IncomingMessage, res: ServerResponse): Promise<void> | void {
   const url = new URL(req.url ?? '/', 'http://localhost');
@@ -22,8 +26,7 @@ export function servePage(access: AccessControl, pages: PageHandler, req: Incomi
   if (needs !== 'public') {
     const { user } = callerOf(access, req);
     if (!user || !roleAllows(user.role, needs)) {
-      const target = user ? '/console' : `/login?next=${encodeURIComponent(url.pathname + url.search)}`;
-      res.writeHead(303, { location: target, 'cache-control': 'no-store' }).end();
+      res.writeHead(303, { location: `/login?next=${encodeURIComponent(url.pathname + url.search)}`, 'cache-control': 'no-store' }).end();
       return;
     }
   }

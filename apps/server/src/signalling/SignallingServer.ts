@@ -18,7 +18,6 @@ import { Peer } from './Peer.ts';
 import { registerCameraHandlers } from './registerCameraHandlers.ts';
 import { registerClockHandlers } from './registerClockHandlers.ts';
 import { registerTransportHandlers } from './registerTransportHandlers.ts';
-import { registerViewerHandlers } from './registerViewerHandlers.ts';
 import { StatePusher } from './StatePusher.ts';
 
 const log = createLogger('SignallingServer');
@@ -83,7 +82,6 @@ export class SignallingServer {
       if (principal.kind === 'user') this.#dropAtExpiry(peer, principal.sessionId);
       const ctx: HandlerContext = { io: this.io, socket, peer, cameras, media, access };
       registerCameraHandlers(ctx);
-      registerViewerHandlers(ctx);
       registerTransportHandlers(ctx);
       registerClockHandlers(ctx);
       for (const register of this.#features) register(ctx);

@@ -17,6 +17,7 @@ import { PublishLink, type ShownLink } from './PublishLink';
 import { RetryCountdown } from './RetryCountdown';
 import { StatusBadge } from './StatusBadge';
 import styles from './Admin.module.css';
+import { formatDateTime } from '../lib/time';
 
 export type CreateInput = { kind: CameraKind; name: string; rtspUrl: string; enabled: boolean };
 
@@ -151,6 +152,22 @@ export function Admin() {
   );
 }
 
+/** The Analysis column's words: the setting, and while it is on, what the analysis does now. */
+export function analysisText(camera: CameraView): string {
+  if (!camera.analysisEnabled) return 'off';
+  switch (camera.analysis.status) {
+    case 'running':
+      return 'on, analysing';
+    case 'starting':
+      return 'on, starting';
+    case 'stalled':
+      return 'on, stalled';
+    case 'off':
+      // Enabled but nothing to analyse yet (camera offline or disabled, no node): waiting, not "off".
+      return 'on, waiting for video';
+  }
+}
+
 function errorFields(error: unknown): FieldErrors {
   if (error instanceof ApiError) {
     const fields = toFieldErrors(error.body.issues);
@@ -256,7 +273,8 @@ function CameraRow({ camera, linkSince, onUpdate, onDelete, onIssueLink, onRevok
         </label>
       </td>
       <td data-analysis={camera.analysis.status}>
-        <label className={styles.switch} title={camera.analysis.detail ?? undefined}>
+        {/* The box is the setting; beside it, what the analysis does now (a ticked box never sits beside "off"). */}
+        <label className={styles.switch}>
           <input
             type="checkbox"
             checked={camera.analysisEnabled}
@@ -264,13 +282,16 @@ function CameraRow({ camera, linkSince, onUpdate, onDelete, onIssueLink, onRevok
             onChange={() => void toggle({ analysisEnabled: !camera.analysisEnabled })}
             aria-label={`Analyse ${camera.name}`}
           />
-          <span>{camera.analysisEnabled ? camera.analysis.status : 'off'}</span>
+          <span data-analysis-text>{analysisText(camera)}</span>
         </label>
+        {camera.analysisEnabled && camera.analysis.detail && camera.analysis.status !== 'running' && (
+          <div className={styles.statusDetail}>{camera.analysis.detail}</div>
+        )}
       </td>
       <td data-link={camera.kind === 'browser' ? (linkSince ? 'active' : 'none') : undefined}>
         {camera.kind === 'browser' ? (
           <div className={styles.inlineForm}>
-            <span className={styles.muted}>{linkSince ? `since ${new Date(linkSince).toLocaleString()}` : 'none'}</span>
+            <span className={styles.muted}>{linkSince ? `since ${formatDateTime(Date.parse(linkSince))}` : 'none'}</span>
             <div className={styles.rowActions} style={{ justifyContent: 'flex-start' }}>
               <button type="button" disabled={busy} onClick={() => void onIssueLink(camera).then(showError)}>
                 {linkSince ? 'New link' : 'Make link'}

@@ -7,6 +7,7 @@ import { useSession } from '../lib/session';
 import { describeError } from '../lib/signalling';
 import { NavBar } from './NavBar';
 import styles from './Admin.module.css';
+import { formatDateTime } from '../lib/time';
 
 export function AuditLog() {
   const session = useSession('admin');
@@ -51,7 +52,7 @@ export function AuditLog() {
             <tbody>
               {entries.map((entry) => (
                 <tr key={entry.id} data-action={entry.action} data-actor={entry.actor}>
-                  <td>{new Date(entry.at).toLocaleString()}</td>
+                  <td>{formatDateTime(Date.parse(entry.at))}</td>
                   <td className={styles.name}>
                     {entry.actor}
                     {entry.address && <div className={styles.statusDetail}>{entry.address}</div>}

@@ -1,12 +1,18 @@
 'use client';
-/** One camera in the console: name, status, the consumed video and a canvas with the latest face boxes. */
+/**
+ * One camera in the console: its name, status and analysis, the consumed video with the latest face boxes drawn
+ * over it, and (below the picture) why there is no video or why the analysis is stalled. A button (or F while it is
+ * enlarged) puts the tile in the browser's full screen.
+ */
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import type { CameraView } from '@maskwatch/protocol/camera';
 import { useFaceOverlay } from '../hooks/useFaceOverlay';
 import type { ViewerHandle } from '../hooks/useViewer';
+import { toggleFullscreen } from '../lib/fullscreen';
 import type { ResultTimeline } from '../lib/ResultTimeline';
 import type { ServerClock } from '../lib/ServerClock';
-import { describeError } from '../lib/signalling';
+import { describeError, SignallingError } from '../lib/signalling';
+import { facesText, tileDetail, tileStatus } from '../lib/tileState';
 import { AnalysisBadge } from './AnalysisBadge';
 import { RetryCountdown } from './RetryCountdown';
 import { StatusBadge } from './StatusBadge';
@@ -15,20 +21,27 @@ import styles from './Console.module.css';
 /**
  * A live consumer whose picture has not moved for this long is consumed again. A new producer is noticed at once
  * through `producerId`; this is the fallback for what no camera:state tells (a server that sends no producerId, a
- * recv path that stopped without its producer changing).
+ * recv path that stopped without its producer changing, a restarted video conversion).
  */
 const STALL_MS = 6000;
+/** A consume the server answered `unavailable` (no video yet, conversion still starting) is tried again after this. */
+const UNAVAILABLE_RETRY_MS = 3000;
 
 type Props = {
   camera: CameraView;
+  /** Its number on the page (the 1-9 shortcut), 1-based. */
+  number: number;
   viewer: ViewerHandle | null;
   results: RefObject<Map<string, ResultTimeline>>;
   clock: ServerClock;
+  /** Whether the page's camera states are current (false while the console is cut off from the server). */
+  current: boolean;
   focused: boolean;
   onToggleFocus: () => void;
 };
 
-export function CameraTile({ camera, viewer, results, clock, focused, onToggleFocus }: Props) {
+export function CameraTile({ camera, number, viewer, results, clock, current, focused, onToggleFocus }: Props) {
+  const tileRef = useRef<HTMLElement>(null);
   const videoRef = useRef<HTMLVideoElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const [videoError, setVideoError] = useState<string | null>(null);
@@ -36,6 +49,7 @@ export function CameraTile({ camera, viewer, results, clock, focused, onToggleFo
   const [retry, setRetry] = useState(0);
   const [consumedProducer, setConsumedProducer] = useState<string | null>(null);
   const [receiver, setReceiver] = useState<RTCRtpReceiver | null>(null);
+  const [conversion, setConversion] = useState<string | null>(null);
   const wantsVideo = camera.enabled && camera.status === 'live' && camera.hasVideo;
   // The server closes our consumer when its producer closes (a camera page reload, an RTSP reconnect) and tells
   // no one; a new producerId in camera:state is the signal to consume again. Undefined from an older server.
@@ -48,6 +62,7 @@ export function CameraTile({ camera, viewer, results, clock, focused, onToggleFo
     let cancelled = false;
     let close = (): void => undefined;
     let stallTimer: ReturnType<typeof setInterval> | undefined;
+    let retryTimer: ReturnType<typeof setTimeout> | undefined;
     setVideoError(null);
     viewer.viewer
       .consume(camera.id)
@@ -56,6 +71,7 @@ export function CameraTile({ camera, viewer, results, clock, focused, onToggleFo
         if (cancelled) return close();
         setConsumedProducer(consumed.producerId);
         setReceiver(consumed.receiver);
+        setConversion(consumed.transcoded ? consumed.format : null);
         video.srcObject = new MediaStream([consumed.track]);
         await viewer.viewer.resume(consumed.consumerId);
         await video.play().catch(() => undefined);
@@ -71,16 +87,22 @@ export function CameraTile({ camera, viewer, results, clock, focused, onToggleFo
         }, 1000);
       })
       .catch((error: unknown) => {
-        if (!cancelled) setVideoError(describeError(error));
+        if (cancelled) return;
+        setVideoError(describeError(error));
+        // Not there yet (the conversion for this browser is starting, the producer is being replaced): ask again.
+        if (error instanceof SignallingError && (error.code === 'unavailable' || error.code === 'timeout'))
+          retryTimer = setTimeout(() => setRetry((n) => n + 1), UNAVAILABLE_RETRY_MS);
       });
     return () => {
       cancelled = true;
       clearInterval(stallTimer);
+      clearTimeout(retryTimer);
       close();
       video.srcObject = null;
       setPlaying(false);
       setConsumedProducer(null);
       setReceiver(null);
+      setConversion(null);
     };
   }, [wantsVideo, viewer, camera.id, producerId, retry]);
 
@@ -93,28 +115,69 @@ export function CameraTile({ camera, viewer, results, clock, focused, onToggleFo
     active: wantsVideo && camera.analysis.status !== 'off',
   });
 
-  const detail = videoError ?? camera.statusDetail;
-  const showRetry = camera.status === 'error' && typeof camera.retryAt === 'number';
+  const status = tileStatus(camera, current);
+  const detail = tileDetail(camera, current, videoError);
+  const faces = facesText(camera, current, overlay.faces);
+  const showRetry = current && camera.status === 'error' && typeof camera.retryAt === 'number';
+  const headline = !current
+    ? 'State unknown'
+    : !camera.enabled
+      ? 'Disabled'
+      : camera.status === 'live'
+        ? videoError
+          ? 'Video unavailable'
+          : conversion
+            ? 'Preparing the video for this browser…'
+            : 'Loading video…'
+        : camera.status === 'error'
+          ? 'Error'
+          : camera.status === 'connecting'
+            ? 'Connecting…'
+            : 'Offline';
   return (
     <article
+      ref={tileRef}
       className={`${styles.tile} ${focused ? styles.focused : ''}`}
       data-camera-id={camera.id}
-      data-status={camera.enabled ? camera.status : 'disabled'}
+      data-status={camera.enabled || !current ? status : 'disabled'}
       data-playing={playing ? 'true' : 'false'}
       data-producer-id={consumedProducer ?? ''}
-      data-analysis={camera.analysis.status}
+      data-transcoded={conversion ? 'true' : 'false'}
+      data-focused={focused ? 'true' : 'false'}
+      data-analysis={current ? camera.analysis.status : 'unknown'}
       data-faces={overlay.faces}
     >
       <header className={styles.tileHeader}>
-        <span className={styles.tileName} title={camera.name}>
-          {camera.name}
+        <span className={styles.number} aria-hidden>
+          {number}
         </span>
-        <span className={styles.kind}>{camera.kind}</span>
-        {camera.facesInView !== null && camera.status === 'live' && <span className={styles.faces}>{camera.facesInView === 1 ? "1 face" : `${camera.facesInView} faces`}</span>}
-        {camera.status === 'live' && <AnalysisBadge analysis={camera.analysis} delayMs={overlay.delayMs} />}
-        <StatusBadge status={camera.status} detail={detail} />
+        <h2 className={styles.tileName} title={camera.name}>
+          {camera.name}
+        </h2>
+        <button
+          type="button"
+          className={styles.tileButton}
+          onClick={() => void toggleFullscreen(tileRef.current)}
+          aria-label={`Full screen: ${camera.name}`}
+          title="Full screen (F while enlarged)"
+        >
+          ⛶
+        </button>
       </header>
-      <button type="button" className={styles.screen} onClick={onToggleFocus} aria-label={focused ? `Close ${camera.name}` : `Enlarge ${camera.name}`}>
+      <div className={styles.badges}>
+        <StatusBadge status={status} detail={detail} />
+        {current && camera.status === 'live' && <AnalysisBadge analysis={camera.analysis} delayMs={overlay.delayMs} />}
+        {faces && (
+          <span className={styles.faces} data-faces-text>
+            {faces}
+          </span>
+        )}
+        <span className={styles.kind} title={conversion ? `${conversion}, converted for this browser` : undefined}>
+          {camera.kind === 'rtsp' ? 'IP camera' : 'browser camera'}
+          {conversion ? ' · converted' : ''}
+        </span>
+      </div>
+      <button type="button" className={styles.screen} onClick={onToggleFocus} aria-label={focused ? `Back to the grid from ${camera.name}` : `Enlarge ${camera.name}`}>
         <video
           ref={videoRef}
           className={styles.video}
@@ -125,24 +188,10 @@ export function CameraTile({ camera, viewer, results, clock, focused, onToggleFo
           onEmptied={() => setPlaying(false)}
         />
         <canvas ref={canvasRef} className={styles.overlay} />
-        {/* A headline in the picture; the reason, once, in the footer. */}
-        {!(wantsVideo && playing) && (
-          <span className={styles.placeholder}>
-            {!camera.enabled
-              ? 'Disabled'
-              : camera.status === 'live'
-                ? videoError
-                  ? 'Video unavailable'
-                  : 'Loading video…'
-                : camera.status === 'error'
-                  ? 'Error'
-                  : camera.status === 'connecting'
-                    ? 'Connecting…'
-                    : 'Offline'}
-          </span>
-        )}
+        {/* A headline in the picture; the reason, once, below it. */}
+        {(!(wantsVideo && playing) || !current) && <span className={styles.placeholder}>{headline}</span>}
       </button>
-      {camera.enabled && (camera.status !== 'live' || videoError) && (detail || showRetry) && (
+      {(detail || showRetry) && (
         <footer className={styles.detail} data-detail>
           {detail}
           {showRetry && (

@@ -14,6 +14,7 @@ import { NavBar } from './NavBar';
 import { RunDetail } from './RunDetail';
 import styles from './Dashboard.module.css';
 import { useSession } from '../lib/session';
+import { formatDateTime } from '../lib/time';
 
 type Choice = { run: string | null; compare: string | null };
 
@@ -183,7 +184,7 @@ export function ModelRuns() {
                         </td>
                         <td>{run.model}</td>
                         <td>{run.status}</td>
-                        <td>{new Date(run.startedAt).toLocaleString()}</td>
+                        <td>{formatDateTime(Date.parse(run.startedAt))}</td>
                         <td className={styles.num}>{run.epochs}</td>
                         <td className={styles.num}>{formatPercent(run.bestValAcc, 2)}</td>
                         <td className={styles.num}>{formatPercent(run.accuracy, 2)}</td>

@@ -9,6 +9,7 @@ import { useSession } from '../lib/session';
 import { describeError } from '../lib/signalling';
 import { NavBar } from './NavBar';
 import styles from './Admin.module.css';
+import { formatDateTime } from '../lib/time';
 
 function errorFields(error: unknown): FieldErrors {
   if (error instanceof ApiError) {
@@ -84,8 +85,8 @@ export function Users() {
                     {s.address ?? '?'}
                     <div className={styles.statusDetail}>{s.userAgent ?? ''}</div>
                   </td>
-                  <td>{new Date(s.createdAt).toLocaleString()}</td>
-                  <td>{new Date(s.expiresAt).toLocaleString()}</td>
+                  <td>{formatDateTime(Date.parse(s.createdAt))}</td>
+                  <td>{formatDateTime(Date.parse(s.expiresAt))}</td>
                   <td>
                     <div className={styles.rowActions}>
                       <button

@@ -31,6 +31,12 @@ export type SignallingState = {
   link: Link;
   /** Null while not joined (connecting, disconnected, no media worker). */
   session: ViewerSession | null;
+  /**
+   * Whether the camera states on this page are current: false from a lost connection (or a refused join) until the
+   * next join, when nobody can say whether a camera is still live. The first connection counts as current (the REST
+   * list is fresh).
+   */
+  current: boolean;
   cameras: CameraStore;
 };
 
@@ -41,6 +47,7 @@ export function SignallingProvider({ children }: { children: ReactNode }) {
   const [socket, setSocket] = useState<SignallingSocket | null>(null);
   const [link, setLink] = useState<Link>({ status: 'connecting', detail: null });
   const [session, setSession] = useState<ViewerSession | null>(null);
+  const [current, setCurrent] = useState(true);
 
   useEffect(() => {
     let closed = false;
@@ -75,10 +82,12 @@ export function SignallingProvider({ children }: { children: ReactNode }) {
           cameras.replaceAll(joined.cameras);
           setSession({ epoch: ++epoch, routerRtpCapabilities: joined.routerRtpCapabilities });
           setLink({ status: 'online', detail: null });
+          setCurrent(true);
         })
         .catch((error: unknown) => {
           if (attempt !== joins || closed) return;
           setLink({ status: 'offline', detail: describeError(error) });
+          setCurrent(false);
           // No media worker yet (one is being replaced): join again by itself.
           if (error instanceof SignallingError && error.code === 'unavailable') {
             retryTimer = setTimeout(() => {
@@ -97,10 +106,14 @@ export function SignallingProvider({ children }: { children: ReactNode }) {
       clearTimeout(retryTimer);
       setSession(null);
       setLink({ status: 'offline', detail: reason });
+      setCurrent(false);
       // A disconnect the server chose is not retried by socket.io itself.
       if (reason === 'io server disconnect') socket.connect();
     });
-    socket.on('connect_error', (error) => setLink({ status: 'offline', detail: error.message }));
+    socket.on('connect_error', (error) => {
+      setLink({ status: 'offline', detail: error.message });
+      setCurrent(false);
+    });
     return () => {
       closed = true;
       offState();
@@ -113,6 +126,6 @@ export function SignallingProvider({ children }: { children: ReactNode }) {
     };
   }, [cameras]);
 
-  const value = useMemo<SignallingState>(() => ({ socket, link, session, cameras }), [socket, link, session, cameras]);
+  const value = useMemo<SignallingState>(() => ({ socket, link, session, current, cameras }), [socket, link, session, current, cameras]);
   return <SignallingContext.Provider value={value}>{children}</SignallingContext.Provider>;
 }

@@ -62,12 +62,13 @@ export function listAlerts(filters: AlertFilters, cursor?: string, limit = 50): 
   return call(AlertListResponseSchema, `/api/alerts${filterQuery(filters, { limit: String(limit), ...(cursor ? { cursor } : {}) })}`);
 }
 
-export async function acknowledgeAlerts(ids: string[], by: string, note: string): Promise<Alert[]> {
+/** Acknowledges as the signed-in account (the server records who); the note is free text. */
+export async function acknowledgeAlerts(ids: string[], note: string): Promise<Alert[]> {
   if (ids.length === 1) {
-    const body = await call(AlertResponseSchema, `/api/alerts/${encodeURIComponent(ids[0]!)}/ack`, { method: 'POST', body: { by, note } });
+    const body = await call(AlertResponseSchema, `/api/alerts/${encodeURIComponent(ids[0]!)}/ack`, { method: 'POST', body: { note } });
     return [body.alert];
   }
-  return (await call(AckManyResponseSchema, '/api/alerts/ack', { method: 'POST', body: { ids, by, note } })).alerts;
+  return (await call(AckManyResponseSchema, '/api/alerts/ack', { method: 'POST', body: { ids, note } })).alerts;
 }
 
 export async function listAlertSettings(): Promise<AlertSettings[]> {

@@ -37,12 +37,19 @@ export async function signOut(): Promise<void> {
   window.location.assign('/login');
 }
 
+export type SessionState = {
+  /** The signed-in user, once known. */
+  session: SessionResponse | null;
+  /** Signed in, but without the role the page needs: the page says so ("Admins only") rather than redirecting. */
+  denied: boolean;
+};
+
 /**
- * The signed-in user of a page that needs one: a visitor without a session goes to the login page, one without the
- * role to the console. From then on, any 401 from the API (the session ended) sends this page to the login page too.
+ * The signed-in user of a page that needs one: a visitor without a session goes to the login page; one without the
+ * role gets `denied`. From then on, any 401 from the API (the session ended) sends this page to the login page too.
  */
-export function useSession(required: Exclude<Access, 'public'>): SessionResponse | null {
-  const [session, setSession] = useState<SessionResponse | null>(null);
+export function useSessionState(required: Exclude<Access, 'public'>): SessionState {
+  const [state, setState] = useState<SessionState>({ session: null, denied: false });
   useEffect(() => {
     expectSession();
     let gone = false;
@@ -50,13 +57,18 @@ export function useSession(required: Exclude<Access, 'public'>): SessionResponse
       .then((current) => {
         if (gone) return;
         if (!current) redirectToLogin();
-        else if (!roleAllows(current.user.role, required)) window.location.assign('/console');
-        else setSession(current);
+        else setState({ session: current, denied: !roleAllows(current.user.role, required) });
       })
       .catch(() => undefined);
     return () => {
       gone = true;
     };
   }, [required]);
-  return session;
+  return state;
+}
+
+/** The signed-in user when it has the `required` role, else null (see `useSessionState` for the reason). */
+export function useSession(required: Exclude<Access, 'public'>): SessionResponse | null {
+  const { session, denied } = useSessionState(required);
+  return denied ? null : session;
 }

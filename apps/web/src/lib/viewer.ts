@@ -11,6 +11,10 @@ export type Consumed = {
   track: MediaStreamTrack;
   /** The track's receiver (its jitter buffer can be told to hold frames back); absent in some browsers. */
   receiver: RTCRtpReceiver | null;
+  /** The server converts the camera's video for this browser (it cannot receive the camera's own format). */
+  transcoded: boolean;
+  /** The camera's own video format, in words ("H.264 High"). */
+  format: string;
   close(): void;
 };
 
@@ -67,6 +71,8 @@ export class Viewer {
       producerId: consumer.producerId,
       track: consumer.track,
       receiver: consumer.rtpReceiver ?? null,
+      transcoded: answer.transcoded,
+      format: answer.format,
       close,
     };
   }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   AckManyRequestSchema,
   AckRequestSchema,
+  AlertCsvQuerySchema,
   AlertIdSchema,
   AlertQuerySchema,
   ComplianceQuerySchema,
@@ -14,6 +15,8 @@ import {
 import { CameraIdSchema } from '@maskwatch/protocol/camera';
 import { MaskwatchError } from '@maskwatch/protocol/errors';
 import type { AlertService } from '../../alerts/AlertService.ts';
+import type { AuditLog } from '../../auth/AuditLog.ts';
+import type { Caller } from '../../auth/Caller.ts';
 import { defineRoute, type Route } from '../Route.ts';
 import { csvHeader, csvRow } from './alertsCsv.ts';
 
@@ -26,9 +29,22 @@ const IMAGE_HEADERS = { 'cache-control': 'private, max-age=86400, immutable' };
 
 /**
  * The alerts REST API. Every input goes through its protocol schema; snapshot files are found by alert id (a row
- * lookup), never by a path taken from the request. Operators read and acknowledge; admins change settings.
+ * lookup), never by a path taken from the request. Operators read and acknowledge (as their signed-in account, into
+ * the audit log); admins change settings.
  */
-export function alertRoutes(alerts: AlertService): Route[] {
+export function alertRoutes(alerts: AlertService, audit: AuditLog): Route[] {
+  /** Acknowledges as the signed-in caller; each alert that changes gets an audit entry. */
+  const acknowledge = (ids: string[], caller: Caller, note: string): ReturnType<AlertService['acknowledge']> => {
+    const user = caller.user;
+    if (!user) throw new MaskwatchError('unauthorized', 'sign in to acknowledge alerts');
+    const result = alerts.acknowledge(ids, user.username, note);
+    for (const alert of result.alerts) {
+      if (!result.already.includes(alert.id))
+        audit.record(caller, 'alert.acknowledge', alert.id, { camera: alert.cameraName, label: alert.label, note });
+    }
+    return result;
+  };
+
   const image = (which: 'snapshot' | 'thumbnail') =>
     defineRoute({
       method: 'GET',
@@ -59,18 +75,19 @@ export function alertRoutes(alerts: AlertService): Route[] {
       method: 'GET',
       path: '/api/alerts.csv',
       access: 'operator',
-      summary: 'every alert matching the filters, as CSV',
-      query: AlertQuerySchema,
+      summary: 'every alert matching the filters, as CSV (times in ?tz=, an IANA time zone; default UTC)',
+      query: AlertCsvQuerySchema,
       handler: ({ query }) => {
+        const { tz, ...filters } = query;
         const lines = [csvHeader()];
-        let page = alerts.list({ ...query, limit: 200 });
+        let page = alerts.list({ ...filters, limit: 200 });
         for (;;) {
           for (const alert of page.alerts) {
             if (lines.length > CSV_MAX_ROWS) break;
-            lines.push(csvRow(alert));
+            lines.push(csvRow(alert, tz));
           }
           if (!page.next || lines.length > CSV_MAX_ROWS) break;
-          page = alerts.list({ ...query, limit: 200, cursor: page.next });
+          page = alerts.list({ ...filters, limit: 200, cursor: page.next });
         }
         const day = new Date().toISOString().slice(0, 10);
         return {
@@ -97,10 +114,10 @@ export function alertRoutes(alerts: AlertService): Route[] {
       method: 'POST',
       path: '/api/alerts/:id/ack',
       access: 'operator',
-      summary: 'acknowledge an alert, with a note',
+      summary: 'acknowledge an alert as the signed-in account, with a note',
       params: ById,
       body: AckRequestSchema,
-      handler: ({ params, body: input }) => {
+      handler: ({ params, body: input, caller }) => {
         const current = alerts.get(params.id);
         if (current.acknowledged) {
           throw new MaskwatchError(
@@ -110,7 +127,7 @@ export function alertRoutes(alerts: AlertService): Route[] {
         }
         const {
           alerts: [alert],
-        } = alerts.acknowledge([params.id], input.by, input.note);
+        } = acknowledge([params.id], caller, input.note);
         const body: AlertResponse = { alert: alert ?? alerts.get(params.id) };
         return { body };
       },
@@ -119,10 +136,10 @@ export function alertRoutes(alerts: AlertService): Route[] {
       method: 'POST',
       path: '/api/alerts/ack',
       access: 'operator',
-      summary: 'acknowledge several alerts at once (all ids must exist, or nothing changes)',
+      summary: 'acknowledge several alerts at once as the signed-in account (all ids must exist, or nothing changes)',
       body: AckManyRequestSchema,
-      handler: ({ body: input }) => {
-        const { alerts: acked, already } = alerts.acknowledge(input.ids, input.by, input.note);
+      handler: ({ body: input, caller }) => {
+        const { alerts: acked, already } = acknowledge(input.ids, caller, input.note);
         const body: AckManyResponse = { alerts: acked, alreadyAcknowledged: already };
         return { body };
       },

@@ -8,6 +8,7 @@ import { useEffect, useRef, useState } from 'react';
 import { alertThumbnailUrl, type Alert, type AlertEvent } from '@maskwatch/protocol/alerts';
 import { chime, sayAlert, unlockAudio } from '../../lib/announcer';
 import { SpokenAlerts } from '../../lib/SpokenAlerts';
+import { formatTime } from '../../lib/time';
 import { useAlertEvents } from '../../hooks/useAlertEvents';
 import styles from './Alerts.module.css';
 
@@ -24,15 +25,11 @@ export function alertStatus(alert: Alert): string {
   return 'open';
 }
 
-function time(ms: number): string {
-  return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
-}
-
+/** The console's alerts panel, beside the grid (the console shows or hides it). */
 export function AlertFeed({ onOpenCamera }: { onOpenCamera: (cameraId: string) => void }) {
   const [alerts, setAlerts] = useState<Alert[]>([]);
   const [fresh, setFresh] = useState<Set<string>>(new Set());
   const [sound, setSound] = useState(false);
-  const [collapsed, setCollapsed] = useState(false);
   const [said, setSaid] = useState(0);
 
   useEffect(() => setSound(window.localStorage.getItem(SOUND_KEY) === 'on'), []);
@@ -101,36 +98,31 @@ export function AlertFeed({ onOpenCamera }: { onOpenCamera: (cameraId: string) =
         <a className={styles.small} href="/alerts">
           History
         </a>
-        <button type="button" className={styles.small} onClick={() => setCollapsed((c) => !c)} aria-label={collapsed ? 'Show alerts' : 'Hide alerts'}>
-          {collapsed ? '▴' : '▾'}
-        </button>
       </header>
-      {!collapsed && (
-        <ul className={styles.feedList}>
-          {alerts.length === 0 && <li className={`${styles.meta} ${styles.feedItem}`} style={{ padding: '10px' }}>No alerts yet.</li>}
-          {alerts.map((alert) => (
-            <li key={alert.id} className={`${styles.feedItem} ${fresh.has(alert.id) ? styles.fresh : ''}`} data-alert-id={alert.id} data-label={alert.label}>
-              <button type="button" className={styles.feedButton} onClick={() => onOpenCamera(alert.cameraId)} title={`Open ${alert.cameraName}`}>
-                {alert.snapshot ? (
-                  <img className={styles.thumb} src={alertThumbnailUrl(alert.id)} alt={`Face of alert ${alert.id}`} />
-                ) : (
-                  <span className={`${styles.thumb} ${styles.thumbEmpty}`}>no image</span>
-                )}
-                <span className={styles.feedText}>
-                  <span className={styles.feedCamera}>{alert.cameraName}</span>
-                  <span>
-                    <span className={`${styles.label} ${styles[alert.label]}`}>{labelText(alert.label)}</span>
-                  </span>
-                  <span className={styles.meta}>
-                    {time(alert.raisedAt)} · {alertStatus(alert)}
-                    {alert.acknowledged ? ' · acknowledged' : ''}
-                  </span>
+      <ul className={styles.feedList}>
+        {alerts.length === 0 && <li className={`${styles.meta} ${styles.feedItem}`} style={{ padding: '10px' }}>No alerts yet.</li>}
+        {alerts.map((alert) => (
+          <li key={alert.id} className={`${styles.feedItem} ${fresh.has(alert.id) ? styles.fresh : ''}`} data-alert-id={alert.id} data-label={alert.label}>
+            <button type="button" className={styles.feedButton} onClick={() => onOpenCamera(alert.cameraId)} title={`Open ${alert.cameraName}`}>
+              {alert.snapshot ? (
+                <img className={styles.thumb} src={alertThumbnailUrl(alert.id)} alt={`Face of alert ${alert.id}`} />
+              ) : (
+                <span className={`${styles.thumb} ${styles.thumbEmpty}`}>no image</span>
+              )}
+              <span className={styles.feedText}>
+                <span className={styles.feedCamera}>{alert.cameraName}</span>
+                <span>
+                  <span className={`${styles.label} ${styles[alert.label]}`}>{labelText(alert.label)}</span>
                 </span>
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
+                <span className={styles.meta}>
+                  {formatTime(alert.raisedAt)} · {alertStatus(alert)}
+                  {alert.acknowledged ? ' · acknowledged' : ''}
+                </span>
+              </span>
+            </button>
+          </li>
+        ))}
+      </ul>
     </aside>
   );
 }

@@ -16,8 +16,7 @@ import { alertStatus, labelText } from './AlertFeed';
 import { SnapshotViewer } from './SnapshotViewer';
 import styles from './Alerts.module.css';
 import { useSession } from '../../lib/session';
-
-const OPERATOR_KEY = 'maskwatch.operator';
+import { formatDateTime, timeZone, zoneLabel } from '../../lib/time';
 
 type FormFilters = { cameraId: string; label: '' | AlertLabel; from: string; to: string; acknowledged: '' | 'true' | 'false' };
 
@@ -53,13 +52,11 @@ export function AlertsPage() {
   const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [viewing, setViewing] = useState<Alert | null>(null);
-  const [operator, setOperator] = useState('');
   const [note, setNote] = useState('');
   const [ackError, setAckError] = useState<string | null>(null);
-
-  useEffect(() => {
-    setOperator(window.localStorage.getItem(OPERATOR_KEY) ?? '');
-  }, []);
+  // The browser's zone, known only in the browser (the server renders no times).
+  const [zone, setZone] = useState<{ name: string; label: string } | null>(null);
+  useEffect(() => setZone({ name: timeZone(), label: zoneLabel() }), []);
 
   const load = useCallback((f: AlertFilters, cursor?: string) => {
     setLoading(true);
@@ -90,14 +87,9 @@ export function AlertsPage() {
     },
   });
 
+  // Recorded as the signed-in account (and in the audit log); the note says what was done.
   const acknowledge = (ids: string[]): void => {
-    const by = operator.trim();
-    if (!by) {
-      setAckError('Type your name first: every acknowledgement says who made it.');
-      return;
-    }
-    window.localStorage.setItem(OPERATOR_KEY, by);
-    acknowledgeAlerts(ids, by, note.trim())
+    acknowledgeAlerts(ids, note.trim())
       .then((updated) => {
         const byId = new Map(updated.map((a) => [a.id, a]));
         setAlerts((prev) => prev.map((a) => byId.get(a.id) ?? a).filter((a) => matches(a, filters)));
@@ -151,11 +143,11 @@ export function AlertsPage() {
               </select>
             </div>
             <div className={styles.field}>
-              <label htmlFor="f-from">From</label>
+              <label htmlFor="f-from">From{zone ? ` (${zone.name})` : ''}</label>
               <input id="f-from" type="datetime-local" value={form.from} onChange={(e) => setForm({ ...form, from: e.target.value })} />
             </div>
             <div className={styles.field}>
-              <label htmlFor="f-to">To</label>
+              <label htmlFor="f-to">To{zone ? ` (${zone.name})` : ''}</label>
               <input id="f-to" type="datetime-local" value={form.to} onChange={(e) => setForm({ ...form, to: e.target.value })} />
             </div>
             <div className={styles.field}>
@@ -169,7 +161,7 @@ export function AlertsPage() {
             <button type="submit" className={styles.primary}>
               Apply
             </button>
-            <a href={`/api/alerts.csv${filterQuery(filters)}`} download>
+            <a href={`/api/alerts.csv${filterQuery(filters, zone ? { tz: zone.name } : {})}`} download title={zone ? `Times in ${zone.label}` : undefined}>
               Export CSV
             </a>
           </form>
@@ -178,12 +170,8 @@ export function AlertsPage() {
 
         <section className={styles.card} aria-label="Alerts" data-alert-rows={alerts.length}>
           <div className={styles.actions} style={{ marginBottom: 10 }}>
-            <div className={styles.field}>
-              <label htmlFor="ack-by">Your name</label>
-              <input id="ack-by" value={operator} maxLength={64} onChange={(e) => setOperator(e.target.value)} placeholder="operator" />
-            </div>
             <div className={styles.field} style={{ flex: 1, minWidth: 200 }}>
-              <label htmlFor="ack-note">Note</label>
+              <label htmlFor="ack-note">Note{session ? ` (acknowledged as ${session.user.username})` : ''}</label>
               <input id="ack-note" value={note} maxLength={500} onChange={(e) => setNote(e.target.value)} placeholder="what was done (optional)" />
             </div>
             <button type="button" className={styles.primary} disabled={selected.size === 0} onClick={() => acknowledge([...selected])}>
@@ -203,7 +191,7 @@ export function AlertsPage() {
                   />
                 </th>
                 <th>Snapshot</th>
-                <th>Raised</th>
+                <th>Raised{zone ? <span className={styles.muted}> · {zone.label}</span> : null}</th>
                 <th>Camera</th>
                 <th>Label</th>
                 <th>Status</th>
@@ -231,7 +219,7 @@ export function AlertsPage() {
                       )}
                     </button>
                   </td>
-                  <td>{new Date(alert.raisedAt).toLocaleString()}</td>
+                  <td>{formatDateTime(alert.raisedAt)}</td>
                   <td>{alert.cameraName}</td>
                   <td>
                     <span className={`${styles.label} ${styles[alert.label]}`}>{labelText(alert.label)}</span>
@@ -239,7 +227,7 @@ export function AlertsPage() {
                   <td className={`${styles.status} ${alertStatus(alert) === 'open' ? styles.open : ''}`}>{alertStatus(alert)}</td>
                   <td className={styles.status}>
                     {alert.acknowledged ? (
-                      <span title={alert.acknowledged.note}>
+                      <span title={`${formatDateTime(alert.acknowledged.at)}${alert.acknowledged.note ? `: ${alert.acknowledged.note}` : ''}`} data-acknowledged-by={alert.acknowledged.by}>
                         {alert.acknowledged.by}
                         {alert.acknowledged.note ? `: ${alert.acknowledged.note}` : ''}
                       </span>
@@ -262,7 +250,8 @@ export function AlertsPage() {
         </section>
 
         <ComplianceChart cameras={cameras} />
-        <AlertSettingsPanel cameras={cameras} />
+        {/* Only admins may change them; operators are not shown controls they cannot use. */}
+        {session?.user.role === 'admin' && <AlertSettingsPanel cameras={cameras} />}
       </main>
       {viewing && <SnapshotViewer alert={viewing} onClose={() => setViewing(null)} onAcknowledge={(a) => acknowledge([a.id])} />}
     </div>

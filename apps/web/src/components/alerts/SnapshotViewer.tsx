@@ -2,10 +2,11 @@
 /** One alert enlarged: its snapshot (the offender outlined, other faces blurred) and every recorded detail. */
 import { useEffect } from 'react';
 import { alertSnapshotUrl, type Alert } from '@maskwatch/protocol/alerts';
+import { formatDateTime } from '../../lib/time';
 import { alertStatus, labelText } from './AlertFeed';
 import styles from './Alerts.module.css';
 
-const when = (ms: number | null): string => (ms === null ? '—' : new Date(ms).toLocaleString());
+const when = (ms: number | null): string => (ms === null ? '—' : formatDateTime(ms));
 
 export function SnapshotViewer({ alert, onClose, onAcknowledge }: { alert: Alert; onClose: () => void; onAcknowledge: (alert: Alert) => void }) {
   useEffect(() => {
