@@ -50,7 +50,7 @@ export async function measureFirstResults(server: TestServer, starts: number, cl
     viewer.on('camera:state', (view) => {
       states.push({ at: Date.now(), text: `${view.id} ${view.status} hasVideo=${view.hasVideo} analysis=${view.analysis.status} ${view.analysis.detail ?? ''}` });
       // The producer's key frames in and key frame requests out, as mediasoup sees them.
-      const producer = server.internals.cameras.producerOf(view.id);
+      const producer = server.internals.cameras.videoOf(view.id)?.producer;
       if (!producer || traced.has(producer.id)) return;
       traced.add(producer.id);
       void producer.enableTraceEvent(['keyframe', 'pli', 'fir']);

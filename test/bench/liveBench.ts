@@ -104,7 +104,7 @@ async function benchProducer(server: TestServer, index: number, codec: RtpCodecP
     rtpParameters: { codecs: [codec], encodings: [{ ssrc, ...(scalabilityMode ? { scalabilityMode } : {}) }] },
     appData: { cameraId: camera.id, group: 'default' },
   });
-  server.internals.cameras.setProducer(camera.id, producer, 'bench');
+  server.internals.cameras.publish(camera.id, { id: 'bench', stop: () => transport.close() }, { producer, group: 'default' });
   server.internals.cameras.setStatus(camera.id, 'live', null, 'bench');
   const close = () => {
     transport.close();

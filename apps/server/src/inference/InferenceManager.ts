@@ -1,4 +1,3 @@
-import type { Namespace, Socket } from 'socket.io';
 import { secretsMatch } from '@maskwatch/common/inferenceSecret';
 import type { AnalysisState, CameraView } from '@maskwatch/protocol/camera';
 import { MaskwatchError, type ErrorBody } from '@maskwatch/protocol/errors';
@@ -15,8 +14,9 @@ import type { CameraService } from '../cameras/CameraService.ts';
 import { EnhancedEmitter } from '../EnhancedEmitter.ts';
 import { createLogger } from '../logger.ts';
 import type { MediaService } from '../media/MediaService.ts';
+import { analysisHealth, nodeSilence } from './analysisHealth.ts';
 import { CameraAnalysis } from './CameraAnalysis.ts';
-import { NodeLink } from './NodeLink.ts';
+import { NodeLink, type InferenceNamespace, type NodeSocket } from './NodeLink.ts';
 import { Placement, type PlacementNode } from './Placement.ts';
 import { registerNodeHandlers } from './registerNodeHandlers.ts';
 
@@ -36,7 +36,7 @@ export type InferenceManagerEvents = {
 };
 
 export type InferenceManagerOptions = {
-  namespace: Namespace;
+  namespace: InferenceNamespace;
   cameras: CameraService;
   media: MediaService;
   secret: string;
@@ -62,12 +62,16 @@ export type InferenceManagerOptions = {
   helloTimeoutMs?: number;
   /** A node analysing less than its cameras want, with no headroom, for this long gives one camera to another node. */
   rebalanceAfterMs?: number;
+  /** An analysis that could not start is tried again after this long. */
+  retryMs?: number;
+  /** How often nodes' and analyses' silences are looked at. */
+  tickMs?: number;
 };
 
 type Timing = Required<
   Pick<
     InferenceManagerOptions,
-    'stallMs' | 'startTimeoutMs' | 'restartAfterMs' | 'nodeTimeoutMs' | 'helloTimeoutMs' | 'rebalanceAfterMs'
+    'stallMs' | 'startTimeoutMs' | 'restartAfterMs' | 'nodeTimeoutMs' | 'helloTimeoutMs' | 'rebalanceAfterMs' | 'retryMs' | 'tickMs'
   >
 >;
 
@@ -79,8 +83,6 @@ class HandshakeError extends Error {
     this.data = data;
   }
 }
-
-const RETRY_MS = 2000;
 
 /**
  * Live analysis, server side. Owns the inference nodes' links and the analysis consumers it creates: for each live,
@@ -117,6 +119,8 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
       nodeTimeoutMs: options.nodeTimeoutMs ?? 5000,
       helloTimeoutMs: options.helloTimeoutMs ?? 5000,
       rebalanceAfterMs: options.rebalanceAfterMs ?? 30_000,
+      retryMs: options.retryMs ?? 2000,
+      tickMs: options.tickMs ?? 1000,
     };
     this.#placement = new Placement({
       shortForMs: this.#timing.rebalanceAfterMs,
@@ -147,7 +151,7 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
       () => cameras.off('removed', onRemoved),
       () => media.off('roomclose', onRoomClose),
     );
-    this.#ticker = setInterval(() => this.#tick(), 1000);
+    this.#ticker = setInterval(() => this.#tick(), this.#timing.tickMs);
     for (const camera of cameras.list()) this.#schedule(camera.id);
   }
 
@@ -205,7 +209,7 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
     this.removeAllListeners();
   }
 
-  #checkHandshake(socket: Socket): ErrorBody | undefined {
+  #checkHandshake(socket: NodeSocket): ErrorBody | undefined {
     const parsed = InferenceHandshakeAuthSchema.safeParse(socket.handshake.auth);
     if (!parsed.success) {
       return {
@@ -226,8 +230,8 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
     return undefined;
   }
 
-  #onConnection(socket: Socket): void {
-    const nodeId = (socket.data as { nodeId: string }).nodeId;
+  #onConnection(socket: NodeSocket): void {
+    const { nodeId } = socket.data;
     let link: NodeLink | undefined;
     const helloTimer = setTimeout(() => {
       if (!link) socket.disconnect(true);
@@ -353,9 +357,8 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
   #tick(): void {
     const now = Date.now();
     for (const node of this.#nodes.values()) {
-      if (now - node.lastSeen > this.#timing.nodeTimeoutMs) {
-        node.close(`silent for ${Math.round((now - node.lastSeen) / 1000)} s`);
-      }
+      const silence = nodeSilence(node.lastSeen, now, this.#timing.nodeTimeoutMs);
+      if (silence) node.close(silence);
     }
     for (const move of this.#placement.moves(this.#placementNodes(), now)) {
       log.warn(move, 'inference node short of capacity: moving a camera to a node with headroom');
@@ -366,22 +369,14 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
     }
     for (const analysis of this.#analyses.values()) {
       const { cameraId } = analysis;
-      const silentMs = now - (analysis.lastResultAt ?? analysis.startedAt);
-      if (silentMs > this.#timing.restartAfterMs) {
-        const detail = `no results for ${Math.round(silentMs / 1000)} s: starting the analysis again`;
-        log.warn({ cameraId, nodeId: analysis.node.id }, detail);
+      const health = analysisHealth(analysis.startedAt, analysis.lastResultAt, now, this.#timing);
+      if (health.verdict === 'restart') {
+        log.warn({ cameraId, nodeId: analysis.node.id }, health.detail);
         this.#stop(cameraId);
-        this.#setAnalysis(cameraId, 'stalled', detail, null);
+        this.#setAnalysis(cameraId, 'stalled', health.detail, null);
         this.#schedule(cameraId);
-        continue;
-      }
-      // Silent too long, short of a restart: `stalled`, and a key frame asked for (a decoder may lack one).
-      const hadResults = analysis.lastResultAt !== undefined;
-      if (silentMs > (hadResults ? this.#timing.stallMs : this.#timing.startTimeoutMs)) {
-        const detail = hadResults
-          ? `no results for ${Math.round(silentMs / 1000)} s`
-          : `no results within ${Math.round(this.#timing.startTimeoutMs / 1000)} s`;
-        this.#setAnalysis(cameraId, 'stalled', detail, analysis.node.id);
+      } else if (health.verdict === 'stalled') {
+        this.#setAnalysis(cameraId, 'stalled', health.detail, analysis.node.id);
         analysis.requestKeyFrame();
       }
     }
@@ -414,7 +409,7 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
       setTimeout(() => {
         this.#retryTimers.delete(cameraId);
         this.#schedule(cameraId);
-      }, RETRY_MS),
+      }, this.#timing.retryMs),
     );
   }
 
@@ -438,8 +433,9 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
       return;
     }
     // An RTSP camera's analysis stream (its smaller substream) when it is live, else what viewers watch.
+    const video = cameras.videoOf(cameraId);
     const analysisStream = cameras.analysisProducerOf(cameraId);
-    const producer = analysisStream ?? cameras.producerOf(cameraId);
+    const producer = analysisStream ?? video?.producer;
     const source = analysisStream ? 'analysis' : 'main';
     const off = !camera.enabled
       ? 'camera disabled'
@@ -448,7 +444,7 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
         : !producer || producer.kind !== 'video'
           ? 'no video'
           : undefined;
-    if (off || !producer) {
+    if (off || !video || !producer) {
       this.#wantedSince.delete(cameraId);
       this.#stop(cameraId);
       this.#setAnalysis(cameraId, 'off', off ?? 'no video', null);
@@ -476,9 +472,8 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
     this.#setAnalysis(cameraId, 'starting', `starting on ${node.info.name}`, node.id);
     let analysis: CameraAnalysis;
     try {
-      const group = typeof producer.appData.group === 'string' ? producer.appData.group : 'default';
       analysis = await CameraAnalysis.start({
-        room: await media.getRoom(group),
+        room: await media.getRoom(video.group),
         producer,
         source,
         node,
@@ -498,7 +493,7 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
       return;
     }
     // Things may have moved while we waited: start again from what is true now.
-    const wanted = cameras.analysisProducerOf(cameraId) ?? cameras.producerOf(cameraId);
+    const wanted = cameras.analysisProducerOf(cameraId) ?? cameras.videoOf(cameraId)?.producer;
     if (this.#closed || node.closed || wanted !== producer || !cameras.get(cameraId)) {
       node.cameras.delete(cameraId);
       analysis.close(!node.closed);
