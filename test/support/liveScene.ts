@@ -38,15 +38,17 @@ export function detectScenes(scenes: readonly Scene[]): Map<string, DetectedFace
 
 /**
  * Publishes `scene` from a fresh Chromium camera page as a new camera named `name`, waits until results come at the
- * scene's size with faces and `settleMs` more (the encoder refines a still picture), then scores the results of the
- * next `windowMs` (`results` is the viewer's list, appended to as they arrive).
+ * scene's size with faces, then `settleMs` and at least `settleFrames` more results (the encoder refines a still
+ * picture, the tracker votes its labels), then scores the results of the next `windowMs` and at least `minFrames`
+ * results (`results` is the viewer's list, appended to as they arrive). Counted in results as well as in time, so a
+ * machine shared with other work gives fewer frames a second, not a thinner sample.
  */
 export async function measureScene(
   server: { url: string },
   results: readonly FrameResult[],
   scene: Scene,
   name: string,
-  { settleMs = 6000, windowMs = 4000 }: { settleMs?: number; windowMs?: number } = {},
+  { settleMs = 6000, settleFrames = 10, windowMs = 4000, minFrames = 12 }: { settleMs?: number; settleFrames?: number; windowMs?: number; minFrames?: number } = {},
 ): Promise<LiveScore> {
   const browser = await launchBrowser({ fakeVideo: scene.y4m });
   try {
@@ -58,10 +60,14 @@ export async function measureScene(
       () => results.find((r) => r.cameraId === cameraId && r.width === scene.width && r.faces.length > 0),
       90_000,
     );
+    const ofScene = (from: number) => results.slice(from).filter((r) => r.cameraId === cameraId && r.width === scene.width);
+    const settleFrom = results.length;
     await new Promise((r) => setTimeout(r, settleMs));
+    await waitUntil(`${settleFrames} results to settle`, () => ofScene(settleFrom).length >= settleFrames || undefined, 90_000);
     const from = results.length;
     await new Promise((r) => setTimeout(r, windowMs));
-    return scoreLive(scene, results.slice(from).filter((r) => r.cameraId === cameraId));
+    await waitUntil(`${minFrames} results to score`, () => ofScene(from).length >= minFrames || undefined, 90_000);
+    return scoreLive(scene, ofScene(from));
   } finally {
     await browser.close().catch(() => undefined);
   }
