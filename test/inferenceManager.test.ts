@@ -33,6 +33,8 @@ class ProtocolNode {
   readonly socket: Socket;
   readonly assigned: string[] = [];
   readonly released: string[] = [];
+  /** When this node last sent its stats (what the server last heard of it). */
+  lastStatsAt = 0;
   readonly #ports: UdpSocket[] = [];
   #alive: NodeJS.Timeout | undefined;
 
@@ -71,6 +73,7 @@ class ProtocolNode {
     this.#alive = on
       ? setInterval(() => {
           const stats = { at: Date.now(), cameras: [], framesPerSecond: 0, busy: 0, process: { cpuPercent: 0, rssBytes: 0 } };
+          this.lastStatsAt = Date.now();
           this.socket.emit('node:stats', stats, () => undefined);
         }, 50)
       : undefined;
@@ -146,7 +149,8 @@ describe('InferenceManager with millisecond timings', () => {
     await waitFor(() => b.assigned.includes(second), 'the second camera on the idle node-b', 5000, 10);
 
     a.keepAlive(false);
-    const silentAt = Date.now();
+    // Silent since its last stats (up to one stats period before keepAlive(false)): the timeout counts from there.
+    const silentAt = a.lastStatsAt;
     await waitFor(() => b.assigned.includes(first), 'the first camera moved to node-b', 5000, 10);
     const movedMs = Date.now() - silentAt;
     assert.ok(movedMs >= TIMING.nodeTimeoutMs, `moved ${movedMs} ms after the node fell silent, before its timeout`);

@@ -349,8 +349,8 @@ async function run(server: TestServer, count: number, nodePid: number, soak: boo
 async function quality(server: TestServer, count: number): Promise<void> {
   const scenes = [];
   for (let i = 0; i < count; i++) {
-    scenes.push(await smallFaceScene(`bench-720-${i}`, { width: 1280, height: 720, cols: 6, rows: 5, seed: 100 + i }));
-    scenes.push(await smallFaceScene(`bench-1080-${i}`, { width: 1920, height: 1080, cols: 8, rows: 5, seed: 200 + i }));
+    scenes.push(await smallFaceScene(`bench-720b-${i}`, { width: 1280, height: 720, cols: 8, rows: 5, seed: 100 + i }));
+    scenes.push(await smallFaceScene(`bench-1080b-${i}`, { width: 1920, height: 1080, cols: 10, rows: 6, seed: 200 + i }));
   }
   const reference = detectScenes(scenes);
   const viewer = await connectViewer(server, 'operator');
