@@ -4,7 +4,7 @@
  * (test/support/smallFaceScenes.ts), are shown through Chromium's fake camera on the camera page (VP8 through the
  * SFU to a real inference node process); the viewer's results are scored against the scenes' faces, frame by frame
  * once the picture has settled, and compared with the `detect` command's output on the PNG of the same scene.
- * Live recall and label accuracy must be within 0.03 of detect's. Live counts the faces the node reports, as the
+ * Live recall and label accuracy must not be more than 0.03 under detect's (live may be better: it votes over frames). Live counts the faces the node reports, as the
  * console draws them (a detection of at least 0.6, or a weaker one continuing the track of a face detected surely
  * before); detect counts its output at its default threshold (0.6). The detections >= 0.6 alone are printed too. The long version (more scenes) is in bench:live.
  */
@@ -68,7 +68,8 @@ describe('live analysis finds the small faces detect finds (1280x720 and 1920x10
       assert.equal(live.width, scene.width, 'analysed at the camera resolution');
       assert.ok(offline.recall > 0.5, `detect finds most faces (${offline.recall})`);
       assert.ok(live.recall >= offline.recall - 0.03, `live recall ${live.recall.toFixed(3)} vs detect ${offline.recall.toFixed(3)}`);
-      assert.ok(Math.abs(live.accuracy - offline.accuracy) <= 0.03, `live accuracy ${live.accuracy.toFixed(3)} vs detect ${offline.accuracy.toFixed(3)}`);
+      // Kept, not equal: live may label better than one look at the picture (its labels are voted over frames).
+      assert.ok(live.accuracy >= offline.accuracy - 0.03, `live accuracy ${live.accuracy.toFixed(3)} vs detect ${offline.accuracy.toFixed(3)}`);
     });
   }
 });
