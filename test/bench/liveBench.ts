@@ -89,7 +89,7 @@ async function startSource(server: TestServer, index: number, clip: string): Pro
     },
     appData: { cameraId: camera.id, group: 'default' },
   });
-  server.internals.cameras.setProducer(camera.id, producer, 'bench');
+  server.internals.cameras.publish(camera.id, { id: 'bench', stop: () => transport.close() }, { producer, group: 'default' });
   server.internals.cameras.setStatus(camera.id, 'live', null, 'bench');
   const ffmpeg = spawn(
     'ffmpeg',

@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { CameraIdSchema } from './camera.ts';
 import { ErrorBodySchema } from './errors.ts';
 import { BoxSchema, FrameResultSchema } from './faces.ts';
+import type { Ack } from './signalling.ts';
 
 /** Bump on any incompatible change to a schema in this file; a node speaking another version is refused. */
 export const INFERENCE_PROTOCOL_VERSION = 2;
@@ -229,3 +230,20 @@ export const serverToNodeEvents = {
    */
   'node:closed': z.object({ reason: z.string(), reconnect: z.boolean() }),
 } as const;
+export type ServerToNodeEventName = keyof typeof serverToNodeEvents;
+export type ServerToNodeEventPayload<N extends ServerToNodeEventName> = z.output<(typeof serverToNodeEvents)[N]>;
+
+/**
+ * socket.io typing of the `/inference` namespace, shared by the server's `Namespace<...>` and the node's `io<...>()`
+ * (as ClientToServerEvents / ServerToClientEvents are for signalling). Types do not replace parsing: every side still
+ * parses what it receives.
+ */
+export type NodeToServerEvents = {
+  [N in NodeRequestName]: (payload: NodeRequestOf<N>, ack: (answer: Ack<NodeResponseOf<N>>) => void) => void;
+} & { 'node:results': (result: NodeResult) => void };
+export type ServerToNodeEvents = {
+  [N in ServerToNodeRequestName]: (
+    payload: ServerToNodeRequestOf<N>,
+    ack: (answer: Ack<ServerToNodeResponseOf<N>>) => void,
+  ) => void;
+} & { [N in ServerToNodeEventName]: (payload: ServerToNodeEventPayload<N>) => void };

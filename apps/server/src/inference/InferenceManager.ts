@@ -1,4 +1,3 @@
-import type { Namespace, Socket } from 'socket.io';
 import { secretsMatch } from '@maskwatch/common/inferenceSecret';
 import type { AnalysisState, CameraView } from '@maskwatch/protocol/camera';
 import { MaskwatchError, type ErrorBody } from '@maskwatch/protocol/errors';
@@ -15,8 +14,9 @@ import type { CameraService } from '../cameras/CameraService.ts';
 import { EnhancedEmitter } from '../EnhancedEmitter.ts';
 import { createLogger } from '../logger.ts';
 import type { MediaService } from '../media/MediaService.ts';
+import { analysisHealth, nodeSilence } from './analysisHealth.ts';
 import { CameraAnalysis } from './CameraAnalysis.ts';
-import { NodeLink } from './NodeLink.ts';
+import { NodeLink, type InferenceNamespace, type NodeSocket } from './NodeLink.ts';
 import { registerNodeHandlers } from './registerNodeHandlers.ts';
 
 const log = createLogger('InferenceManager');
@@ -30,7 +30,7 @@ export type InferenceManagerEvents = {
 };
 
 export type InferenceManagerOptions = {
-  namespace: Namespace;
+  namespace: InferenceNamespace;
   cameras: CameraService;
   media: MediaService;
   secret: string;
@@ -52,10 +52,17 @@ export type InferenceManagerOptions = {
   nodeTimeoutMs?: number;
   /** A node must say hello within this long after connecting. */
   helloTimeoutMs?: number;
+  /** An analysis that could not start is tried again after this long. */
+  retryMs?: number;
+  /** How often nodes' and analyses' silences are looked at. */
+  tickMs?: number;
 };
 
 type Timing = Required<
-  Pick<InferenceManagerOptions, 'stallMs' | 'startTimeoutMs' | 'restartAfterMs' | 'nodeTimeoutMs' | 'helloTimeoutMs'>
+  Pick<
+    InferenceManagerOptions,
+    'stallMs' | 'startTimeoutMs' | 'restartAfterMs' | 'nodeTimeoutMs' | 'helloTimeoutMs' | 'retryMs' | 'tickMs'
+  >
 >;
 
 /** A handshake refusal; socket.io gives the client `err.message` and `err.data` in `connect_error`. */
@@ -66,8 +73,6 @@ class HandshakeError extends Error {
     this.data = data;
   }
 }
-
-const RETRY_MS = 2000;
 
 /**
  * Live analysis, server side. Owns the inference nodes' links and the analysis consumers it creates: for each live,
@@ -98,6 +103,8 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
       restartAfterMs: options.restartAfterMs ?? 30_000,
       nodeTimeoutMs: options.nodeTimeoutMs ?? 5000,
       helloTimeoutMs: options.helloTimeoutMs ?? 5000,
+      retryMs: options.retryMs ?? 2000,
+      tickMs: options.tickMs ?? 1000,
     };
   }
 
@@ -124,7 +131,7 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
       () => cameras.off('removed', onRemoved),
       () => media.off('roomclose', onRoomClose),
     );
-    this.#ticker = setInterval(() => this.#tick(), 1000);
+    this.#ticker = setInterval(() => this.#tick(), this.#timing.tickMs);
     for (const camera of cameras.list()) this.#schedule(camera.id);
   }
 
@@ -182,7 +189,7 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
     this.removeAllListeners();
   }
 
-  #checkHandshake(socket: Socket): ErrorBody | undefined {
+  #checkHandshake(socket: NodeSocket): ErrorBody | undefined {
     const parsed = InferenceHandshakeAuthSchema.safeParse(socket.handshake.auth);
     if (!parsed.success) {
       return {
@@ -203,8 +210,8 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
     return undefined;
   }
 
-  #onConnection(socket: Socket): void {
-    const nodeId = (socket.data as { nodeId: string }).nodeId;
+  #onConnection(socket: NodeSocket): void {
+    const { nodeId } = socket.data;
     let link: NodeLink | undefined;
     const helloTimer = setTimeout(() => {
       if (!link) socket.disconnect(true);
@@ -304,28 +311,19 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
   #tick(): void {
     const now = Date.now();
     for (const node of this.#nodes.values()) {
-      if (now - node.lastSeen > this.#timing.nodeTimeoutMs) {
-        node.close(`silent for ${Math.round((now - node.lastSeen) / 1000)} s`);
-      }
+      const silence = nodeSilence(node.lastSeen, now, this.#timing.nodeTimeoutMs);
+      if (silence) node.close(silence);
     }
     for (const analysis of this.#analyses.values()) {
       const { cameraId } = analysis;
-      const silentMs = now - (analysis.lastResultAt ?? analysis.startedAt);
-      if (silentMs > this.#timing.restartAfterMs) {
-        const detail = `no results for ${Math.round(silentMs / 1000)} s: starting the analysis again`;
-        log.warn({ cameraId, nodeId: analysis.node.id }, detail);
+      const health = analysisHealth(analysis.startedAt, analysis.lastResultAt, now, this.#timing);
+      if (health.verdict === 'restart') {
+        log.warn({ cameraId, nodeId: analysis.node.id }, health.detail);
         this.#stop(cameraId);
-        this.#setAnalysis(cameraId, 'stalled', detail, null);
+        this.#setAnalysis(cameraId, 'stalled', health.detail, null);
         this.#schedule(cameraId);
-        continue;
-      }
-      // Silent too long, short of a restart: `stalled`, and a key frame asked for (a decoder may lack one).
-      const hadResults = analysis.lastResultAt !== undefined;
-      if (silentMs > (hadResults ? this.#timing.stallMs : this.#timing.startTimeoutMs)) {
-        const detail = hadResults
-          ? `no results for ${Math.round(silentMs / 1000)} s`
-          : `no results within ${Math.round(this.#timing.startTimeoutMs / 1000)} s`;
-        this.#setAnalysis(cameraId, 'stalled', detail, analysis.node.id);
+      } else if (health.verdict === 'stalled') {
+        this.#setAnalysis(cameraId, 'stalled', health.detail, analysis.node.id);
         analysis.requestKeyFrame();
       }
     }
@@ -355,7 +353,7 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
       setTimeout(() => {
         this.#retryTimers.delete(cameraId);
         this.#schedule(cameraId);
-      }, RETRY_MS),
+      }, this.#timing.retryMs),
     );
   }
 
@@ -377,7 +375,8 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
       this.#wasAnalysed.delete(cameraId);
       return;
     }
-    const producer = cameras.producerOf(cameraId);
+    const video = cameras.videoOf(cameraId);
+    const producer = video?.producer;
     const off = !camera.enabled
       ? 'camera disabled'
       : !camera.analysisEnabled
@@ -385,7 +384,7 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
         : !producer || producer.kind !== 'video'
           ? 'no video'
           : undefined;
-    if (off || !producer) {
+    if (off || !video || !producer) {
       this.#stop(cameraId);
       this.#setAnalysis(cameraId, 'off', off ?? 'no video', null);
       return;
@@ -408,9 +407,8 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
     this.#setAnalysis(cameraId, 'starting', `starting on ${node.info.name}`, node.id);
     let analysis: CameraAnalysis;
     try {
-      const group = typeof producer.appData.group === 'string' ? producer.appData.group : 'default';
       analysis = await CameraAnalysis.start({
-        room: await media.getRoom(group),
+        room: await media.getRoom(video.group),
         producer,
         node,
         cameraId,
@@ -427,7 +425,7 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
       return;
     }
     // Things may have moved while we waited: start again from what is true now.
-    if (this.#closed || node.closed || cameras.producerOf(cameraId) !== producer || !cameras.get(cameraId)) {
+    if (this.#closed || node.closed || cameras.videoOf(cameraId)?.producer !== producer || !cameras.get(cameraId)) {
       node.cameras.delete(cameraId);
       analysis.close(!node.closed);
       this.#schedule(cameraId);

@@ -7,6 +7,8 @@ import { RtspIngest, type RtspIngestOptions } from './RtspIngest.ts';
 const log = createLogger('IngestManager');
 /** The publisher name of ingests in CameraService (browser cameras use their socket id). */
 export const INGEST_PUBLISHER = 'ingest';
+/** The room group ingests publish in. */
+const INGEST_GROUP = 'default';
 
 export type IngestManagerOptions = {
   cameras: CameraService;
@@ -120,17 +122,18 @@ export class IngestManager {
     const ingest = new RtspIngest({
       cameraId: camera.id,
       url: camera.rtspUrl!,
-      getRoom: () => media.getRoom(),
+      getRoom: () => media.getRoom(INGEST_GROUP),
       ffmpegPath: this.#options.ffmpegPath,
       mode: this.#options.mode,
       ...this.#options.timing,
     });
     this.#ingests.set(camera.id, ingest);
-    cameras.setPublisher(camera.id, INGEST_PUBLISHER);
+    // The ingest owns its producers (each attempt's transport closes them); asked to stop, the ingest ends.
+    cameras.publish(camera.id, { id: INGEST_PUBLISHER, stop: () => this.#stop(camera.id) });
     ingest.on('status', (status, detail, retryAt) =>
       cameras.setStatus(camera.id, status, detail, INGEST_PUBLISHER, retryAt),
     );
-    ingest.on('producer', (producer) => cameras.setProducer(camera.id, producer, INGEST_PUBLISHER));
+    ingest.on('producer', (producer) => cameras.setVideo(camera.id, INGEST_PUBLISHER, { producer, group: INGEST_GROUP }));
     log.info({ cameraId: camera.id }, 'ingest started');
     ingest.start();
   }

@@ -8,7 +8,8 @@ import type { AccessControl } from '../../auth/AccessControl.ts';
 import { viewFor } from '../../auth/viewFor.ts';
 import { refusedSource } from '../../cameras/CameraNetworkPolicy.ts';
 import type { CameraService } from '../../cameras/CameraService.ts';
-import { defineRoute, type Caller, type Route } from '../Route.ts';
+import type { Caller } from '../../auth/Caller.ts';
+import { defineRoute, type Route } from '../Route.ts';
 
 const ById = z.object({ id: CameraIdSchema });
 

@@ -7,14 +7,14 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSocket, type Socket } from 'node:dgram';
 import { join } from 'node:path';
-import type { CameraResponse } from '@maskwatch/protocol/http';
 import type { FrameResult } from '@maskwatch/protocol/faces';
-import { apiAs, connectViewer } from './support/auth.ts';
-import { call, nextEvent, waitFor, type ClientSocket } from './support/client.ts';
-import { startInferenceNode, type InferenceNodeProcess } from './support/inferenceNode.ts';
-import { childrenOf } from './support/processes.ts';
-import { SHARED_DIR, startRtspSource, type RtspSource } from './support/rtsp.ts';
-import { startTestServer, type TestServer } from './support/server.ts';
+import { apiAs, connectViewer } from '../support/auth.ts';
+import { call, nextEvent, waitFor, type ClientSocket } from '../support/client.ts';
+import { startInferenceNode, type InferenceNodeProcess } from '../support/inferenceNode.ts';
+import { childrenOf } from '../support/processes.ts';
+import { SHARED_DIR, startRtspSource, type RtspSource } from '../support/rtsp.ts';
+import { createRtspCamera } from '../support/rtspCamera.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
 
 const NOMASK = join(SHARED_DIR, 'videos', 'Gituatu_nomask.mp4');
 /** MASKWATCH_ANALYSIS_RESTART_S of this suite's server (30 by default). */
@@ -30,12 +30,6 @@ function tryBind(port: number): Promise<Socket | undefined> {
     });
     socket.bind(port, '127.0.0.1', () => resolve(socket));
   });
-}
-
-async function createRtspCamera(server: TestServer, name: string, rtspUrl: string): Promise<string> {
-  const res = await (await apiAs(server, 'admin'))('/api/cameras', { method: 'POST', json: { kind: 'rtsp', name, rtspUrl } });
-  assert.equal(res.status, 201);
-  return ((await res.json()) as CameraResponse).camera.id;
 }
 
 /** Collects the camera's results from now on. */
