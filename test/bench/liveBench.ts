@@ -262,8 +262,14 @@ async function run(server: TestServer, count: number, nodePid: number, soak: boo
   let measuring = false;
   const latencies: number[] = [];
   const perCamera = new Map<string, number>();
+  // The voted labels the viewer got, per camera (a clip that should alert and does not: what did it see?).
+  const labelsOf = new Map<string, Map<string, number>>();
   viewer.on('results:frame', (result: FrameResult) => {
-    if (!measuring || !ids.has(result.cameraId)) return;
+    if (!ids.has(result.cameraId)) return;
+    const labels = labelsOf.get(result.cameraId) ?? new Map<string, number>();
+    labelsOf.set(result.cameraId, labels);
+    for (const face of result.faces) labels.set(face.label, (labels.get(face.label) ?? 0) + 1);
+    if (!measuring) return;
     latencies.push(Date.now() - result.ts);
     perCamera.set(result.cameraId, (perCamera.get(result.cameraId) ?? 0) + 1);
   });
@@ -337,6 +343,14 @@ async function run(server: TestServer, count: number, nodePid: number, soak: boo
         ? ` | Gituatu_nomask capture->alert p50 ${f1(percentile(alertLatencies, 0.5))} ms p95 ${f1(percentile(alertLatencies, 0.95))} ms (voting included)`
         : ''),
   );
+  const labelsPerClip = new Map<string, Map<string, number>>();
+  for (const [cameraId, labels] of labelsOf) {
+    const clip = clipOf.get(cameraId) ?? cameraId;
+    const total = labelsPerClip.get(clip) ?? new Map<string, number>();
+    labelsPerClip.set(clip, total);
+    for (const [label, n] of labels) total.set(label, (total.get(label) ?? 0) + n);
+  }
+  console.log(`  faces by label: ${[...labelsPerClip].map(([clip, l]) => `${clip} ${[...l].map(([k, n]) => `${k} ${n}`).join(' ')}`).join(' | ')}`);
   viewer.close();
   for (const source of sources) source.close();
   await new Promise((r) => setTimeout(r, 3000));
