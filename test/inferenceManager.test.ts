@@ -21,6 +21,7 @@ import { startTestServer, type TestServer } from './support/server.ts';
 const TIMING = {
   stallMs: 150,
   startTimeoutMs: 250,
+  assignTimeoutMs: 600,
   restartAfterMs: 700,
   nodeTimeoutMs: 400,
   helloTimeoutMs: 300,
@@ -35,10 +36,19 @@ class ProtocolNode {
   readonly released: string[] = [];
   /** When this node last sent its stats (what the server last heard of it). */
   lastStatsAt = 0;
+  /** How long this node takes to answer camera:assign (a real node answers once its decoder listens). */
+  assignDelayMs = 0;
+  /** Assignments answered (an answer after the server gave up still counts here). */
+  readonly answered: string[] = [];
   readonly #ports: UdpSocket[] = [];
   #alive: NodeJS.Timeout | undefined;
 
-  constructor(server: TestServer, secret: string, readonly id: string) {
+  constructor(
+    server: TestServer,
+    secret: string,
+    readonly id: string,
+    readonly maxCameras = NODE_HELLO.capacity.maxCameras,
+  ) {
     this.socket = io(`${server.url}${INFERENCE_NAMESPACE}`, {
       auth: { protocolVersion: INFERENCE_PROTOCOL_VERSION, secret, nodeId: id },
       transports: ['websocket'],
@@ -46,10 +56,13 @@ class ProtocolNode {
       forceNew: true,
     });
     this.socket.on('camera:assign', (request: { cameraId: string }, ack: (answer: unknown) => void) => {
-      void this.#bindPair().then(([rtp, rtcp]) => {
-        this.assigned.push(request.cameraId);
-        ack({ ok: true, data: { rtpPort: rtp, rtcpPort: rtcp } });
-      });
+      this.assigned.push(request.cameraId);
+      void this.#bindPair().then(([rtp, rtcp]) =>
+        setTimeout(() => {
+          this.answered.push(request.cameraId);
+          ack({ ok: true, data: { rtpPort: rtp, rtcpPort: rtcp } });
+        }, this.assignDelayMs),
+      );
     });
     this.socket.on('camera:release', (request: { cameraId: string }, ack: (answer: unknown) => void) => {
       this.released.push(request.cameraId);
@@ -62,7 +75,11 @@ class ProtocolNode {
       this.socket.once('connect', () => resolve());
       this.socket.once('connect_error', reject);
     });
-    const hello = (await this.socket.timeout(5000).emitWithAck('node:hello', { ...NODE_HELLO, name: this.id })) as { ok: boolean };
+    const hello = (await this.socket.timeout(5000).emitWithAck('node:hello', {
+      ...NODE_HELLO,
+      name: this.id,
+      capacity: { ...NODE_HELLO.capacity, maxCameras: this.maxCameras },
+    })) as { ok: boolean };
     assert.equal(hello.ok, true);
     this.keepAlive(true);
   }
@@ -119,8 +136,8 @@ describe('InferenceManager with millisecond timings', () => {
     await server?.close();
   });
 
-  async function node(id: string): Promise<ProtocolNode> {
-    const made = new ProtocolNode(server, secret, id);
+  async function node(id: string, maxCameras?: number): Promise<ProtocolNode> {
+    const made = new ProtocolNode(server, secret, id, maxCameras);
     nodes.push(made);
     await made.join();
     return made;
@@ -187,6 +204,35 @@ describe('InferenceManager with millisecond timings', () => {
     await waitFor(() => analysis(cameraId).status === 'stalled', 'stalled once results stop', 5000, 10);
     assert.match(analysis(cameraId).detail ?? '', /^no results for \d+ s$/);
     assert.equal(analysis(cameraId).nodeId, 'node-b', 'stalled on its node, short of a restart');
+  });
+
+  test('a node slow to answer camera:assign is waited for up to assignTimeoutMs, then given up on and tried again', async () => {
+    // node-c alone, so that it gets the cameras (the others' cameras move to it, answered at once).
+    for (const other of nodes) other.close();
+    await waitFor(() => server.internals.inference.nodes().length === 0, 'the other nodes gone', 5000, 10);
+    const c = await node('node-c', 16);
+    c.assignDelayMs = TIMING.assignTimeoutMs - 350;
+    const patient = await liveCamera('Patient');
+    await waitFor(() => c.answered.includes(patient), 'the slow answer', 5000, 10);
+    let seq = 0;
+    const flow = setInterval(() => c.result(patient, seq++), 40);
+    try {
+      await waitFor(() => analysis(patient).status === 'running', 'running after the slow answer', 5000, 10);
+    } finally {
+      clearInterval(flow);
+    }
+    assert.deepEqual(c.assigned.filter((id) => id === patient), [patient], 'assigned once: the server waited for it');
+    assert.ok(!c.released.includes(patient), 'not released while the node was answering');
+
+    c.assignDelayMs = TIMING.assignTimeoutMs + 400;
+    const hopeless = await liveCamera('Hopeless');
+    const askedAt = Date.now();
+    await waitFor(() => c.released.includes(hopeless), 'released once the server gave up', 5000, 10);
+    const gaveUpMs = Date.now() - askedAt;
+    assert.ok(gaveUpMs >= TIMING.assignTimeoutMs - 50, `gave up after ${gaveUpMs} ms, before assignTimeoutMs`);
+    assert.ok(!c.answered.includes(hopeless), 'given up on before the node answered');
+    await waitFor(() => c.assigned.filter((id) => id === hopeless).length >= 2, 'tried again', 5000, 10);
+    c.close();
   });
 
   test('a node that connects but never says hello is disconnected after helloTimeoutMs', async () => {

@@ -10,6 +10,8 @@ export type ServerTiming = {
   analysis: {
     stallMs: number;
     startTimeoutMs: number;
+    /** How long a node may take to answer `camera:assign` (it answers once its decoder listens: seconds on a busy node). */
+    assignTimeoutMs: number;
     /** Config's MASKWATCH_ANALYSIS_RESTART_S wins over this. */
     restartAfterMs: number;
     /** A node short of capacity this long gives a camera away; Config's MASKWATCH_ANALYSIS_REBALANCE_S wins. */
@@ -30,6 +32,7 @@ export const SERVER_TIMING: ServerTiming = {
   analysis: {
     stallMs: 5_000,
     startTimeoutMs: 20_000,
+    assignTimeoutMs: 15_000,
     restartAfterMs: 30_000,
     rebalanceAfterMs: 30_000,
     nodeTimeoutMs: 5_000,

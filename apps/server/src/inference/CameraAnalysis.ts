@@ -30,6 +30,8 @@ export type CameraAnalysisOptions = {
   source?: 'main' | 'analysis';
   /** Layered cameras: the temporal layer taken decodes at least the analysed rate times this. */
   layerMargin?: number;
+  /** How long the node may take to answer the assignment (it answers once its decoder listens). */
+  assignTimeoutMs?: number;
 };
 
 /** What the analysis consumer receives of a layered camera. */
@@ -121,13 +123,14 @@ export class CameraAnalysis extends EnhancedEmitter<CameraAnalysisEvents> {
       if (rtcpPort === undefined) throw new MaskwatchError('internal', 'analysis transport has no RTCP port');
       assigned = true;
       const stream = streamOf(consumer);
-      const ports = await node.request('camera:assign', {
+      const assignment = {
         cameraId,
         name: options.cameraName,
         stream,
         serverRtcp: { ip: transport.tuple.localAddress, port: rtcpPort },
         srtp: srtpOf(transport),
-      });
+      };
+      const ports = await node.request('camera:assign', assignment, options.assignTimeoutMs ?? 15_000);
       await transport.connect({
         ip: node.info.rtpHost,
         port: ports.rtpPort,

@@ -51,6 +51,11 @@ export type InferenceManagerOptions = {
   /** A starting camera without a first result for this long is `stalled` (it keeps waiting). */
   startTimeoutMs?: number;
   /**
+   * How long a node may take to answer an assignment. It answers once its decoder's ffmpeg listens, which takes
+   * seconds on a loaded node; giving up sooner starts another decoder on the same busy node, again and again.
+   */
+  assignTimeoutMs?: number;
+  /**
    * A camera without any result for this long (none since its start or since the last) is started again from
    * scratch: a new transport, and on the node a new decoder on a new port. What a node cannot mend by restarting
    * its decoder (a port another socket took, a transport the node never hears) mends this way.
@@ -71,7 +76,7 @@ export type InferenceManagerOptions = {
 type Timing = Required<
   Pick<
     InferenceManagerOptions,
-    'stallMs' | 'startTimeoutMs' | 'restartAfterMs' | 'nodeTimeoutMs' | 'helloTimeoutMs' | 'rebalanceAfterMs' | 'retryMs' | 'tickMs'
+    'stallMs' | 'startTimeoutMs' | 'assignTimeoutMs' | 'restartAfterMs' | 'nodeTimeoutMs' | 'helloTimeoutMs' | 'rebalanceAfterMs' | 'retryMs' | 'tickMs'
   >
 >;
 
@@ -115,6 +120,7 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
     this.#timing = {
       stallMs: options.stallMs ?? 5000,
       startTimeoutMs: options.startTimeoutMs ?? 20_000,
+      assignTimeoutMs: options.assignTimeoutMs ?? 15_000,
       restartAfterMs: options.restartAfterMs ?? 30_000,
       nodeTimeoutMs: options.nodeTimeoutMs ?? 5000,
       helloTimeoutMs: options.helloTimeoutMs ?? 5000,
@@ -483,6 +489,7 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
         layer: this.#options.layer ?? 'lowest',
         ...(this.#options.layerMargin !== undefined ? { layerMargin: this.#options.layerMargin } : {}),
         wantedAt,
+        assignTimeoutMs: this.#timing.assignTimeoutMs,
       });
     } catch (error) {
       node.cameras.delete(cameraId);
