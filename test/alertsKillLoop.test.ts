@@ -2,10 +2,10 @@
  * Crash consistency of alerts: a process storing alerts (snapshot files, then row, as the server does) is killed
  * with -9 at random moments, again and again. After each kill no row names a missing file; after the start-up
  * clean-up (AlertRetention, which the server runs before anything else) no temp file and no file without a row is
- * left either.
+ * left either. The last kill is cleaned up by a real server starting on the data folder.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,7 @@ import { ComplianceRepository } from '@maskwatch/db/ComplianceRepository';
 import { Database } from '@maskwatch/db/Database';
 import { AlertRetention } from '@maskwatch/server/alerts/AlertRetention';
 import { SnapshotStore } from '@maskwatch/server/alerts/SnapshotStore';
+import { startTestServer } from './support/server.ts';
 
 const WRITER = join(dirname(fileURLToPath(import.meta.url)), 'support', 'alertWriter.child.ts');
 const KILLS = 15;
@@ -94,6 +95,27 @@ describe('alerts across kill -9 in the middle of their writes', () => {
         }
       }
       assert.ok(rows / 2 >= KILLS, `only ${rows / 2} alerts stored in ${KILLS} runs: the writer hardly wrote`);
+      // Once more, and this time the server's own start cleans up: what the kill left, plus a temp file and a file
+      // without a row planted so that there is surely something to clean.
+      await writeThenKill(dir, 20 + Math.floor(Math.random() * 300));
+      const day = new Date().toISOString().slice(0, 10);
+      mkdirSync(join(dir, 'alerts', day), { recursive: true });
+      writeFileSync(join(dir, 'alerts', day, 'al_00000000000000fe.jpg.tmp'), 'half written');
+      writeFileSync(join(dir, 'alerts', day, 'al_00000000000000ff.jpg'), 'renamed, row never inserted');
+      const server = await startTestServer({ dataDir: dir });
+      try {
+        const named = new AlertRepository(server.internals.db).allFiles();
+        const left = filesUnder(join(dir, 'alerts'));
+        assert.deepEqual(
+          left.filter((file) => !named.has(file)),
+          [],
+          'the server started with temp files or files without a row left',
+        );
+        assert.equal(left.length, named.size, 'a row names a missing file after the server started');
+        assert.ok(named.size >= rows, 'the server lost stored alerts');
+      } finally {
+        await server.close();
+      }
       // Not a pass condition (the kills are random), but it shows the kills landed inside writes.
       console.error(
         `${KILLS} kills: ${rows / 2} alerts stored; the kills left ${temps} temp files and ${orphans} files without a row, all cleaned`,

@@ -11,20 +11,11 @@ import type { ErrorBody } from '@maskwatch/protocol/errors';
 import { INFERENCE_NAMESPACE, INFERENCE_PROTOCOL_VERSION } from '@maskwatch/protocol/inference';
 import { connectViewer } from './support/auth.ts';
 import { call, waitFor, type ClientSocket } from './support/client.ts';
+import { NODE_CAPACITY, NODE_HELLO } from './support/nodeProtocol.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
 type Ack = { ok: true; data: unknown } | { ok: false; error: ErrorBody };
 
-const CAPACITY = {
-  executionProvider: 'cpu',
-  maxCameras: 4,
-  fps: 5,
-  frameMaxSide: 640,
-  detector: 'yunet',
-  classifier: 'mobilenetv2-int8',
-  classifierSha256: 'a'.repeat(64),
-};
-const HELLO = { name: 'probe', capacity: CAPACITY, rtpHost: '127.0.0.1', version: 'test' };
 
 function nodeSocket(server: TestServer, auth: Record<string, unknown>): Socket {
   return io(`${server.url}${INFERENCE_NAMESPACE}`, { auth, transports: ['websocket'], reconnection: false, forceNew: true });
@@ -86,7 +77,7 @@ describe('the /inference namespace refuses bad input', () => {
     assert.deepEqual(await handshake(socket), { connected: true });
     const early = await ask(socket, 'node:status', { cameraId: 'cam_x', status: 'running', detail: null });
     assert.equal(early.ok === false && early.error.code, 'bad_request');
-    const badHello = await ask(socket, 'node:hello', { ...HELLO, capacity: { ...CAPACITY, maxCameras: -1 } });
+    const badHello = await ask(socket, 'node:hello', { ...NODE_HELLO, capacity: { ...NODE_CAPACITY, maxCameras: -1 } });
     assert.equal(badHello.ok === false && badHello.error.code, 'bad_request');
     assert.match(badHello.ok === false ? badHello.error.message : '', /maxCameras/);
     const unknown = nextServerError(socket);
@@ -99,7 +90,7 @@ describe('the /inference namespace refuses bad input', () => {
     const cameraId = server.internals.cameras.create({ kind: 'browser', name: 'Lobby' }).id;
     const socket = open({ protocolVersion: INFERENCE_PROTOCOL_VERSION, secret, nodeId: 'n3' });
     assert.deepEqual(await handshake(socket), { connected: true });
-    const hello = await ask(socket, 'node:hello', HELLO);
+    const hello = await ask(socket, 'node:hello', NODE_HELLO);
     assert.equal(hello.ok, true);
     await waitFor(() => server.internals.inference.nodes().length === 1, 'the node to join');
 
@@ -126,12 +117,12 @@ describe('the /inference namespace refuses bad input', () => {
   test('a second connection with the same node id replaces the first, which is told not to come back', async () => {
     const first = open({ protocolVersion: INFERENCE_PROTOCOL_VERSION, secret, nodeId: 'n4' });
     await handshake(first);
-    assert.equal((await ask(first, 'node:hello', HELLO)).ok, true);
+    assert.equal((await ask(first, 'node:hello', NODE_HELLO)).ok, true);
     const dropped = new Promise<string>((resolve) => first.once('disconnect', resolve));
     const told = new Promise<unknown>((resolve) => first.once('node:closed', resolve));
     const second = open({ protocolVersion: INFERENCE_PROTOCOL_VERSION, secret, nodeId: 'n4' });
     await handshake(second);
-    assert.equal((await ask(second, 'node:hello', HELLO)).ok, true);
+    assert.equal((await ask(second, 'node:hello', NODE_HELLO)).ok, true);
     assert.equal(await dropped, 'io server disconnect');
     // Told not to connect again: two processes with one node id would otherwise take turns for ever.
     assert.deepEqual(await told, { reason: 'replaced by a new connection with the same node id', reconnect: false });

@@ -8,17 +8,18 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Agent, request } from 'node:http';
 import type { z } from 'zod';
-import { cookieFor } from './support/auth.ts';
+import { apiAs, cookieFor } from './support/auth.ts';
+import { dbSnapshot } from './support/dbSnapshot.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
-type Answer = { status: number; body: string; contentType: string; error?: string; ms: number };
+type Answer = { status: number; body: string; contentType: string; error?: string; ms: number; reused?: boolean };
 
 /** One request on its own connection; a reset or any socket error comes back as `error`. */
 function send(
   url: string,
   method: string,
   path: string,
-  options: { cookie?: string; body?: string; contentType?: string } = {},
+  options: { cookie?: string; body?: string; contentType?: string; agent?: Agent } = {},
 ): Promise<Answer> {
   const target = new URL(url);
   const started = performance.now();
@@ -29,7 +30,8 @@ function send(
       headers['content-type'] = options.contentType ?? 'application/json';
       headers['content-length'] = Buffer.byteLength(options.body);
     }
-    const req = request({ host: target.hostname, port: target.port, method, path, headers, agent: false }, (res) => {
+    const agent = options.agent ?? false;
+    const req = request({ host: target.hostname, port: target.port, method, path, headers, agent }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.once('end', () =>
@@ -38,6 +40,7 @@ function send(
           body: Buffer.concat(chunks).toString('utf8'),
           contentType: String(res.headers['content-type'] ?? ''),
           ms: performance.now() - started,
+          reused: req.reusedSocket,
         }),
       );
       res.once('error', (error) =>
@@ -197,6 +200,7 @@ describe('REST fuzz: malformed input on every route', () => {
         }
       })();
       let sent = 0;
+      const fuzzStarted = performance.now();
       try {
         for (const route of server.internals.routes) {
           for (const [who, cookie] of Object.entries(callers)) {
@@ -238,13 +242,76 @@ describe('REST fuzz: malformed input on every route', () => {
       }
       health.sort((a, b) => a - b);
       const p95 = health[Math.floor(health.length * 0.95)] ?? 0;
+      const seconds = (performance.now() - fuzzStarted) / 1000;
       console.error(
-        `${sent} fuzzed requests; /api/health asked ${health.length} times meanwhile: p50 ${Math.round(health[Math.floor(health.length / 2)] ?? 0)} ms, p95 ${Math.round(p95)} ms, max ${Math.round(health.at(-1) ?? 0)} ms`,
+        `${sent} fuzzed requests in ${Math.round(seconds)} s (${Math.round(sent / seconds)}/s); /api/health asked ${health.length} times meanwhile: p50 ${Math.round(health[Math.floor(health.length / 2)] ?? 0)} ms, p95 ${Math.round(p95)} ms, max ${Math.round(health.at(-1) ?? 0)} ms`,
       );
       assert.deepEqual(problems.slice(0, 30), [], `${problems.length} problems`);
       assert.ok(sent > 2000, `only ${sent} requests`);
       // Generous: the fuzz shares two cores with this test's own client; before the fix p95 reached 1.4 s.
       assert.ok(p95 < 500, `/api/health p95 ${Math.round(p95)} ms during the fuzz`);
+    },
+  );
+
+  test(
+    'the three requests a fuzzer once saw reset get a JSON error with a code, on a fresh connection and on one kept alive past 6 s; nothing changes',
+    { timeout: 60_000 },
+    async () => {
+      const cookie = await cookieFor(server, 'admin');
+      const made = await (
+        await apiAs(server, 'admin')
+      )('/api/cameras', {
+        method: 'POST',
+        json: { kind: 'browser', name: 'Reset probe' },
+      });
+      assert.equal(made.status, 201);
+      const cameraId = ((await made.json()) as { camera: { id: string } }).camera.id;
+      const requests = [
+        {
+          method: 'PUT',
+          path: `/api/alert-settings/${cameraId}`,
+          body: JSON.stringify({
+            cooldownSeconds: '10',
+            reminderSeconds: '30',
+            maxReminders: '2',
+            consoleSpeaks: 'yes',
+          }),
+          expect: [400, 'bad_request'],
+        },
+        { method: 'PUT', path: '/api/sessions/x%2Fy', body: '{}', expect: [405, 'method_not_allowed'] },
+        {
+          method: 'POST',
+          path: '/api/cameras',
+          body: JSON.stringify({ kind: 'rtsp', name: 'Templated', rtspUrl: 'rtsp://{{camera_ip}}:554/live' }),
+          expect: [400, 'bad_request'],
+        },
+      ] as const;
+      const before = dbSnapshot(server.dbPath);
+      const seen = await Promise.all(
+        requests.map(async ({ method, path, body }) => {
+          const fresh = await send(server.url, method, path, { cookie, body });
+          // The same request on a connection left idle past Node's old keep-alive (5 s, closed at 6 s), the race that reset.
+          const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+          try {
+            await send(server.url, 'GET', '/api/cameras', { cookie, agent });
+            await new Promise((resolve) => setTimeout(resolve, 6_500));
+            const kept = await send(server.url, method, path, { cookie, body, agent });
+            assert.equal(kept.reused, true, `${method} ${path}: the server closed the idle connection`);
+            return { what: `${method} ${path}`, answers: [fresh, kept] };
+          } finally {
+            agent.destroy();
+          }
+        }),
+      );
+      for (const [i, { what, answers }] of seen.entries()) {
+        for (const answer of answers) {
+          assert.equal(answer.error, undefined, `${what}: no answer (${answer.error})`);
+          assert.ok(answer.contentType.startsWith('application/json'), `${what}: ${answer.contentType}`);
+          const code = (JSON.parse(answer.body) as { error?: { code?: unknown } }).error?.code;
+          assert.deepEqual([answer.status, code], requests[i]!.expect, `${what}: ${answer.body.slice(0, 200)}`);
+        }
+      }
+      assert.deepEqual(dbSnapshot(server.dbPath), before, 'a refused request changed the database');
     },
   );
 

@@ -71,7 +71,7 @@ describe('video converted for viewers that cannot receive the camera (H.264 High
       lingerMs: 500,
       readyTimeoutMs: 20_000,
     });
-    await waitFor(() => server.internals.cameras.producerOf(cameraId) !== undefined, 'the camera to be live', 40_000);
+    await waitFor(() => server.internals.cameras.videoOf(cameraId) !== undefined, 'the camera to be live', 40_000);
   });
   after(async () => {
     viewing?.close();
@@ -81,7 +81,7 @@ describe('video converted for viewers that cannot receive the camera (H.264 High
 
   test('a viewer with High gets the camera itself; one without gets VP8 from one ffmpeg, stopped when nobody watches', async () => {
     const room = await server.internals.media.getRoom();
-    const original = server.internals.cameras.producerOf(cameraId)!;
+    const original = server.internals.cameras.videoOf(cameraId)!.producer;
     const high = original.rtpParameters.codecs[0];
     assert.equal(high?.mimeType, 'video/H264');
     assert.equal(high?.parameters?.['profile-level-id'], '64001f', 'the source is copied as H.264 High');
@@ -108,13 +108,13 @@ describe('video converted for viewers that cannot receive the camera (H.264 High
     assert.ok((await bytesOf(first.producer)) > before, 'VP8 keeps flowing');
     assert.deepEqual(viewing.transcoding, [cameraId], 'kept while watched, past the linger');
     // The camera's own producer (what the analysis consumes) is untouched.
-    assert.equal(server.internals.cameras.producerOf(cameraId), original);
+    assert.equal(server.internals.cameras.videoOf(cameraId)?.producer, original);
 
     // The viewer leaves: after the linger, the conversion stops and its ffmpeg is gone.
     transport.close();
     await waitFor(() => viewing.transcoding.length === 0 && transcoderPids().length === 0, 'the conversion to stop', 5000);
     assert.equal(first.producer.closed, true);
-    assert.equal(server.internals.cameras.producerOf(cameraId), original, 'the camera itself still live');
+    assert.equal(server.internals.cameras.videoOf(cameraId)?.producer, original, 'the camera itself still live');
   });
 
   test('conversion turned off: the viewer is told in plain words why it cannot play the camera', async () => {

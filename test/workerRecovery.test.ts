@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import type { HealthResponse } from '@maskwatch/protocol/http';
 import { joinedCamera } from './support/auth.ts';
 import { call, nextEvent, waitFor, type ClientSocket } from './support/client.ts';
+import { h264RtpParameters } from './support/h264.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
 const VP8 = {
@@ -61,20 +62,7 @@ describe('a mediasoup worker dies', () => {
     // Real RTP through the new router: ffmpeg into a PlainTransport producer.
     const room = await server.internals.media.getRoom();
     const plain = await room.createPlainTransport();
-    const producer = await plain.produce({
-      kind: 'video',
-      rtpParameters: {
-        codecs: [
-          {
-            mimeType: 'video/H264',
-            payloadType: 102,
-            clockRate: 90000,
-            parameters: { 'packetization-mode': 1, 'profile-level-id': '42e01f' },
-          },
-        ],
-        encodings: [{ ssrc: 777777 }],
-      },
-    });
+    const producer = await plain.produce({ kind: 'video', rtpParameters: h264RtpParameters(777777) });
     const ffmpeg = spawn(
       'ffmpeg',
       [

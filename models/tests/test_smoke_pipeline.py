@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 MODELS = Path(__file__).resolve().parents[1]
 
 
@@ -14,6 +16,7 @@ def _py(*args, cwd=MODELS):
     return r.stdout
 
 
+@pytest.mark.e2e
 def test_smoke_pipeline(tmp_path):
     crops = tmp_path / "crops"
     run_dirs = {}

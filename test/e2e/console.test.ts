@@ -211,8 +211,9 @@ describe('camera page -> console', () => {
         appData: { cameraId, group: room.group },
       });
       await waitUntil('RTP from ffmpeg', async () => ((await producer.getStats()).some((s) => s.byteCount > 10_000) ? true : undefined), 30_000);
-      // Another publisher id, so the camera page's own "video stopped" for its closed producer is ignored.
-      server.internals.cameras.setProducer(cameraId, producer, 'e2e-swap');
+      // Another publisher takes the camera over with its video in one step (the page is asked to stop; its own
+      // "video stopped" is then ignored).
+      server.internals.cameras.publish(cameraId, { id: 'e2e-swap', stop: () => plain.close() }, { producer, group: room.group });
       assert.equal(await liveProducerOf(server, cameraId), producer.id);
       await waitForTileProducer(console, cameraId, producer.id);
       const sample = await waitForTilePlaying(console, cameraId, 20_000);

@@ -30,7 +30,8 @@ export function fakeCameraClip(name: string, options: ClipOptions = {}): string 
   mkdirSync(artifactsDir, { recursive: true });
   const target = join(artifactsDir, `${name.replace(/\.[^.]+$/, '')}-${width}x${height}-${fps}fps-${seconds}s.y4m`);
   if (existsSync(target) && statSync(target).size > 0) return target;
-  const partial = `${target}.partial.y4m`;
+  // Per process: test files run side by side may convert the same clip at once; the last rename wins, whole.
+  const partial = `${target}.${process.pid}.partial.y4m`;
   // Letterboxed to the exact size so every clip gives the same capture format.
   const filter = `scale=${width}:${height}:force_original_aspect_ratio=decrease,pad=${width}:${height}:(ow-iw)/2:(oh-ih)/2,fps=${fps}`;
   execFileSync(

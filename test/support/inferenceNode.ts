@@ -38,9 +38,11 @@ export type InferenceNodeOptions = {
 let portBlock = 0;
 
 export function startInferenceNode(options: InferenceNodeOptions): Promise<InferenceNodeProcess> {
-  // 40 ports per node from a block picked by pid, so that parallel test runs rarely overlap; above Linux's
-  // ephemeral range (to 60999), where no outgoing socket takes a port between its probe and ffmpeg's bind.
-  const base = 61000 + ((process.pid * 7 + portBlock++ * 40) % 4400);
+  // 40 ports per node, above Linux's ephemeral range (to 60999), where no outgoing socket takes a port between its
+  // probe and ffmpeg's bind. Test files running side by side (MASKWATCH_TEST_SLOT, from infra/run-tests.mjs) get
+  // blocks of 800 of their own; within one, a block picked by pid, so that runs in other checkouts rarely overlap.
+  const slot = Number(process.env.MASKWATCH_TEST_SLOT ?? 0) % 5;
+  const base = 61000 + slot * 800 + ((process.pid * 7 + portBlock++ * 40) % 760);
   const proc = spawn(process.execPath, ['--import', 'tsx', MAIN], {
     cwd: REPO_ROOT,
     env: {

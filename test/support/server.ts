@@ -15,11 +15,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { TimingOverrides } from '@maskwatch/server/config/ServerTiming';
 import type { RunningServer } from '@maskwatch/server/http/createServer';
 import { ensureWorkerBin as findWorkerBin } from '@maskwatch/server/media/workerBin';
 import { TEST_ADMIN } from './credentials.ts';
 
-export type TestServerOptions = { dataDir?: string; web?: boolean; env?: Record<string, string> };
+export type TestServerOptions = {
+  dataDir?: string;
+  web?: boolean;
+  env?: Record<string, string>;
+  /** Shorter waits of the server's time-driven services (apps/server/src/config/ServerTiming.ts). */
+  timing?: TimingOverrides;
+};
 export type TestServer = {
   url: string;
   dataDir: string;
@@ -59,7 +66,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     MASKWATCH_ADMIN_PASSWORD: TEST_ADMIN.password,
     ...options.env,
   });
-  const server = await createServer(config);
+  const server = await createServer(config, { timing: options.timing });
   let closed = false;
   return {
     url: server.url,

@@ -6,15 +6,27 @@ import type { NodeCapacity, ServerToNodeRequestOf, ServerToNodeResponseOf } from
 import { renderSnapshot } from '@maskwatch/vision/snapshot/renderSnapshot';
 import { AnalysisWorker } from './analyse/AnalysisWorker.ts';
 import { FrameScheduler } from './analyse/FrameScheduler.ts';
+import { headroom } from './analyse/headroom.ts';
 import type { NodeConfig } from './config/NodeConfig.ts';
 import { allocatePorts } from '@maskwatch/ffmpeg/allocatePorts';
 import { CameraDecoder } from './decode/CameraDecoder.ts';
+import { chooseAcceleration, probeCuda, type DecoderAcceleration } from './decode/hwaccel.ts';
 import { ServerLink } from './link/ServerLink.ts';
 import { NodeMetrics } from './metrics/NodeMetrics.ts';
 import { CameraSession } from './session/CameraSession.ts';
 import { trackerOptions } from '@maskwatch/vision/track/trackerOptions';
 
 const log = createLogger('InferenceNode');
+
+/** NVDEC for the decoders where the setting asks for it and a CUDA device opens; one warning where it cannot. */
+async function decoderAccelerationFor(config: NodeConfig): Promise<DecoderAcceleration> {
+  if (config.decoderHwaccel === 'none') return 'none';
+  const probe = await probeCuda(config.ffmpegPath);
+  const { acceleration, warning } = chooseAcceleration(config.decoderHwaccel, probe);
+  if (warning) log.warn({ reason: probe.ok ? undefined : probe.reason }, warning);
+  else log.info({ decoders: acceleration === 'cuda' ? 'NVDEC (H.264)' : 'CPU' }, 'decoder acceleration');
+  return acceleration;
+}
 
 export type RunningNode = {
   nodeId: string;
@@ -29,6 +41,7 @@ export type RunningNode = {
 };
 
 const STATS_PERIOD_MS = 2000;
+
 /** Key frame requests for one camera, at most one per this period. */
 const KEYFRAME_MIN_INTERVAL_MS = 500;
 const VERSION = '0.1.0';
@@ -41,8 +54,14 @@ export async function createInferenceNode(config: NodeConfig): Promise<RunningNo
   const worker = await AnalysisWorker.create({
     detector: config.detector,
     classifier: config.classifier,
-    // Weak detections (0.3..0.6) continue tracks through a turned or blurred face; alone they are not shown.
-    detectorOptions: { maxInputSide: config.detectorInput, scoreThreshold: 0.3 },
+    // Weak detections (0.3..0.6) continue tracks through a turned or blurred face; alone they are not shown. A
+    // full-frame pass scales large frames down to detectorInput and looks for minFace faces over tiles too.
+    detectorOptions: { maxInputSide: config.detectorInput, scoreThreshold: 0.3, minFaceSide: config.minFace },
+    planner: {
+      fullFrameMs: config.fullFrameMs,
+      motion: config.motion,
+      reclassifyEvery: config.reclassifyEvery,
+    },
     ...(config.faceShape ? { batch: { faceShape: config.faceShape } } : {}),
     session: {
       executionProvider: config.executionProvider,
@@ -53,11 +72,15 @@ export async function createInferenceNode(config: NodeConfig): Promise<RunningNo
     executionProvider: worker.info.executionProvider,
     maxCameras: config.maxCameras,
     fps: config.fps,
-    frameMaxSide: config.detectorInput,
+    frameMaxSide: config.maxSide,
     detector: worker.info.detector,
     classifier: worker.info.classifier,
     classifierSha256: worker.info.classifierSha256,
   };
+  if (config.executionProvider === 'cuda' && worker.info.executionProvider !== 'cuda') {
+    log.warn('MASKWATCH_EXECUTION_PROVIDER=cuda, but CUDA cannot be loaded here: the models run on the CPU');
+  }
+  const decoderAcceleration = await decoderAccelerationFor(config);
   // The track vote takes the classifier's τ and r, so that live labels and alerts agree with `detect`.
   const tracking = { ...config.tracker, ...trackerOptions(worker.info.classifierRule) };
   log.info({ nodeId: config.nodeId, capacity, rule: worker.info.classifierRule }, 'models loaded');
@@ -85,6 +108,7 @@ export async function createInferenceNode(config: NodeConfig): Promise<RunningNo
     sessions.delete(cameraId);
     usedPorts.delete(session.decoder.rtpPort);
     scheduler.forget(cameraId);
+    worker.forget(cameraId);
     session.close();
     metrics.cameraReleased(cameraId);
     log.info({ cameraId }, 'camera released');
@@ -120,7 +144,8 @@ export async function createInferenceNode(config: NodeConfig): Promise<RunningNo
       rtpPort,
       srtp,
       fps: config.fps,
-      maxSide: config.detectorInput,
+      maxSide: config.maxSide,
+      acceleration: decoderAcceleration,
       ffmpegPath: config.ffmpegPath,
     });
     const session = new CameraSession(cameraId, decoder, tracking);
@@ -137,6 +162,11 @@ export async function createInferenceNode(config: NodeConfig): Promise<RunningNo
       link.request('node:status', { cameraId, status, detail: detail?.slice(0, 300) ?? null }).catch(() => undefined);
     });
     decoder.start();
+    // Answer only once ffmpeg listens: the server resumes the consumer on our answer, and the key frame sent then
+    // is the only one a browser camera sends unless asked again (it was lost: 10 s without a picture at every start).
+    const listening = await decoder.listening();
+    if (sessions.get(cameraId) !== session) throw new MaskwatchError('conflict', `camera ${cameraId} was released while starting`);
+    if (listening === false) log.warn({ cameraId, rtpPort }, 'decoder not listening yet; answering anyway');
     log.info({ cameraId, name, codec: stream.mimeType, rtpPort }, 'camera assigned');
     return { rtpPort, rtcpPort: rtpPort + 1 };
   };
@@ -172,6 +202,7 @@ export async function createInferenceNode(config: NodeConfig): Promise<RunningNo
     const result = session.result(analysed, (ms) => link.toServerTime(ms));
     link.sendResult(result);
     metrics.frameAnalysed(result.cameraId, result.timings);
+    metrics.frameDetected(result.cameraId, analysed.analysis.mode, analysed.analysis);
     for (const label of MASK_LABELS) metrics.faces(label, result.faces.filter((face) => face.label === label).length);
   });
   scheduler.on('dropped', (cameraId, reason) => {
@@ -192,12 +223,15 @@ export async function createInferenceNode(config: NodeConfig): Promise<RunningNo
     lastStatsAt = now;
     const framesPerSecond = (analysedSince * 1000) / Math.max(1, period);
     analysedSince = 0;
+    const busy = Math.min(1, worker.takeBusyMs() / Math.max(1, period));
+    const cameras = [...sessions.values()].map((session) => session.takeStats(period));
     link
       .request('node:stats', {
         at: now,
-        cameras: [...sessions.values()].map((session) => session.takeStats(period)),
+        cameras,
         framesPerSecond,
-        busy: Math.min(1, worker.takeBusyMs() / Math.max(1, period)),
+        busy,
+        ...headroom({ framesPerSecond, busy, cameras, fps: config.fps, freeSlots: config.maxCameras - sessions.size }),
         process: {
           cpuPercent: ((cpu.user + cpu.system) / 1000 / Math.max(1, period)) * 100,
           rssBytes: memoryUsage.rss(),

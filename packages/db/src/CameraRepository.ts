@@ -8,6 +8,7 @@ type CameraRow = {
   name: string;
   kind: CameraKind;
   rtsp_url: string | null;
+  analysis_rtsp_url: string | null;
   enabled: number;
   analysis_enabled: number;
   created_at: string;
@@ -18,11 +19,13 @@ export type NewCamera = {
   name: string;
   kind: CameraKind;
   rtspUrl?: string | null;
+  /** RTSP cameras: a smaller stream for the analysis (an IP camera's substream). */
+  analysisRtspUrl?: string | null;
   enabled?: boolean;
   analysisEnabled?: boolean;
   id?: string;
 };
-export type CameraChanges = Partial<Pick<Camera, 'name' | 'enabled' | 'analysisEnabled' | 'rtspUrl'>>;
+export type CameraChanges = Partial<Pick<Camera, 'name' | 'enabled' | 'analysisEnabled' | 'rtspUrl' | 'analysisRtspUrl'>>;
 
 function toCamera(row: CameraRow): Camera {
   return {
@@ -30,6 +33,7 @@ function toCamera(row: CameraRow): Camera {
     name: row.name,
     kind: row.kind,
     rtspUrl: row.rtsp_url,
+    analysisRtspUrl: row.analysis_rtsp_url,
     enabled: row.enabled === 1,
     analysisEnabled: row.analysis_enabled === 1,
     createdAt: row.created_at,
@@ -71,17 +75,19 @@ export class CameraRepository {
     const id = input.id ?? `cam_${randomBytes(6).toString('hex')}`;
     const rtspUrl = input.kind === 'rtsp' ? (input.rtspUrl ?? null) : null;
     if (input.kind === 'rtsp' && !rtspUrl) throw new DbError('invalid', 'an rtsp camera needs an rtspUrl');
+    if (input.kind !== 'rtsp' && input.analysisRtspUrl) throw new DbError('invalid', 'only rtsp cameras have an analysis stream');
     try {
       this.#db.handle
         .prepare(
-          `INSERT INTO cameras (id, name, kind, rtsp_url, enabled, analysis_enabled, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO cameras (id, name, kind, rtsp_url, analysis_rtsp_url, enabled, analysis_enabled, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           id,
           input.name,
           input.kind,
           rtspUrl,
+          input.analysisRtspUrl ?? null,
           input.enabled === false ? 0 : 1,
           input.analysisEnabled === false ? 0 : 1,
           now,
@@ -102,13 +108,16 @@ export class CameraRepository {
     if (changes.rtspUrl !== undefined && current.kind !== 'rtsp') {
       throw new DbError('invalid', 'only rtsp cameras have an rtspUrl');
     }
+    if (changes.analysisRtspUrl && current.kind !== 'rtsp') {
+      throw new DbError('invalid', 'only rtsp cameras have an analysis stream');
+    }
     const next = { ...current, ...changes, updatedAt: new Date().toISOString() };
     try {
       this.#db.handle
         .prepare(
-          'UPDATE cameras SET name = ?, rtsp_url = ?, enabled = ?, analysis_enabled = ?, updated_at = ? WHERE id = ?',
+          'UPDATE cameras SET name = ?, rtsp_url = ?, analysis_rtsp_url = ?, enabled = ?, analysis_enabled = ?, updated_at = ? WHERE id = ?',
         )
-        .run(next.name, next.rtspUrl, next.enabled ? 1 : 0, next.analysisEnabled ? 1 : 0, next.updatedAt, id);
+        .run(next.name, next.rtspUrl, next.analysisRtspUrl ?? null, next.enabled ? 1 : 0, next.analysisEnabled ? 1 : 0, next.updatedAt, id);
     } catch (error) {
       if (isUniqueViolation(error)) throw new DbError('conflict', `a camera named "${next.name}" already exists`);
       throw error;

@@ -228,7 +228,7 @@ describe('FfmpegSupervisor (real ffmpeg)', () => {
           if (match) resolve(Number(match[1]));
         });
         parent.once('exit', (code) => reject(new Error(`the fixture exited (${code}) before starting ffmpeg`)));
-        setTimeout(() => reject(new Error('the fixture started no ffmpeg within 30 s')), 30_000);
+        setTimeout(() => reject(new Error('the fixture started no ffmpeg within 30 s')), 30_000).unref();
       });
       await until('ffmpeg running', () => isRunning(pid) && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('ffmpeg'));
       const exited = new Promise((resolve) => parent.once('exit', resolve));

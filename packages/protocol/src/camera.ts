@@ -79,6 +79,11 @@ export const CameraSchema = z.object({
   kind: CameraKindSchema,
   /** RTSP source; null for browser cameras. Credentials in it are never sent to viewers (see CameraView). */
   rtspUrl: z.string().nullable(),
+  /**
+   * RTSP cameras: a second, smaller stream of the same camera (an IP camera's substream) that the inference node
+   * decodes instead of the main one, which viewers keep watching; null: the node decodes the main stream.
+   */
+  analysisRtspUrl: z.string().nullable().optional(),
   enabled: z.boolean(),
   /** Whether the camera's video is analysed (faces found, classified, tracked). An admin may switch it off. */
   analysisEnabled: z.boolean(),
@@ -95,12 +100,28 @@ export const ANALYSIS_STATUSES = ['off', 'starting', 'running', 'stalled'] as co
 export const AnalysisStatusSchema = z.enum(ANALYSIS_STATUSES);
 export type AnalysisStatus = z.infer<typeof AnalysisStatusSchema>;
 
+/** What the inference node analyses of a camera. */
+export const AnalysisInputSchema = z.object({
+  /** Which stream the node decodes: the camera's main stream, or the smaller analysis stream an RTSP camera names. */
+  stream: z.enum(['main', 'analysis']),
+  /** Size of the analysed frames (the stream's own, up to the node's limit); null before the first. */
+  width: z.number().int().positive().nullable(),
+  height: z.number().int().positive().nullable(),
+  /** Analysed frames per second (to 0.5); null before the node reports it. */
+  fps: z.number().nonnegative().nullable(),
+  /** A layered camera (VP8 L1T3 from the camera page): the temporal layer the analysis takes, of how many. */
+  temporalLayer: z.object({ layer: z.number().int().nonnegative(), of: z.number().int().positive() }).nullable(),
+});
+export type AnalysisInput = z.infer<typeof AnalysisInputSchema>;
+
 export const AnalysisStateSchema = z.object({
   status: AnalysisStatusSchema,
   /** Why it is off or stalled, or what it waits for; null when running. */
   detail: z.string().nullable(),
   /** The inference node analysing it, when one is assigned. */
   nodeId: z.string().nullable(),
+  /** What the node analyses, while a node has the camera. Absent from an older server. */
+  input: AnalysisInputSchema.nullable().optional(),
 });
 export type AnalysisState = z.infer<typeof AnalysisStateSchema>;
 
@@ -141,6 +162,7 @@ export const CreateCameraSchema = z.discriminatedUnion('kind', [
       kind: z.literal('rtsp'),
       name: CameraNameSchema,
       rtspUrl: RtspUrlSchema,
+      analysisRtspUrl: RtspUrlSchema.nullable().optional(),
       enabled: z.boolean().optional(),
       analysisEnabled: z.boolean().optional(),
     })
@@ -149,7 +171,14 @@ export const CreateCameraSchema = z.discriminatedUnion('kind', [
 export type CreateCamera = z.infer<typeof CreateCameraSchema>;
 
 export const UpdateCameraSchema = z
-  .object({ name: CameraNameSchema, enabled: z.boolean(), analysisEnabled: z.boolean(), rtspUrl: RtspUrlSchema })
+  .object({
+    name: CameraNameSchema,
+    enabled: z.boolean(),
+    analysisEnabled: z.boolean(),
+    rtspUrl: RtspUrlSchema,
+    /** null removes it. */
+    analysisRtspUrl: RtspUrlSchema.nullable(),
+  })
   .partial()
   .strict()
   .refine((value) => Object.keys(value).length > 0, 'nothing to update');

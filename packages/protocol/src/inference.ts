@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { CameraIdSchema } from './camera.ts';
 import { ErrorBodySchema } from './errors.ts';
 import { BoxSchema, FrameResultSchema } from './faces.ts';
+import type { Ack } from './signalling.ts';
 
 /** Bump on any incompatible change to a schema in this file; a node speaking another version is refused. */
 export const INFERENCE_PROTOCOL_VERSION = 2;
@@ -102,6 +103,17 @@ export const CameraStatsSchema = z
     /** Frames dropped since assignment, by reason (stale: a newer frame replaced it before analysis). */
     dropped: z.record(z.string().max(32), z.number().int().nonnegative()),
     decoderRestarts: z.number().int().nonnegative(),
+    /** Analysed frames since assignment by how the detector looked at them: whole, regions of it, not at all. */
+    detected: z
+      .object({ full: z.number().int().nonnegative(), region: z.number().int().nonnegative(), skipped: z.number().int().nonnegative() })
+      .strict()
+      .optional(),
+    /** Faces classified since assignment, and faces that kept a recent classification of the same face. */
+    classified: z.object({ new: z.number().int().nonnegative(), reused: z.number().int().nonnegative() }).strict().optional(),
+    /** Size of the latest analysed frame (the camera's own, up to the node's frameMaxSide). */
+    frame: z.object({ width: z.number().int().positive(), height: z.number().int().positive() }).strict().optional(),
+    /** Times the analysed frames changed size since assignment (a rotated phone, another layer or stream). */
+    resolutionChanges: z.number().int().nonnegative().optional(),
   })
   .strict();
 export type CameraStats = z.infer<typeof CameraStatsSchema>;
@@ -115,6 +127,13 @@ export const NodeStatsSchema = z
     framesPerSecond: z.number().nonnegative(),
     /** Share of the period the analysis worker was busy, 0..1. */
     busy: z.number().min(0).max(1),
+    /**
+     * Analysed frames per second the node could still take (what it analysed over its busy share, less what it
+     * analyses now, with a safety margin; capped by its free camera slots); negative when it is over capacity.
+     */
+    headroomFps: z.number().min(-10_000).max(100_000).optional(),
+    /** Frames per second its cameras want analysed (the analysed rate, or less where a camera sends fewer). */
+    wantedFps: z.number().nonnegative().optional(),
     process: z
       .object({ cpuPercent: z.number().nonnegative(), rssBytes: z.number().nonnegative() })
       .strict(),
@@ -229,3 +248,20 @@ export const serverToNodeEvents = {
    */
   'node:closed': z.object({ reason: z.string(), reconnect: z.boolean() }),
 } as const;
+export type ServerToNodeEventName = keyof typeof serverToNodeEvents;
+export type ServerToNodeEventPayload<N extends ServerToNodeEventName> = z.output<(typeof serverToNodeEvents)[N]>;
+
+/**
+ * socket.io typing of the `/inference` namespace, shared by the server's `Namespace<...>` and the node's `io<...>()`
+ * (as ClientToServerEvents / ServerToClientEvents are for signalling). Types do not replace parsing: every side still
+ * parses what it receives.
+ */
+export type NodeToServerEvents = {
+  [N in NodeRequestName]: (payload: NodeRequestOf<N>, ack: (answer: Ack<NodeResponseOf<N>>) => void) => void;
+} & { 'node:results': (result: NodeResult) => void };
+export type ServerToNodeEvents = {
+  [N in ServerToNodeRequestName]: (
+    payload: ServerToNodeRequestOf<N>,
+    ack: (answer: Ack<ServerToNodeResponseOf<N>>) => void,
+  ) => void;
+} & { [N in ServerToNodeEventName]: (payload: ServerToNodeEventPayload<N>) => void };

@@ -71,6 +71,8 @@ export const CameraSampleSchema = z.object({
   latencyP95Ms: nonNegative.nullable(),
   /** Faces in the latest result. */
   faces: z.number().int().nonnegative().nullable(),
+  /** How long the camera's latest analysis start took from the camera going live to its first result. */
+  firstResultMs: nonNegative.nullable().default(null),
 });
 export type CameraSample = z.infer<typeof CameraSampleSchema>;
 
@@ -79,6 +81,8 @@ export const InferenceNodeSampleSchema = z.object({
   framesPerSecond: nonNegative,
   busy: ratio,
   cameras: z.number().int().nonnegative(),
+  /** Analysed frames per second the node could still take (negative: over capacity); null if it does not say. */
+  headroomFps: z.number().nullable().default(null),
 });
 export type InferenceNodeSample = z.infer<typeof InferenceNodeSampleSchema>;
 

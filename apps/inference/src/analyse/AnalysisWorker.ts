@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { EnhancedEmitter } from '@maskwatch/common/EnhancedEmitter';
 import { createLogger } from '@maskwatch/common/logger';
-import type { BatchFrameAnalysis } from '@maskwatch/vision/pipeline/analyzeBatch';
+import type { LiveFrameAnalysis } from './plan/analyseLiveBatch.ts';
 import type { FromWorker, ToWorker, WireFrame, WorkerInfo, WorkerInit } from './workerMessages.ts';
 
 const log = createLogger('AnalysisWorker');
@@ -11,7 +11,7 @@ export type AnalysisWorkerEvents = {
   restart: [reason: string];
 };
 
-export type Analysed = { results: BatchFrameAnalysis[]; frames: Uint8Array[] };
+export type Analysed = { results: LiveFrameAnalysis[]; frames: Uint8Array[] };
 
 type Pending = { resolve: (value: Analysed) => void; reject: (error: Error) => void };
 
@@ -110,6 +110,13 @@ export class AnalysisWorker extends EnhancedEmitter<AnalysisWorkerEvents> {
         frames.map((frame) => frame.data.buffer as ArrayBuffer),
       );
     });
+  }
+
+  /** The camera left this node: the worker drops its plan. */
+  forget(cameraId: string): void {
+    if (this.#closed || !this.#ready) return;
+    const message: ToWorker = { type: 'forget', cameraId };
+    this.#worker.postMessage(message);
   }
 
   async close(): Promise<void> {

@@ -1,8 +1,8 @@
 import { EnhancedEmitter } from '@maskwatch/common/EnhancedEmitter';
 import { createLogger } from '@maskwatch/common/logger';
-import type { BatchFrameAnalysis } from '@maskwatch/vision/pipeline/analyzeBatch';
 import type { DecodedFrame } from '../decode/FrameReader.ts';
 import type { AnalysisWorker } from './AnalysisWorker.ts';
+import type { LiveFrameAnalysis } from './plan/analyseLiveBatch.ts';
 
 const log = createLogger('FrameScheduler');
 
@@ -12,7 +12,7 @@ export type DropReason = 'stale' | 'analysis_failed' | 'released';
 export type AnalysedFrame = {
   cameraId: string;
   frame: DecodedFrame;
-  analysis: BatchFrameAnalysis;
+  analysis: LiveFrameAnalysis;
   /** From the frame being offered to its batch starting (node clock, ms). */
   queueMs: number;
 };
@@ -69,7 +69,15 @@ export class FrameScheduler extends EnhancedEmitter<FrameSchedulerEvents> {
     }
     this.#busy = true;
     this.#worker
-      .analyse(batch.map(({ frame }) => ({ width: frame.width, height: frame.height, data: frame.data })))
+      .analyse(
+        batch.map(({ cameraId, frame }) => ({
+          cameraId,
+          at: frame.arrivedAt,
+          width: frame.width,
+          height: frame.height,
+          data: frame.data,
+        })),
+      )
       .then(
         ({ results, frames }) => {
           batch.forEach(({ cameraId, frame, queueMs }, i) => {

@@ -4,8 +4,9 @@
  * buffers (no copies).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { analyzeBatch } from '@maskwatch/vision/pipeline/analyzeBatch';
 import { FacePipeline } from '@maskwatch/vision/pipeline/FacePipeline';
+import { analyseLiveBatch } from './plan/analyseLiveBatch.ts';
+import { CameraPlanner } from './plan/CameraPlanner.ts';
 import type { FromWorker, ToWorker, WorkerInit } from './workerMessages.ts';
 
 const port = parentPort;
@@ -14,9 +15,24 @@ const post = (message: FromWorker, transfer: ArrayBuffer[] = []) => port.postMes
 const buffersOf = (frames: { data: Uint8Array }[]) => frames.map((frame) => frame.data.buffer as ArrayBuffer);
 
 const init = workerData as WorkerInit;
+/** Each camera's plan (motion background, recent faces, classifications): its frames come only here. */
+const planners = new Map<string, CameraPlanner>();
+const plannerOf = (cameraId: string): CameraPlanner => {
+  let planner = planners.get(cameraId);
+  if (!planner) planners.set(cameraId, (planner = new CameraPlanner(init.planner)));
+  return planner;
+};
+
 let pipeline: FacePipeline;
 try {
   pipeline = await FacePipeline.create(init);
+  // One run of each model before the first camera: onnxruntime's first run of a session (and of an input shape)
+  // allocates and plans, which would otherwise delay a camera's first result.
+  const blank = { width: 640, height: 360, data: new Uint8Array(640 * 360 * 3).fill(96) };
+  await pipeline.detector.detect(blank);
+  await pipeline.detector.detectRegion(blank, [0, 0, 128, 128]);
+  const size = pipeline.classifier.size;
+  await pipeline.classifier.classifyCrops([{ width: size, height: size, data: new Uint8Array(size * size * 3).fill(96) }]);
 } catch (error) {
   post({ type: 'init-failed', message: error instanceof Error ? error.message : String(error) });
   process.exit(1);
@@ -33,9 +49,13 @@ post({
 });
 
 port.on('message', (message: ToWorker) => {
-  if (message.type !== 'analyse') return;
+  if (message.type === 'forget') {
+    planners.delete(message.cameraId);
+    return;
+  }
   const frames = message.frames;
-  analyzeBatch(pipeline, frames, init.batch).then(
+  const items = frames.map((frame) => ({ planner: plannerOf(frame.cameraId), frame, at: frame.at }));
+  analyseLiveBatch(pipeline, items, init.batch).then(
     (results) => post({ type: 'result', id: message.id, results, frames: frames.map((f) => f.data) }, buffersOf(frames)),
     (error: unknown) =>
       post(

@@ -1,9 +1,12 @@
-import type { BatchFrameAnalysis, BatchOptions } from '@maskwatch/vision/pipeline/analyzeBatch';
+import type { BatchOptions } from '@maskwatch/vision/pipeline/analyzeBatch';
 import type { DecisionRule } from '@maskwatch/vision/classify/decideLabel';
 import type { FacePipelineOptions } from '@maskwatch/vision/pipeline/FacePipeline';
+import type { PlannerOptions } from './plan/CameraPlanner.ts';
+import type { LiveFrameAnalysis } from './plan/analyseLiveBatch.ts';
 
-/** What the analysis worker is started with (workerData). */
+/** What the analysis worker is started with (workerData): the models, and how each camera's frames are planned. */
 export type WorkerInit = Pick<FacePipelineOptions, 'detector' | 'classifier' | 'session' | 'detectorOptions'> & {
+  planner?: Partial<PlannerOptions>;
   /** How every batch is analysed (the face-shape check). */
   batch?: BatchOptions;
 };
@@ -18,12 +21,16 @@ export type WorkerInfo = {
   classifierRule: DecisionRule;
 };
 
-export type WireFrame = { width: number; height: number; data: Uint8Array };
+/** A frame for the worker: whose it is (each camera has its own plan) and when it was captured (ms). */
+export type WireFrame = { cameraId: string; at: number; width: number; height: number; data: Uint8Array };
 
-export type ToWorker = { type: 'analyse'; id: number; frames: WireFrame[] };
+export type ToWorker =
+  | { type: 'analyse'; id: number; frames: WireFrame[] }
+  /** The camera left this node: its plan goes. */
+  | { type: 'forget'; cameraId: string };
 
 export type FromWorker =
   | { type: 'ready'; info: WorkerInfo }
   | { type: 'init-failed'; message: string }
-  | { type: 'result'; id: number; results: BatchFrameAnalysis[]; frames: Uint8Array[] }
+  | { type: 'result'; id: number; results: LiveFrameAnalysis[]; frames: Uint8Array[] }
   | { type: 'failed'; id: number; message: string; frames: Uint8Array[] };

@@ -69,13 +69,28 @@ const EnvSchema = z
     MASKWATCH_NODE_MAX_CAMERAS: z.coerce.number().int().min(1).max(256).default(16),
     /** Analysed frames per second per camera. */
     MASKWATCH_ANALYSIS_FPS: z.coerce.number().min(0.2).max(30).default(5),
-    /** Longest side of the decoded frames, and of the detector's input. */
-    MASKWATCH_DETECTOR_INPUT: z.coerce.number().int().min(160).max(4096).default(640),
+    /** Longest side of the analysed frames: a camera's own resolution up to this (small faces stay visible). */
+    MASKWATCH_ANALYSIS_MAX_SIDE: z.coerce.number().int().min(160).max(4096).default(1920),
+    /** Longest side of the detector's input in a full-frame pass (larger frames are scaled down to it). */
+    MASKWATCH_DETECTOR_INPUT: z.coerce.number().int().min(160).max(4096).default(960),
+    /**
+     * Smallest face (pixels of the analysed frame) a full-frame pass looks for: where the scaled-down pass would
+     * shrink such faces below the detector's range, a second pass over tiles at full resolution finds them.
+     */
+    MASKWATCH_MIN_FACE: z.coerce.number().int().min(8).max(512).default(20),
+    /** A full-frame pass at least every this many seconds; between them the detector looks where faces were and where the picture moved (0: every frame full). */
+    MASKWATCH_FULL_FRAME_S: z.coerce.number().min(0).max(60).default(2),
+    /** Motion gating: frames where nothing moved and no face was seen lately are not looked at. */
+    MASKWATCH_MOTION: z.enum(['on', 'off']).default('on'),
+    /** A steady, confidently classified face is classified again every this many analysed frames (1: every frame). */
+    MASKWATCH_RECLASSIFY_EVERY: z.coerce.number().int().min(1).max(100).default(3),
     /** Classifier by name in models/manifest.json; default: the manifest's default. */
     MASKWATCH_CLASSIFIER: z.string().min(1).optional(),
     MASKWATCH_DETECTOR: z.string().min(1).optional(),
     /** `cuda` falls back to `cpu` with a warning where CUDA cannot be loaded. */
     MASKWATCH_EXECUTION_PROVIDER: z.enum(['cpu', 'cuda']).default('cpu'),
+    /** Decoders on NVDEC (H.264): `auto` where a CUDA device opens, `cuda` (a warning and the CPU where none does), `none`. */
+    MASKWATCH_DECODER_HWACCEL: z.enum(['none', 'cuda', 'auto']).default('auto'),
     /** Threads of each ONNX session (0: onnxruntime decides). */
     MASKWATCH_INFERENCE_THREADS: z.coerce.number().int().min(0).max(256).default(0),
     MASKWATCH_FFMPEG: z.string().min(1).default('ffmpeg'),
@@ -114,10 +129,18 @@ export type NodeConfig = {
   rtpPorts: { min: number; max: number };
   maxCameras: number;
   fps: number;
+  /** Longest side of the analysed frames. */
+  maxSide: number;
+  /** Longest side of the detector's input in a full-frame pass. */
   detectorInput: number;
+  minFace: number;
+  fullFrameMs: number;
+  motion: boolean;
+  reclassifyEvery: number;
   classifier: string | undefined;
   detector: string | undefined;
   executionProvider: 'cpu' | 'cuda';
+  decoderHwaccel: 'none' | 'cuda' | 'auto';
   threads: number;
   ffmpegPath: string;
   /** The face-shape check of detections; null: off. */
@@ -173,10 +196,16 @@ export function loadNodeConfig(env: Record<string, string | undefined> = process
     rtpPorts: e.MASKWATCH_NODE_RTP_PORTS,
     maxCameras: e.MASKWATCH_NODE_MAX_CAMERAS,
     fps: e.MASKWATCH_ANALYSIS_FPS,
+    maxSide: e.MASKWATCH_ANALYSIS_MAX_SIDE,
     detectorInput: e.MASKWATCH_DETECTOR_INPUT,
+    minFace: e.MASKWATCH_MIN_FACE,
+    fullFrameMs: e.MASKWATCH_FULL_FRAME_S * 1000,
+    motion: e.MASKWATCH_MOTION === 'on',
+    reclassifyEvery: e.MASKWATCH_RECLASSIFY_EVERY,
     classifier: e.MASKWATCH_CLASSIFIER,
     detector: e.MASKWATCH_DETECTOR,
     executionProvider: e.MASKWATCH_EXECUTION_PROVIDER,
+    decoderHwaccel: e.MASKWATCH_DECODER_HWACCEL,
     threads: e.MASKWATCH_INFERENCE_THREADS,
     ffmpegPath: e.MASKWATCH_FFMPEG,
     faceShape: e.MASKWATCH_FACE_SHAPE,

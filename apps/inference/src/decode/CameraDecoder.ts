@@ -1,10 +1,12 @@
 import { EnhancedEmitter } from '@maskwatch/common/EnhancedEmitter';
 import { createLogger, type Logger } from '@maskwatch/common/logger';
 import { FfmpegSupervisor } from '@maskwatch/ffmpeg/FfmpegSupervisor';
+import { buildSdp } from '@maskwatch/ffmpeg/sdp';
 import type { DecoderStatus, SrtpParameters, Stream } from '@maskwatch/protocol/inference';
 import { buildDecoderArgs } from './decoderArgs.ts';
 import { FrameReader, type DecodedFrame } from './FrameReader.ts';
-import { buildSdp } from '@maskwatch/ffmpeg/sdp';
+import type { DecoderAcceleration } from './hwaccel.ts';
+import { waitUntilListening } from './udpListening.ts';
 
 export type CameraDecoderEvents = {
   frame: [frame: DecodedFrame];
@@ -27,11 +29,17 @@ export type CameraDecoderOptions = {
   srtp: SrtpParameters;
   fps: number;
   maxSide: number;
+  /** NVDEC for H.264 streams (the node found a CUDA device). */
+  acceleration?: DecoderAcceleration;
   ffmpegPath: string;
   /** No decoded frame for this long while running: `stalled` (and a key frame is asked for). */
   stallMs?: number;
   /** No decoded frame for this long: the decoder process is restarted. */
   restartMs?: number;
+  /** While it has no picture (starting, stalled), the decoder asks for a key frame this often. */
+  keyframeRetryMs?: number;
+  /** How long `listening()` waits for ffmpeg to bind its RTP port. */
+  listenTimeoutMs?: number;
 };
 
 /** ffmpeg's line for a packet that failed SRTP authentication, and its count of repeats of the line before. */
@@ -52,8 +60,15 @@ export class CameraDecoder extends EnhancedEmitter<CameraDecoderEvents> {
   readonly #reader: FrameReader;
   readonly #log: Logger;
   readonly #stallMs: number;
+  readonly #keyframeRetryMs: number;
+  readonly #listenTimeoutMs: number;
   #status: DecoderStatus = 'starting';
   #lastFrameAt = 0;
+  #lastKeyframeAskAt = 0;
+  #spawnCount = 0;
+  /** Settles once the first ffmpeg listens on its port (a key frame sent now reaches it), or could not. */
+  readonly #listening: Promise<boolean | undefined>;
+  #listened: ((listening: boolean | undefined) => void) | undefined;
   /** The last stderr line was HMAC_MISMATCH (ffmpeg then prints only a count of its repeats). */
   #lastLineRejected = false;
   #watch: NodeJS.Timeout | undefined;
@@ -64,11 +79,18 @@ export class CameraDecoder extends EnhancedEmitter<CameraDecoderEvents> {
     this.cameraId = options.cameraId;
     this.rtpPort = options.rtpPort;
     this.#stallMs = options.stallMs ?? 3000;
+    this.#keyframeRetryMs = options.keyframeRetryMs ?? 1000;
+    this.#listenTimeoutMs = options.listenTimeoutMs ?? 3000;
+    this.#listening = new Promise((resolve) => (this.#listened = resolve));
     this.#log = createLogger('CameraDecoder', { cameraId: options.cameraId, rtpPort: options.rtpPort });
     const sdp = buildSdp(options.stream, options.host, options.rtpPort, options.srtp);
-    const args = buildDecoderArgs({ maxSide: options.maxSide });
-    // Half a frame interval of slack at 30 fps: 5 fps from a 25 fps camera keeps every 5th frame, not every 6th.
-    this.#reader = new FrameReader(Math.max(0, 1000 / options.fps - 1000 / 60));
+    const args = buildDecoderArgs({
+      maxSide: options.maxSide,
+      fps: options.fps,
+      codec: options.stream.mimeType,
+      ...(options.acceleration ? { acceleration: options.acceleration } : {}),
+    });
+    this.#reader = new FrameReader();
     this.#supervisor = new FfmpegSupervisor({
       name: `decoder:${options.cameraId}`,
       ffmpegPath: options.ffmpegPath,
@@ -81,10 +103,15 @@ export class CameraDecoder extends EnhancedEmitter<CameraDecoderEvents> {
       stallMs: options.restartMs ?? 10_000,
     });
     this.#supervisor.on('spawn', (child) => {
+      const spawn = ++this.#spawnCount;
       this.#reader.reset();
       child.stdout?.on('data', (chunk: Buffer) => this.#reader.data(chunk));
-      // A fresh decoder waits for a key frame: ask once it has had a moment to bind its ports.
-      setTimeout(() => this.safeEmit('keyframe'), 300).unref();
+      // A fresh decoder waits for a key frame: ask as soon as it listens (one asked for earlier never reached it).
+      void waitUntilListening(this.rtpPort, { timeoutMs: this.#listenTimeoutMs }).then((listening) => {
+        this.#listened?.(listening);
+        this.#listened = undefined;
+        if (!this.#closed && this.#spawnCount === spawn && spawn > 1) this.#askKeyframe();
+      });
     });
     this.#supervisor.on('line', (line) => {
       const rejected = this.#rejectedPackets(line);
@@ -94,7 +121,7 @@ export class CameraDecoder extends EnhancedEmitter<CameraDecoderEvents> {
       }
       if (this.#reader.line(line)) return;
       this.#log.debug({ line }, 'ffmpeg');
-      if (NEEDS_KEYFRAME.test(line)) this.safeEmit('keyframe');
+      if (NEEDS_KEYFRAME.test(line)) this.#askKeyframe();
     });
     this.#supervisor.on('exit', (info) => {
       this.#reader.reset();
@@ -115,9 +142,22 @@ export class CameraDecoder extends EnhancedEmitter<CameraDecoderEvents> {
     return Math.max(0, this.#supervisor.spawns - 1);
   }
 
+  /**
+   * Resolves once the current ffmpeg listens on its RTP port (true), or after `listenTimeoutMs` (false; undefined
+   * where the system's socket tables cannot be read). The node answers the server's assignment only then.
+   */
+  listening(): Promise<boolean | undefined> {
+    // An ffmpeg that never starts (cannot be spawned) settles it too: not listening, after the same wait.
+    let timer: NodeJS.Timeout | undefined;
+    const giveUp = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), this.#listenTimeoutMs + 1000)));
+    return Promise.race([this.#listening, giveUp]).finally(() => clearTimeout(timer));
+  }
+
   start(): void {
     if (this.#closed) return;
     this.#supervisor.start();
+    // The server asks for the first key frame when it resumes the consumer; ours start a second later.
+    this.#lastKeyframeAskAt = Date.now();
     this.#setStatus('starting', 'waiting for video');
     this.#watch = setInterval(() => this.#checkStall(), 500);
   }
@@ -147,12 +187,21 @@ export class CameraDecoder extends EnhancedEmitter<CameraDecoderEvents> {
   }
 
   #checkStall(): void {
-    if (this.#status !== 'running') return;
+    if (this.#status !== 'running') {
+      // No picture yet (or any more): a key frame request can be lost like any packet; ask again.
+      if (Date.now() - this.#lastKeyframeAskAt >= this.#keyframeRetryMs) this.#askKeyframe();
+      return;
+    }
     const silent = Date.now() - this.#lastFrameAt;
     if (silent > this.#stallMs) {
       this.#setStatus('stalled', `no video for ${Math.round(silent / 1000)} s`);
-      this.safeEmit('keyframe');
+      this.#askKeyframe();
     }
+  }
+
+  #askKeyframe(): void {
+    this.#lastKeyframeAskAt = Date.now();
+    this.safeEmit('keyframe');
   }
 
   #setStatus(status: DecoderStatus, detail: string | null): void {

@@ -1,5 +1,5 @@
 import { EnhancedEmitter } from '@maskwatch/common/EnhancedEmitter';
-import { SHOWINFO } from './decoderArgs.ts';
+import { SHOWINFO, SKIPPED_SIDE } from './decoderArgs.ts';
 
 /** One decoded frame, packed RGB24. */
 export type DecodedFrame = {
@@ -13,7 +13,7 @@ export type DecodedFrame = {
 };
 
 export type FrameReaderEvents = {
-  /** A frame kept for analysis (the analysed rate's share of the decoded ones). */
+  /** A frame written in full: one kept for analysis (ffmpeg made the others 2x2 placeholders). */
   frame: [frame: DecodedFrame];
   /** A frame came out of the decoder, kept or not: counts the input rate. */
   input: [];
@@ -33,22 +33,15 @@ const WALL_CLOCK_EPOCH_MS = 1e12;
 /**
  * Pairs ffmpeg's raw frames (stdout) with their `showinfo` lines (stderr), in order: each line gives the next
  * frame's size and arrival time. Which of the two pipes is read first varies, so each side waits for the other.
- * It keeps one frame per `intervalMs` of arrival time (the analysed rate); the others' bytes are skipped, not copied.
+ * Full frames are emitted; the 2x2 placeholders ffmpeg writes for frames not analysed (see decoderArgs) are counted
+ * as input and their bytes skipped.
  */
 export class FrameReader extends EnhancedEmitter<FrameReaderEvents> {
-  readonly #intervalMs: number;
   readonly #headers: Header[] = [];
   #chunks: Buffer[] = [];
   #buffered = 0;
   #timeBase = 1 / 90000;
   #lastFrameBytes = 0;
-  #lastKept = Number.NEGATIVE_INFINITY;
-
-  /** `intervalMs`: the least time between two kept frames (0 keeps every frame). */
-  constructor(intervalMs = 0) {
-    super();
-    this.#intervalMs = intervalMs;
-  }
 
   /** One stderr line; returns whether it was one of ours. */
   line(line: string): boolean {
@@ -59,8 +52,7 @@ export class FrameReader extends EnhancedEmitter<FrameReaderEvents> {
       const stamped = Number(frame[1]) * this.#timeBase * 1000;
       // The frames ffmpeg read while probing may carry no wall-clock stamp (pts 0): they arrived about now.
       const arrivedAt = stamped > WALL_CLOCK_EPOCH_MS && stamped <= Date.now() ? stamped : Date.now();
-      const keep = arrivedAt - this.#lastKept >= this.#intervalMs;
-      if (keep) this.#lastKept = arrivedAt;
+      const keep = width > SKIPPED_SIDE || height > SKIPPED_SIDE;
       this.#headers.push({ width, height, arrivedAt, keep });
       this.safeEmit('input');
       if (this.#headers.length > MAX_PENDING) this.#desync(`${this.#headers.length} frame headers without pixels`);
@@ -99,11 +91,11 @@ export class FrameReader extends EnhancedEmitter<FrameReaderEvents> {
       const size = header.width * header.height * 3;
       if (this.#buffered < size) return;
       this.#headers.shift();
-      this.#lastFrameBytes = size;
       if (!header.keep) {
         this.#take(size, false);
         continue;
       }
+      this.#lastFrameBytes = size;
       const data = this.#take(size, true)!;
       const { width, height, arrivedAt } = header;
       this.safeEmit('frame', { data, width, height, arrivedAt, decodedAt: Date.now() });

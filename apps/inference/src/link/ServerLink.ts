@@ -9,14 +9,17 @@ import {
   serverToNodeEvents,
   serverToNodeRequests,
   type InferenceHandshakeAuth,
+  type NodeToServerEvents,
   type NodeRequestName,
   type NodeRequestOf,
   type NodeResponseOf,
   type NodeResult,
   type ServerToNodeRequestName,
   type ServerToNodeRequestOf,
+  type ServerToNodeEvents,
   type ServerToNodeResponseOf,
 } from '@maskwatch/protocol/inference';
+import { requestAck, type AckEmitter } from '@maskwatch/protocol/requestAck';
 import type { Ack } from '@maskwatch/protocol/signalling';
 
 const log = createLogger('ServerLink');
@@ -43,18 +46,26 @@ export type ServerLinkOptions = {
   ca?: string;
   hello: () => NodeRequestOf<'node:hello'>;
   handlers: ServerRequestHandlers;
+  /** The link's waits (defaults in LINK_TIMING); tests pass shorter ones. */
+  timing?: Partial<LinkTiming>;
 };
 
-// socket.io's emit with an ack and a timeout, as it is at run time.
-type RawSocket = {
-  timeout(ms: number): { emit(event: string, payload: unknown, ack: (err: Error | null, answer: unknown) => void): void };
-  on(event: string, listener: (...args: unknown[]) => void): unknown;
-  emit(event: string, payload: unknown): unknown;
+export type LinkTiming = {
+  /** A request without an answer in this long fails (`unavailable`). */
+  requestTimeoutMs: number;
+  /** How often the server's clock is sampled. */
+  clockSyncMs: number;
+  /** After the server ended the connection, connect again after this long (unless told not to). */
+  reconnectAfterCloseMs: number;
+  /** After a refused hello, try again after this long. */
+  helloRetryMs: number;
 };
 
-const REQUEST_TIMEOUT_MS = 5000;
-const CLOCK_SYNC_MS = 10_000;
-const RECONNECT_AFTER_CLOSE_MS = 1000;
+export const LINK_TIMING: LinkTiming = { requestTimeoutMs: 5000, clockSyncMs: 10_000, reconnectAfterCloseMs: 1000, helloRetryMs: 3000 };
+
+/** The server's requests arrive as untrusted arguments: each is parsed before a handler sees it. */
+type InboundSocket = { on(event: string, listener: (...args: unknown[]) => void): unknown };
+
 
 /**
  * The node's connection to the server's `/inference` namespace: the handshake with the shared secret, hello,
@@ -64,7 +75,8 @@ const RECONNECT_AFTER_CLOSE_MS = 1000;
  */
 export class ServerLink extends EnhancedEmitter<ServerLinkEvents> {
   readonly #options: ServerLinkOptions;
-  readonly #socket: Socket;
+  readonly #timing: LinkTiming;
+  readonly #socket: Socket<ServerToNodeEvents, NodeToServerEvents>;
   #ready = false;
   /** Server clock minus node clock, ms, from the clock sample with the shortest round trip lately. */
   #offset = 0;
@@ -77,6 +89,7 @@ export class ServerLink extends EnhancedEmitter<ServerLinkEvents> {
   constructor(options: ServerLinkOptions) {
     super();
     this.#options = options;
+    this.#timing = { ...LINK_TIMING, ...options.timing };
     const auth: InferenceHandshakeAuth = {
       protocolVersion: INFERENCE_PROTOCOL_VERSION,
       secret: options.secret,
@@ -100,7 +113,7 @@ export class ServerLink extends EnhancedEmitter<ServerLinkEvents> {
         } else {
           setTimeout(() => {
             if (!this.#closed && !this.#socket.connected) this.#socket.connect();
-          }, RECONNECT_AFTER_CLOSE_MS).unref();
+          }, this.#timing.reconnectAfterCloseMs).unref();
         }
       }
       this.#closedBy = undefined;
@@ -112,9 +125,8 @@ export class ServerLink extends EnhancedEmitter<ServerLinkEvents> {
       if (body.success) log.error({ code: body.data.code }, `the server refused this node: ${body.data.message}`);
       else log.debug({ err: error.message }, 'cannot reach the server yet');
     });
-    const raw = this.#socket as unknown as RawSocket;
-    raw.on('server:error', (error) => log.warn({ error }, 'the server refused a message'));
-    raw.on('node:closed', (payload) => {
+    this.#socket.on('server:error', (error) => log.warn({ error }, 'the server refused a message'));
+    this.#socket.on('node:closed', (payload) => {
       const parsed = serverToNodeEvents['node:closed'].safeParse(payload);
       if (parsed.success) this.#closedBy = parsed.data;
     });
@@ -134,37 +146,18 @@ export class ServerLink extends EnhancedEmitter<ServerLinkEvents> {
     return this.#offset;
   }
 
-  request<N extends NodeRequestName>(name: N, payload: NodeRequestOf<N>): Promise<NodeResponseOf<N>> {
-    return new Promise((resolve, reject) => {
-      if (!this.#socket.connected) {
-        reject(new MaskwatchError('unavailable', 'not connected to the server'));
-        return;
-      }
-      (this.#socket as unknown as RawSocket).timeout(REQUEST_TIMEOUT_MS).emit(name, payload, (err, answer) => {
-        if (err) {
-          reject(new MaskwatchError('unavailable', `${name}: no answer within ${REQUEST_TIMEOUT_MS} ms`));
-          return;
-        }
-        const ack = answer as { ok?: unknown; data?: unknown; error?: unknown } | null;
-        if (ack?.ok === true) {
-          const parsed = nodeRequests[name].response.safeParse(ack.data);
-          if (parsed.success) resolve(parsed.data as NodeResponseOf<N>);
-          else reject(new MaskwatchError('internal', `${name}: malformed answer`));
-          return;
-        }
-        const error = ErrorBodySchema.safeParse(ack?.error);
-        reject(
-          error.success
-            ? new MaskwatchError(error.data.code, error.data.message)
-            : new MaskwatchError('internal', `${name}: malformed error answer`),
-        );
-      });
-    });
+  async request<N extends NodeRequestName>(name: N, payload: NodeRequestOf<N>): Promise<NodeResponseOf<N>> {
+    if (!this.#socket.connected) throw new MaskwatchError('unavailable', 'not connected to the server');
+    const answer = await requestAck(this.#socket as unknown as AckEmitter, name, payload, nodeRequests[name].response, this.#timing.requestTimeoutMs);
+    if (answer.ok) return answer.data as NodeResponseOf<N>;
+    const { failure } = answer;
+    if (failure.kind === 'refused') throw new MaskwatchError(failure.error.code, failure.error.message);
+    throw new MaskwatchError(failure.kind === 'timeout' ? 'unavailable' : 'internal', failure.message);
   }
 
   /** One analysed frame; dropped when not connected (a result is worth nothing later). */
   sendResult(result: NodeResult): void {
-    if (this.#ready && this.#socket.connected) (this.#socket as unknown as RawSocket).emit('node:results', result);
+    if (this.#ready && this.#socket.connected) this.#socket.emit('node:results', result);
   }
 
   close(): void {
@@ -182,7 +175,7 @@ export class ServerLink extends EnhancedEmitter<ServerLinkEvents> {
       await this.#syncClock();
       this.#ready = true;
       clearInterval(this.#clockTimer);
-      this.#clockTimer = setInterval(() => void this.#syncClock(), CLOCK_SYNC_MS);
+      this.#clockTimer = setInterval(() => void this.#syncClock(), this.#timing.clockSyncMs);
       log.info({ url: this.#options.url, clockOffsetMs: Math.round(this.#offset) }, 'joined the server');
       this.safeEmit('ready');
     } catch (error) {
@@ -191,7 +184,7 @@ export class ServerLink extends EnhancedEmitter<ServerLinkEvents> {
       // Try again later, as after any other lost connection.
       setTimeout(() => {
         if (!this.#closed) this.#socket.connect();
-      }, 3000).unref();
+      }, this.#timing.helloRetryMs).unref();
     }
   }
 
@@ -221,7 +214,7 @@ export class ServerLink extends EnhancedEmitter<ServerLinkEvents> {
 
   /** Answers the server's `name` requests with the handler's result, or its error as the ack's error. */
   #serve<N extends ServerToNodeRequestName>(name: N): void {
-    (this.#socket as unknown as RawSocket).on(name, (...args: unknown[]) => {
+    (this.#socket as unknown as InboundSocket).on(name, (...args: unknown[]) => {
       const ack = args.at(-1);
       if (typeof ack !== 'function') return;
       const reply = (answer: Ack<ServerToNodeResponseOf<N>>) => (ack as (answer: unknown) => void)(answer);

@@ -1,14 +1,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { metricsAccess } from '@maskwatch/common/http/metricsAccess';
+import { createProcessRegistry, STAGE_SECONDS_BUCKETS, stateGauge } from '@maskwatch/common/metrics/metricShapes';
 import { createLogger } from '@maskwatch/common/logger';
 import { CpuMeter } from '@maskwatch/common/system/CpuMeter';
 import { GpuSampler } from '@maskwatch/common/system/GpuSampler';
 import type { FrameTimings, MaskLabel } from '@maskwatch/protocol/faces';
 import { DECODER_STATUSES, type CameraStats, type DecoderStatus, type NodeStats } from '@maskwatch/protocol/inference';
 import { RateWindow } from './RateWindow.ts';
-import { registerGpuMetrics } from '@maskwatch/common/metrics/registerGpuMetrics';
 
 const log = createLogger('NodeMetrics');
 
@@ -53,7 +53,7 @@ type CameraCounters = {
  * Labels are bounded: camera ids (as many as the node holds), stages, labels and drop reasons; never track ids.
  */
 export class NodeMetrics {
-  readonly registry = new Registry();
+  readonly registry: Registry;
   readonly nodeId: string;
   readonly #windowMs: number;
   readonly #gpu: GpuSampler;
@@ -71,6 +71,8 @@ export class NodeMetrics {
   readonly #rejectedTotal: Counter<'camera'>;
   readonly #stageSeconds: Histogram<'stage'>;
   readonly #facesTotal: Counter<'label'>;
+  readonly #detectedTotal: Counter<'camera' | 'mode'>;
+  readonly #classificationsTotal: Counter<'result'>;
 
   constructor(options: NodeMetricsOptions) {
     this.nodeId = options.nodeId;
@@ -78,13 +80,8 @@ export class NodeMetrics {
     this.#gpu = options.gpu ?? new GpuSampler();
     this.#busy = new RateWindow(this.#windowMs);
     this.#analysedAll = new RateWindow(this.#windowMs);
+    this.registry = createProcessRegistry(this.#gpu);
     const registers = [this.registry];
-
-    collectDefaultMetrics({ register: this.registry });
-    // Gauges named like counters (promtool rejects them); the per-type gauges without `_total` carry the same.
-    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'])
-      this.registry.removeSingleMetric(name);
-    registerGpuMetrics(this.registry, this.#gpu);
 
     const nodeId = this.nodeId;
     new Gauge({
@@ -130,7 +127,7 @@ export class NodeMetrics {
       name: 'maskwatch_inference_stage_seconds',
       help: 'Time per analysed frame: decode (capture to decoded), queue, detect, classify, track, and total (capture to result sent).',
       labelNames: ['stage'],
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      buckets: STAGE_SECONDS_BUCKETS,
       registers,
     });
     this.#facesTotal = new Counter({
@@ -140,18 +137,23 @@ export class NodeMetrics {
       registers,
     });
 
+    this.#detectedTotal = new Counter({
+      name: 'maskwatch_inference_frames_detected_total',
+      help: 'Analysed frames by how the detector looked at them: full (the whole frame), region (around recent faces and motion, full resolution), skipped (nothing moved, no face lately).',
+      labelNames: ['camera', 'mode'],
+      registers,
+    });
+    this.#classificationsTotal = new Counter({
+      name: 'maskwatch_inference_face_classifications_total',
+      help: 'Faces of analysed frames by classification: new (the classifier ran), reused (a steady, confidently classified face kept its recent classification).',
+      labelNames: ['result'],
+      registers,
+    });
+
     const cameras = this.#cameras;
+    const registry = this.registry;
     const perCamera = (name: string, help: string, value: (c: CameraCounters) => number) =>
-      new Gauge({
-        name,
-        help,
-        labelNames: ['camera'],
-        registers,
-        collect() {
-          this.reset();
-          for (const [camera, c] of cameras) this.set({ camera }, value(c));
-        },
-      });
+      stateGauge({ name, help, labelNames: ['camera'], registry, read: () => [...cameras].map(([camera, c]) => [{ camera }, value(c)]) });
     perCamera('maskwatch_inference_input_frames_per_second', 'Frames decoded per second over the last window.', (c) => c.decoded.perSecond());
     perCamera('maskwatch_inference_analysed_frames_per_second', 'Frames analysed per second over the last window.', (c) => c.analysed.perSecond());
     new Gauge({
@@ -204,6 +206,14 @@ export class NodeMetrics {
     this.#busy.add((timings.detectMs ?? 0) + (timings.classifyMs ?? 0) + (timings.trackMs ?? 0));
   }
 
+  /** How the detector looked at an analysed frame, and how its faces were classified. */
+  frameDetected(cameraId: string, mode: 'full' | 'region' | 'skipped', faces: { classified: number; reused: number }): void {
+    this.#camera(cameraId);
+    this.#detectedTotal.inc({ camera: cameraId, mode });
+    if (faces.classified > 0) this.#classificationsTotal.inc({ result: 'new' }, faces.classified);
+    if (faces.reused > 0) this.#classificationsTotal.inc({ result: 'reused' }, faces.reused);
+  }
+
   frameDropped(cameraId: string, reason: DropReason): void {
     const key = reason.slice(0, 32);
     const dropped = this.#camera(cameraId).dropped;
@@ -236,6 +246,7 @@ export class NodeMetrics {
     this.#decodedTotal.remove({ camera: cameraId });
     this.#analysedTotal.remove({ camera: cameraId });
     this.#restartsTotal.remove({ camera: cameraId });
+    for (const mode of ['full', 'region', 'skipped']) this.#detectedTotal.remove({ camera: cameraId, mode });
     this.#rejectedTotal.remove({ camera: cameraId });
     for (const reason of counters.dropped.keys()) this.#droppedTotal.remove({ camera: cameraId, reason });
   }

@@ -6,8 +6,10 @@ import type { CameraDecoder } from '../decode/CameraDecoder.ts';
 import type { DecodedFrame } from '../decode/FrameReader.ts';
 import type { AnalysedFrame, DropReason } from '../analyse/FrameScheduler.ts';
 
-/** Analysed frames kept per camera for snapshots (an alert asks for its frame a moment after the result). */
+/** Analysed frames with faces kept per camera for snapshots (an alert asks for its frame a moment after the result). */
 const RECENT_FRAMES = 10;
+/** ...but no more bytes than this (full-resolution frames: 6 MB each at 1080p), at least the newest two. */
+const RECENT_BYTES = 48 * 1024 * 1024;
 
 /**
  * One camera on this node: its decoder, its tracker (ids are per camera), the last analysed frames, and its
@@ -22,6 +24,10 @@ export class CameraSession {
   #inputFrames = 0;
   #analysedFrames = 0;
   readonly #dropped: Record<string, number> = {};
+  readonly #detected = { full: 0, region: 0, skipped: 0 };
+  readonly #classified = { new: 0, reused: 0 };
+  #frameSize: { width: number; height: number } | undefined;
+  #resolutionChanges = 0;
   #closed = false;
 
   constructor(cameraId: string, decoder: CameraDecoder, tracker: FaceTrackerOptions = {}) {
@@ -50,8 +56,21 @@ export class CameraSession {
     const trackMs = performance.now() - t0;
     const seq = this.#seq++;
     this.#analysedFrames++;
-    this.#recent.push({ seq, frame });
-    if (this.#recent.length > RECENT_FRAMES) this.#recent.shift();
+    this.#detected[analysis.mode]++;
+    this.#classified.new += analysis.classified;
+    this.#classified.reused += analysis.reused;
+    if (this.#frameSize && (this.#frameSize.width !== frame.width || this.#frameSize.height !== frame.height)) {
+      this.#resolutionChanges++;
+    }
+    this.#frameSize = { width: frame.width, height: frame.height };
+    // Only a frame with a face can be an alert's snapshot.
+    if (analysis.faces.length > 0) {
+      this.#recent.push({ seq, frame });
+      let bytes = this.#recent.reduce((sum, entry) => sum + entry.frame.data.length, 0);
+      while (this.#recent.length > RECENT_FRAMES || (this.#recent.length > 2 && bytes > RECENT_BYTES)) {
+        bytes -= this.#recent.shift()!.frame.data.length;
+      }
+    }
     const faces = resultFaces(tracked.faces, this.#tracker.options.highScore);
     const ts = toServerTime(frame.arrivedAt);
     const endedTracks = tracked.ended.map((track) => ({
@@ -93,6 +112,10 @@ export class CameraSession {
       analysedFps: this.#analysedFrames / seconds,
       dropped: { ...this.#dropped },
       decoderRestarts: this.decoder.restarts,
+      detected: { ...this.#detected },
+      classified: { ...this.#classified },
+      ...(this.#frameSize ? { frame: { ...this.#frameSize } } : {}),
+      resolutionChanges: this.#resolutionChanges,
     };
     this.#inputFrames = 0;
     this.#analysedFrames = 0;

@@ -31,11 +31,6 @@ import type { SnapshotStore } from './SnapshotStore.ts';
 
 const log = createLogger('AlertService');
 
-/** How long a snapshot may take before the alert is stored without one (telling the person matters more). */
-const SNAPSHOT_TIMEOUT_MS = 2000;
-/** Tracks of cameras whose results stopped are ended, and finished minutes are written, this often. */
-const SWEEP_MS = 1000;
-const RETENTION_MS = 10 * 60 * 1000;
 const COMPLIANCE_DAYS = 400;
 
 export type AlertServiceOptions = {
@@ -46,7 +41,12 @@ export type AlertServiceOptions = {
   config: AlertConfig;
   /** The rule's confidence threshold for a classifier (the manifest's operating point). */
   operatingPoints: { alertMinScore(classifier: string): number };
+  /** How long a snapshot may take before the alert is stored without one (telling the person matters more; 2 s). */
   snapshotTimeoutMs?: number;
+  /** Tracks of cameras whose results stopped are ended, and finished minutes are written, this often (1 s). */
+  sweepMs?: number;
+  /** Retention runs this often (and at start; 10 min). */
+  retentionIntervalMs?: number;
 };
 
 export type AlertServiceEvents = {
@@ -109,9 +109,9 @@ export class AlertService extends EnhancedEmitter<AlertServiceEvents> {
       maxBytes: options.config.retentionBytes,
       complianceDays: COMPLIANCE_DAYS,
     });
-    this.#sweepTimer = setInterval(() => this.#sweep(Date.now()), SWEEP_MS);
+    this.#sweepTimer = setInterval(() => this.#sweep(Date.now()), options.sweepMs ?? 1000);
     this.#sweepTimer.unref();
-    this.#retentionTimer = setInterval(() => void this.runRetention(), RETENTION_MS);
+    this.#retentionTimer = setInterval(() => void this.runRetention(), options.retentionIntervalMs ?? 10 * 60_000);
     this.#retentionTimer.unref();
   }
 
@@ -353,7 +353,7 @@ export class AlertService extends EnhancedEmitter<AlertServiceEvents> {
       try {
         image = await withTimeout(
           source.snapshot(cameraId, result.seq, face.box, decision.blur),
-          this.#options.snapshotTimeoutMs ?? SNAPSHOT_TIMEOUT_MS,
+          this.#options.snapshotTimeoutMs ?? 2000,
           'the snapshot',
         );
       } catch (error) {

@@ -4,7 +4,8 @@ import { HTTP_STATUS, MaskwatchError, parseOrThrow, type ErrorBody } from '@mask
 import type { ErrorResponse } from '@maskwatch/protocol/http';
 import { createLogger } from '../logger.ts';
 import { readJsonBody } from './readJsonBody.ts';
-import type { Caller, Reply, Route } from './Route.ts';
+import type { Caller } from '../auth/Caller.ts';
+import type { Reply, Route } from './Route.ts';
 import { pathSegments, RouteTable } from './RouteTable.ts';
 
 const log = createLogger('ApiServer');

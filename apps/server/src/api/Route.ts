@@ -1,16 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { z } from 'zod';
-import type { Access, Role } from '@maskwatch/protocol/auth';
+import type { Access } from '@maskwatch/protocol/auth';
+import type { Caller } from '../auth/Caller.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-
-/** Who sent a request: the signed-in user (null when nobody is) and the peer address. */
-export type Caller = {
-  user: { id: string; username: string; role: Role } | null;
-  /** The session behind the user, so a handler can end or spare it (null when nobody is signed in). */
-  sessionId: string | null;
-  address: string;
-};
 
 /** What a handler answers: a JSON body, raw bytes (an image), or nothing (204). */
 export type Reply =

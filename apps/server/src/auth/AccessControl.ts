@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import type { Caller } from '../api/Route.ts';
-import type { RequestGuard } from '../http/RequestGuard.ts';
+import type { Caller } from './Caller.ts';
+import type { RequestGuard } from './RequestGuard.ts';
 import type { AuditLog } from './AuditLog.ts';
 import type { AuthService } from './AuthService.ts';
 import type { CameraTokens } from './CameraTokens.ts';

@@ -1,7 +1,7 @@
 import { AuditRepository } from '@maskwatch/db/AuditRepository';
 import type { Database } from '@maskwatch/db/Database';
 import type { AuditEntry } from '@maskwatch/protocol/auth';
-import type { Caller } from '../api/Route.ts';
+import type { Caller } from './Caller.ts';
 import { createLogger } from '../logger.ts';
 
 const log = createLogger('AuditLog');

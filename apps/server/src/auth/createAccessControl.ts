@@ -1,7 +1,7 @@
 import { hostname, networkInterfaces } from 'node:os';
 import type { Database } from '@maskwatch/db/Database';
 import { defaultCameraNetworks } from '../cameras/CameraNetworkPolicy.ts';
-import { RequestGuard } from '../http/RequestGuard.ts';
+import { RequestGuard } from './RequestGuard.ts';
 import type { AccessControl } from './AccessControl.ts';
 import { AuditLog } from './AuditLog.ts';
 import { AuthService } from './AuthService.ts';

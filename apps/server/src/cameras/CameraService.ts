@@ -10,11 +10,31 @@ import {
   type CameraView,
   type CreateCamera,
 } from '@maskwatch/protocol/camera';
-import { MaskwatchError } from '@maskwatch/protocol/errors';
+import { MaskwatchError, type ErrorCode } from '@maskwatch/protocol/errors';
 import { EnhancedEmitter } from '../EnhancedEmitter.ts';
 import { createLogger } from '../logger.ts';
 
 const log = createLogger('CameraService');
+
+/** Why a publisher is asked to stop: another connection took the camera over, or the camera was removed. */
+export type PublicationEnd = { code: Extract<ErrorCode, 'conflict' | 'not_found'>; message: string };
+
+/**
+ * Who publishes a camera's video, and how to ask them to stop. The publisher (a camera page's connection, or the
+ * RTSP ingest) created its producer and transport and is the one to close them: CameraService never does.
+ */
+export type Publisher = {
+  /** A camera page's socket id, or the ingest's name: only this publisher changes the camera's live state. */
+  id: string;
+  /** Asks the publisher to stop publishing this camera and close what it made for it; safe to call twice. */
+  stop(end: PublicationEnd): void;
+};
+
+/** A camera's video: its producer and the room group it lives in (viewers and the analysis consume it there). */
+export type CameraVideo = { producer: types.Producer; group: string };
+
+/** The camera's publisher now, and its video once there is some. */
+type Publication = { publisher: Publisher; video: CameraVideo | undefined };
 
 /** What is known about a camera right now, beside its record. */
 type LiveState = {
@@ -23,9 +43,9 @@ type LiveState = {
   /** When the publisher tries again (ms since the epoch), while it waits after a failure. */
   retryAt: number | null;
   facesInView: number | null;
-  producer: types.Producer | undefined;
-  /** Who publishes it (a socket id or `ingest`), so a stale publisher cannot reset a newer one's state. */
-  publisher: string | undefined;
+  publication: Publication | undefined;
+  /** An RTSP camera's analysis stream (substream), ingested beside the main one; the node decodes it instead. */
+  analysisProducer?: types.Producer | undefined;
   /** Set by the InferenceManager. */
   analysis: AnalysisState;
 };
@@ -46,7 +66,11 @@ function toMaskwatchError(error: unknown): unknown {
   return error;
 }
 
-/** Owns the cameras: their records (through the repository) and their live state. Emits; never pushes itself. */
+/**
+ * Owns the cameras: their records (through the repository) and their live state, with a publication record per
+ * camera (who publishes it, its video). Emits; never pushes itself; asks a publisher to stop rather than closing
+ * what the publisher made.
+ */
 export class CameraService extends EnhancedEmitter<CameraServiceEvents> {
   readonly #repo: CameraRepository;
   readonly #live = new Map<string, LiveState>();
@@ -74,11 +98,11 @@ export class CameraService extends EnhancedEmitter<CameraServiceEvents> {
 
   view(camera: Camera): CameraView {
     const live = this.#live.get(camera.id);
-    const producer =
-      live?.producer && !live.producer.closed && live.producer.kind === 'video' ? live.producer : undefined;
+    const producer = this.videoOf(camera.id)?.producer;
     return {
       ...camera,
       rtspUrl: redactRtspUrl(camera.rtspUrl),
+      analysisRtspUrl: redactRtspUrl(camera.analysisRtspUrl ?? null),
       status: live?.status ?? 'offline',
       statusDetail: live?.statusDetail ?? null,
       retryAt: live?.retryAt ?? null,
@@ -104,6 +128,7 @@ export class CameraService extends EnhancedEmitter<CameraServiceEvents> {
         enabled: input.enabled ?? true,
         analysisEnabled: input.analysisEnabled ?? true,
         rtspUrl: input.kind === 'rtsp' ? input.rtspUrl : null,
+        analysisRtspUrl: input.kind === 'rtsp' ? (input.analysisRtspUrl ?? null) : null,
       });
     } catch (error) {
       throw toMaskwatchError(error);
@@ -127,27 +152,65 @@ export class CameraService extends EnhancedEmitter<CameraServiceEvents> {
     return camera;
   }
 
+  /** Deletes the camera; its publisher, if any, is asked to stop. */
   remove(id: string): void {
     if (!this.#repo.remove(id)) throw new MaskwatchError('not_found', `no camera ${id}`);
     const live = this.#live.get(id);
     this.#live.delete(id);
-    live?.producer?.close();
     log.info({ cameraId: id }, 'camera removed');
+    live?.publication?.publisher.stop({ code: 'not_found', message: 'this camera was removed' });
     this.safeEmit('removed', id);
   }
 
-  producerOf(id: string): types.Producer | undefined {
-    const producer = this.#live.get(id)?.producer;
-    return producer && !producer.closed ? producer : undefined;
+  /** The camera's video now: a producer that is open. */
+  videoOf(id: string): CameraVideo | undefined {
+    const video = this.#live.get(id)?.publication?.video;
+    return video && !video.producer.closed && video.producer.kind === 'video' ? video : undefined;
   }
 
+  /** The producer of an RTSP camera's analysis stream (its substream), when that stream is live. */
+  analysisProducerOf(id: string): types.Producer | undefined {
+    const producer = this.#live.get(id)?.analysisProducer;
+    return producer && !producer.closed && producer.kind === 'video' ? producer : undefined;
+  }
+
+  /**
+   * The analysis stream's producer (undefined: none now). The ingest that made it owns it; the InferenceManager
+   * hears of the change through `state` and moves the analysis to it (or back to the main stream).
+   */
+  setAnalysisProducer(id: string, producer: types.Producer | undefined): void {
+    if (!this.#repo.get(id)) return;
+    const live = this.#state(id);
+    if (live.analysisProducer === producer) return;
+    live.analysisProducer = producer;
+    producer?.observer.once('close', () => {
+      const current = this.#live.get(id);
+      if (current?.analysisProducer !== producer) return;
+      current.analysisProducer = undefined;
+      this.#emitState(id);
+    });
+    this.#emitState(id);
+  }
+
+  /** The id of the camera's publisher now (a camera page's socket id, or the ingest's name). */
   publisherOf(id: string): string | undefined {
-    return this.#live.get(id)?.publisher;
+    return this.#live.get(id)?.publication?.publisher.id;
   }
 
-  /** `publisher` takes the camera over; a previous publisher's producer is closed by its owner when it notices. */
-  setPublisher(id: string, publisher: string): void {
-    this.#state(id).publisher = publisher;
+  /**
+   * `publisher` takes the camera over, with its video if it has some already. A previous publisher is asked to stop
+   * (it closes its own producer); from now on its status, video and release are ignored.
+   */
+  publish(id: string, publisher: Publisher, video?: CameraVideo): void {
+    const live = this.#state(id);
+    const previous = live.publication;
+    live.publication = { publisher, video: undefined };
+    if (previous && previous.publisher.id !== publisher.id) {
+      const name = this.#repo.get(id)?.name ?? id;
+      previous.publisher.stop({ code: 'conflict', message: `camera "${name}" was taken over by another connection` });
+    }
+    if (video) this.setVideo(id, publisher.id, video);
+    else if (previous?.video) this.#emitState(id);
   }
 
   setStatus(
@@ -159,7 +222,7 @@ export class CameraService extends EnhancedEmitter<CameraServiceEvents> {
   ): void {
     if (!this.#repo.get(id)) return;
     const live = this.#state(id);
-    if (publisher !== undefined && live.publisher !== publisher) return;
+    if (publisher !== undefined && live.publication?.publisher.id !== publisher) return;
     if (live.status === status && live.statusDetail === statusDetail && live.retryAt === retryAt) return;
     live.status = status;
     live.statusDetail = statusDetail;
@@ -167,34 +230,31 @@ export class CameraService extends EnhancedEmitter<CameraServiceEvents> {
     this.#emitState(id);
   }
 
-  /** The producer of the camera's video; cleared (and state pushed) when it closes. */
-  setProducer(id: string, producer: types.Producer, publisher: string): void {
-    const live = this.#state(id);
-    live.publisher = publisher;
-    const previous = live.producer;
-    live.producer = producer;
-    if (previous && previous !== producer) previous.close();
-    producer.observer.once('close', () => {
-      const current = this.#live.get(id);
-      if (current?.producer !== producer) return;
-      current.producer = undefined;
+  /**
+   * The publisher's video (a new producer replaces its previous one, which its owner closes); forgotten (and state
+   * pushed) when the producer closes. Ignored unless `publisher` publishes the camera now.
+   */
+  setVideo(id: string, publisher: string, video: CameraVideo): void {
+    const publication = this.#live.get(id)?.publication;
+    if (publication?.publisher.id !== publisher) return;
+    publication.video = video;
+    video.producer.observer.once('close', () => {
+      if (this.#live.get(id)?.publication !== publication || publication.video !== video) return;
+      publication.video = undefined;
       this.#emitState(id);
     });
     this.#emitState(id);
   }
 
-  /** The publisher left: offline, producer closed, faces unknown. Ignored if someone else publishes now. */
+  /** The publisher stopped: offline, no video, faces unknown. Ignored if someone else publishes now. */
   release(id: string, publisher: string, status: CameraStatus = 'offline', statusDetail: string | null = null): void {
     const live = this.#live.get(id);
-    if (!live || live.publisher !== publisher) return;
-    const producer = live.producer;
-    live.producer = undefined;
-    live.publisher = undefined;
+    if (!live || live.publication?.publisher.id !== publisher) return;
+    live.publication = undefined;
     live.status = status;
     live.statusDetail = statusDetail;
     live.retryAt = null;
     live.facesInView = null;
-    producer?.close();
     this.#emitState(id);
   }
 
@@ -211,7 +271,12 @@ export class CameraService extends EnhancedEmitter<CameraServiceEvents> {
     if (!this.#repo.get(id)) return;
     const live = this.#state(id);
     const was = live.analysis;
-    if (was.status === analysis.status && was.detail === analysis.detail && was.nodeId === analysis.nodeId) return;
+    const same =
+      was.status === analysis.status &&
+      was.detail === analysis.detail &&
+      was.nodeId === analysis.nodeId &&
+      JSON.stringify(was.input ?? null) === JSON.stringify(analysis.input ?? null);
+    if (same) return;
     live.analysis = analysis;
     this.#emitState(id);
   }
@@ -224,8 +289,7 @@ export class CameraService extends EnhancedEmitter<CameraServiceEvents> {
         statusDetail: null,
         retryAt: null,
         facesInView: null,
-        producer: undefined,
-        publisher: undefined,
+        publication: undefined,
         analysis: ANALYSIS_OFF,
       };
       this.#live.set(id, live);

@@ -79,6 +79,10 @@ const EnvSchema = z
     MASKWATCH_INFERENCE_LISTEN_IP: ipv4.default('127.0.0.1'),
     /** A camera's analysis without results for this many seconds is started again (new transport, new decoder). */
     MASKWATCH_ANALYSIS_RESTART_S: z.coerce.number().int().min(5).max(3600).default(30),
+    /** An inference node short of capacity for this many seconds gives one of its cameras to a node with headroom. */
+    MASKWATCH_ANALYSIS_REBALANCE_S: z.coerce.number().min(1).max(3600).default(30),
+    /** Layered cameras: the analysis takes the lowest temporal layer whose rate is this many times the analysed rate. */
+    MASKWATCH_ANALYSIS_LAYER_MARGIN: z.coerce.number().min(1).max(8).default(1.2),
     /** Alerts (rows and snapshots) older than this many days are deleted. */
     MASKWATCH_ALERT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     /** Snapshots beyond this many MB are deleted with their alerts, oldest first. */
@@ -164,6 +168,8 @@ export type Config = {
   inferenceSecret: string | undefined;
   inferenceListenIp: string;
   analysisRestartMs: number;
+  analysisRebalanceMs: number;
+  analysisLayerMargin: number;
   alerts: AlertConfig;
   metricsToken: string | undefined;
   modelsManifest: string;
@@ -221,6 +227,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     inferenceSecret: e.MASKWATCH_INFERENCE_SECRET,
     inferenceListenIp: e.MASKWATCH_INFERENCE_LISTEN_IP,
     analysisRestartMs: e.MASKWATCH_ANALYSIS_RESTART_S * 1000,
+    analysisRebalanceMs: e.MASKWATCH_ANALYSIS_REBALANCE_S * 1000,
+    analysisLayerMargin: e.MASKWATCH_ANALYSIS_LAYER_MARGIN,
     alerts: {
       retentionDays: e.MASKWATCH_ALERT_RETENTION_DAYS,
       retentionBytes: e.MASKWATCH_ALERT_RETENTION_MB * 1024 * 1024,
@@ -260,9 +268,15 @@ const OTHER_PARTS = new Set([
   'MASKWATCH_NODE_MAX_CAMERAS',
   'MASKWATCH_ANALYSIS_FPS',
   'MASKWATCH_DETECTOR_INPUT',
+  'MASKWATCH_ANALYSIS_MAX_SIDE',
+  'MASKWATCH_MIN_FACE',
+  'MASKWATCH_FULL_FRAME_S',
+  'MASKWATCH_MOTION',
+  'MASKWATCH_RECLASSIFY_EVERY',
   'MASKWATCH_CLASSIFIER',
   'MASKWATCH_DETECTOR',
   'MASKWATCH_EXECUTION_PROVIDER',
+  'MASKWATCH_DECODER_HWACCEL',
   'MASKWATCH_INFERENCE_THREADS',
   'MASKWATCH_NODE_METRICS_PORT',
   'MASKWATCH_NODE_METRICS_HOST',

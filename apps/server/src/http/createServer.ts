@@ -6,10 +6,11 @@ import { join } from 'node:path';
 import { ensureInferenceSecret } from '@maskwatch/common/inferenceSecret';
 import { Database } from '@maskwatch/db/Database';
 import { TrainingRunRepository } from '@maskwatch/db/TrainingRunRepository';
+import type { AlertEvent } from '@maskwatch/protocol/alerts';
 import { INFERENCE_NAMESPACE } from '@maskwatch/protocol/inference';
+import type { MetricsSample } from '@maskwatch/protocol/metrics';
 import { AlertService } from '../alerts/AlertService.ts';
 import { OperatingPoints } from '../alerts/OperatingPoints.ts';
-import { pushAlerts } from '../alerts/pushAlerts.ts';
 import { SnapshotStore } from '../alerts/SnapshotStore.ts';
 import { alertRoutes } from '../api/alerts/alertRoutes.ts';
 import { ApiServer } from '../api/ApiServer.ts';
@@ -24,18 +25,21 @@ import { createAccessControl } from '../auth/createAccessControl.ts';
 import { refusedSource } from '../cameras/CameraNetworkPolicy.ts';
 import { CameraService } from '../cameras/CameraService.ts';
 import type { Config } from '../config/Config.ts';
+import { SERVER_TIMING, withTiming, type TimingOverrides } from '../config/ServerTiming.ts';
 import { InferenceManager } from '../inference/InferenceManager.ts';
+import type { InferenceNamespace } from '../inference/NodeLink.ts';
 import { IngestManager } from '../ingest/IngestManager.ts';
 import { ViewerVideo } from '../viewing/ViewerVideo.ts';
 import { createLogger } from '../logger.ts';
 import { MediaService } from '../media/MediaService.ts';
 import { resolveAnnouncedIps } from '../media/network.ts';
-import { registerAlertHandlers } from '../signalling/registerAlertHandlers.ts';
 import { registerViewerHandlers } from '../signalling/registerViewerHandlers.ts';
 import { metricsRoutes } from '../metrics/metricsRoutes.ts';
 import { isMetricsPageRequest, METRICS_PATH, servePrometheus } from '../metrics/prometheusEndpoint.ts';
 import { ServerMetrics } from '../metrics/ServerMetrics.ts';
 import { modelRunRoutes } from '../modelRuns/modelRunRoutes.ts';
+import { pushAlert, registerAlertHandlers } from '../signalling/alertSocket.ts';
+import { registerMetricsHandlers } from '../signalling/registerMetricsHandlers.ts';
 import { SignallingServer } from '../signalling/SignallingServer.ts';
 import { ensureCertificate } from '../tls/ensureCertificate.ts';
 import { servePage } from './servePage.ts';
@@ -93,11 +97,20 @@ async function loadNextHandler(webDir: string): Promise<{ handler: RequestHandle
   return { handler: (req, res) => handle(req, res), close: async () => app.close?.() };
 }
 
+export type CreateServerOptions = {
+  /** Shorter waits for tests (config/ServerTiming.ts); production uses SERVER_TIMING and the Config. */
+  timing?: TimingOverrides;
+};
+
 /**
  * Starts Maskwatch: opens the database, the mediasoup workers, socket.io signalling, the REST API, RTSP ingest,
  * and (when built and configured) the Next.js pages, all on one origin. Everything it opens, `close()` closes.
  */
-export async function createServer(config: Config): Promise<RunningServer> {
+export async function createServer(config: Config, options: CreateServerOptions = {}): Promise<RunningServer> {
+  const timing = withTiming(SERVER_TIMING, {
+    ...options.timing,
+    analysis: { restartAfterMs: config.analysisRestartMs, rebalanceAfterMs: config.analysisRebalanceMs, ...options.timing?.analysis },
+  });
   // Each part is closed in reverse order of opening, within one deadline for all: a part that does not finish in
   // time (a dead worker, a child that never answers) is logged and left behind, and the next ones still close.
   const closers: [name: string, close: () => Promise<void> | void][] = [];
@@ -129,6 +142,7 @@ export async function createServer(config: Config): Promise<RunningServer> {
       store: new SnapshotStore(join(config.dataDir, 'alerts')),
       config: config.alerts,
       operatingPoints: new OperatingPoints(),
+      ...timing.alerts,
     });
     closers.push(['alerts', () => alerts.close()]);
     await alerts.runRetention();
@@ -164,7 +178,7 @@ export async function createServer(config: Config): Promise<RunningServer> {
       closers.push(['pages', nextApp.close]);
     }
 
-    const metrics = new ServerMetrics({ cameras, media });
+    const metrics = new ServerMetrics({ cameras, media, intervalMs: timing.metricsIntervalMs });
     closers.push(['metrics', () => metrics.close()]);
     await metrics.start();
 
@@ -251,9 +265,16 @@ export async function createServer(config: Config): Promise<RunningServer> {
     });
     closers.push(['viewer video', () => viewing.close()]);
     signalling.addHandlers((ctx) => registerViewerHandlers(ctx, viewing));
+    // The alert feed: its requests, and every stored alert change pushed (after the database write).
     signalling.addHandlers((ctx) => registerAlertHandlers(ctx, alerts));
-    closers.push(['alert pushes', pushAlerts(signalling.io, alerts, cameras)]);
-    metrics.attachSockets(signalling.io);
+    const onAlert = (event: AlertEvent) => pushAlert(signalling.io, event, cameras.publisherOf(event.alert.cameraId));
+    alerts.on('alert', onAlert);
+    closers.push(['alert pushes', () => void alerts.off('alert', onAlert)]);
+    signalling.addHandlers((ctx) => registerMetricsHandlers(ctx, metrics.intervalMs));
+    metrics.attachSockets(signalling);
+    const onSample = (sample: MetricsSample) => signalling.pushMetrics(sample);
+    metrics.on('sample', onSample);
+    closers.push(['metrics pushes', () => void metrics.off('sample', onSample)]);
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);
       httpServer.listen(config.port, config.host, () => {
@@ -264,18 +285,21 @@ export async function createServer(config: Config): Promise<RunningServer> {
 
     // Live analysis: inference nodes connect to /inference with the shared secret; their results go to viewers.
     const inference = new InferenceManager({
-      namespace: signalling.io.of(INFERENCE_NAMESPACE),
+      // The same socket.io server, another contract: the namespace is typed with the /inference event maps.
+      namespace: signalling.io.of(INFERENCE_NAMESPACE) as unknown as InferenceNamespace,
       cameras,
       media,
       secret: ensureInferenceSecret(config.dataDir, config.inferenceSecret),
       listenIp: config.inferenceListenIp,
-      restartAfterMs: config.analysisRestartMs,
+      ...timing.analysis,
+      layerMargin: config.analysisLayerMargin,
     });
     closers.push(['inference', () => inference.close()]);
     inference.on('results', (result) => signalling.pushResults(result));
     // The alert rule runs on every result, and asks the node that holds the frame for its snapshot.
     alerts.attach(inference);
     metrics.attachResults(inference);
+    metrics.attachFirstResults(inference);
     metrics.attachNodeStats(inference);
     metrics.attachAlerts(alerts);
     inference.start();
@@ -287,6 +311,7 @@ export async function createServer(config: Config): Promise<RunningServer> {
       mode: config.rtspMode,
       // The camera network policy, checked again before each start (a name may resolve elsewhere by now).
       refusedSource: (url) => refusedSource(url, access.settings.get().cameraNetworks),
+      timing: timing.ingest,
     });
     // Ingest closes before the media service (closers run in reverse).
     closers.push(['ingest', () => ingest.close()]);

@@ -1,11 +1,13 @@
 import type { types } from 'mediasoup';
 import { MaskwatchError } from '@maskwatch/protocol/errors';
-import type { Stream } from '@maskwatch/protocol/inference';
+import type { AnalysisInput } from '@maskwatch/protocol/camera';
+import type { CameraStats, Stream } from '@maskwatch/protocol/inference';
 import { EnhancedEmitter } from '../EnhancedEmitter.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import { peerSrtpForFfmpeg, plainRtpCapabilities, srtpOf, streamOf } from '../media/plainRtp.ts';
 import type { Room } from '../media/Room.ts';
 import type { NodeLink } from './NodeLink.ts';
+import { TemporalLayerPolicy, temporalLayersOf } from './TemporalLayerPolicy.ts';
 
 export type CameraAnalysisEvents = {
   /** The consumer or its transport closed under us (producer gone, worker died): the owner decides what next. */
@@ -22,10 +24,24 @@ export type CameraAnalysisOptions = {
   listenIp: string;
   /** Simulcast/SVC producers: which spatial layer the node gets. */
   layer: 'lowest' | 'highest';
+  /** When this analysis was first wanted (server clock): the first result is timed from here. */
+  wantedAt?: number;
+  /** Which of the camera's streams `producer` is (an RTSP camera may name a smaller analysis stream). */
+  source?: 'main' | 'analysis';
+  /** Layered cameras: the temporal layer taken decodes at least the analysed rate times this. */
+  layerMargin?: number;
+  /** How long the node may take to answer the assignment (it answers once its decoder listens). */
+  assignTimeoutMs?: number;
 };
 
-/** Key frame requests from a node, at most one per this period (a decoder in trouble asks again and again). */
-const KEYFRAME_MIN_INTERVAL_MS = 1000;
+/** What the analysis consumer receives of a layered camera. */
+export type AnalysisLayers = { spatial: number; temporal: number; temporalLayers: number };
+
+/**
+ * Key frame requests from a node, at most one per this period (a decoder in trouble asks again and again); under the
+ * node's own retry period (1 s), so that its first retry after the resume's request is not swallowed.
+ */
+const KEYFRAME_MIN_INTERVAL_MS = 700;
 
 /**
  * One camera analysed on one node: a PlainTransport aimed at the node's RTP port (connect(), not comedia) and a
@@ -43,11 +59,17 @@ export class CameraAnalysis extends EnhancedEmitter<CameraAnalysisEvents> {
   /** What the node receives (codec, payload type, SSRC). */
   readonly stream: Stream;
   readonly startedAt = Date.now();
+  /** When the analysis was wanted (camera live, analysis switched on, restarted), server clock. */
+  readonly wantedAt: number;
+  /** Which of the camera's streams it analyses: the main one, or an RTSP camera's analysis stream. */
+  readonly source: 'main' | 'analysis';
   /** Server clock of the last result from the node, or undefined before the first. */
   lastResultAt: number | undefined;
   readonly #transport: types.PlainTransport;
   readonly #consumer: types.Consumer;
   readonly #log: Logger;
+  /** Layered cameras only: which temporal layer the analysis takes. */
+  readonly #temporal: { policy: TemporalLayerPolicy; spatial: number } | undefined;
   #lastKeyFrameAt = 0;
   #closed = false;
 
@@ -55,13 +77,17 @@ export class CameraAnalysis extends EnhancedEmitter<CameraAnalysisEvents> {
     options: CameraAnalysisOptions,
     transport: types.PlainTransport,
     consumer: types.Consumer,
+    temporal: { policy: TemporalLayerPolicy; spatial: number } | undefined,
     stream: Stream,
   ) {
     super();
+    this.#temporal = temporal;
     this.stream = stream;
     this.cameraId = options.cameraId;
     this.node = options.node;
     this.producerId = options.producer.id;
+    this.wantedAt = options.wantedAt ?? this.startedAt;
+    this.source = options.source ?? 'main';
     this.#transport = transport;
     this.#consumer = consumer;
     this.#log = createLogger('CameraAnalysis', { cameraId: options.cameraId, nodeId: options.node.id });
@@ -81,21 +107,30 @@ export class CameraAnalysis extends EnhancedEmitter<CameraAnalysisEvents> {
         paused: true,
         appData: { cameraId, analysis: true },
       });
+      let temporal: { policy: TemporalLayerPolicy; spatial: number } | undefined;
       if (consumer.type === 'simulcast' || consumer.type === 'svc') {
-        const spatialLayer = options.layer === 'lowest' ? 0 : 15;
-        await consumer.setPreferredLayers({ spatialLayer });
+        const encoding = consumer.rtpParameters.encodings?.[0];
+        const spatial = options.layer === 'lowest' ? 0 : 15;
+        const policy = new TemporalLayerPolicy({
+          layers: temporalLayersOf(encoding?.scalabilityMode),
+          wantFps: node.info.capacity.fps,
+          margin: options.layerMargin ?? 1.2,
+        });
+        temporal = { policy, spatial };
+        await consumer.setPreferredLayers({ spatialLayer: spatial, temporalLayer: policy.current });
       }
       const rtcpPort = transport.rtcpTuple?.localPort;
       if (rtcpPort === undefined) throw new MaskwatchError('internal', 'analysis transport has no RTCP port');
       assigned = true;
       const stream = streamOf(consumer);
-      const ports = await node.request('camera:assign', {
+      const assignment = {
         cameraId,
         name: options.cameraName,
         stream,
         serverRtcp: { ip: transport.tuple.localAddress, port: rtcpPort },
         srtp: srtpOf(transport),
-      });
+      };
+      const ports = await node.request('camera:assign', assignment, options.assignTimeoutMs ?? 15_000);
       await transport.connect({
         ip: node.info.rtpHost,
         port: ports.rtpPort,
@@ -103,7 +138,7 @@ export class CameraAnalysis extends EnhancedEmitter<CameraAnalysisEvents> {
         srtpParameters: peerSrtpForFfmpeg(),
       });
       if (transport.closed || node.closed) throw new MaskwatchError('unavailable', 'closed while starting analysis');
-      const analysis = new CameraAnalysis(options, transport, consumer, stream);
+      const analysis = new CameraAnalysis(options, transport, consumer, temporal, stream);
       await consumer.resume();
       analysis.requestKeyFrame();
       return analysis;
@@ -127,7 +162,38 @@ export class CameraAnalysis extends EnhancedEmitter<CameraAnalysisEvents> {
     return { ip: this.#transport.tuple.remoteIp ?? this.node.info.rtpHost, port: this.#transport.tuple.remotePort ?? 0 };
   }
 
-  /** Asks the producer for a key frame, at most once a second. */
+  /** What the node analyses (with the node's figures from its latest stats). */
+  input(stats: CameraStats | undefined): AnalysisInput {
+    const layers = this.layers;
+    return {
+      stream: this.source,
+      width: stats?.frame?.width ?? null,
+      height: stats?.frame?.height ?? null,
+      fps: stats ? Math.round(stats.analysedFps * 2) / 2 : null,
+      temporalLayer: layers ? { layer: layers.temporal, of: layers.temporalLayers } : null,
+    };
+  }
+
+  /** The layers the analysis takes of a layered camera (null: the camera sends one layer). */
+  get layers(): AnalysisLayers | null {
+    if (!this.#temporal) return null;
+    const { policy, spatial } = this.#temporal;
+    return { spatial, temporal: policy.current, temporalLayers: policy.layers };
+  }
+
+  /** The node's decoded frames per second of this camera over its last stats period (running decoders only). */
+  observeInput(inputFps: number): void {
+    if (!this.#temporal || this.#closed) return;
+    const { policy, spatial } = this.#temporal;
+    const layer = policy.observe(inputFps);
+    if (layer === undefined) return;
+    this.#log.info({ inputFps, temporalLayer: layer, of: policy.layers }, 'analysis temporal layer changed');
+    this.#consumer
+      .setPreferredLayers({ spatialLayer: spatial, temporalLayer: layer })
+      .catch((error: unknown) => this.#log.debug({ err: error }, 'could not change layers'));
+  }
+
+  /** Asks the producer for a key frame, at most once per KEYFRAME_MIN_INTERVAL_MS. */
   requestKeyFrame(): void {
     const now = Date.now();
     if (this.#closed || now - this.#lastKeyFrameAt < KEYFRAME_MIN_INTERVAL_MS) return;

@@ -1,4 +1,3 @@
-import type { Namespace, Socket } from 'socket.io';
 import { secretsMatch } from '@maskwatch/common/inferenceSecret';
 import type { AnalysisState, CameraView } from '@maskwatch/protocol/camera';
 import { MaskwatchError, type ErrorBody } from '@maskwatch/protocol/errors';
@@ -15,8 +14,10 @@ import type { CameraService } from '../cameras/CameraService.ts';
 import { EnhancedEmitter } from '../EnhancedEmitter.ts';
 import { createLogger } from '../logger.ts';
 import type { MediaService } from '../media/MediaService.ts';
+import { analysisHealth, nodeSilence } from './analysisHealth.ts';
 import { CameraAnalysis } from './CameraAnalysis.ts';
-import { NodeLink } from './NodeLink.ts';
+import { NodeLink, type InferenceNamespace, type NodeSocket } from './NodeLink.ts';
+import { Placement, type PlacementNode } from './Placement.ts';
 import { registerNodeHandlers } from './registerNodeHandlers.ts';
 
 const log = createLogger('InferenceManager');
@@ -27,10 +28,15 @@ export type ResultSource = { nodeId: string; classifier: string; classifierSha25
 export type InferenceManagerEvents = {
   /** One analysed frame, checked (the camera is assigned to the node that sent it), stamped with `emitMs`. */
   results: [result: FrameResult, source: ResultSource];
+  /**
+   * The first result of an analysis, `ms` after it was wanted (the camera went live, analysis was switched on, or
+   * the analysis was started again): what a person waits for before the first box or alert.
+   */
+  firstResult: [cameraId: string, ms: number];
 };
 
 export type InferenceManagerOptions = {
-  namespace: Namespace;
+  namespace: InferenceNamespace;
   cameras: CameraService;
   media: MediaService;
   secret: string;
@@ -38,10 +44,17 @@ export type InferenceManagerOptions = {
   listenIp: string;
   /** Simulcast producers: which layer nodes get. */
   layer?: 'lowest' | 'highest';
+  /** Layered cameras: the temporal layer the node gets decodes at least the analysed rate times this (1.2). */
+  layerMargin?: number;
   /** A running camera without results for this long is `stalled`. */
   stallMs?: number;
   /** A starting camera without a first result for this long is `stalled` (it keeps waiting). */
   startTimeoutMs?: number;
+  /**
+   * How long a node may take to answer an assignment. It answers once its decoder's ffmpeg listens, which takes
+   * seconds on a loaded node; giving up sooner starts another decoder on the same busy node, again and again.
+   */
+  assignTimeoutMs?: number;
   /**
    * A camera without any result for this long (none since its start or since the last) is started again from
    * scratch: a new transport, and on the node a new decoder on a new port. What a node cannot mend by restarting
@@ -52,10 +65,19 @@ export type InferenceManagerOptions = {
   nodeTimeoutMs?: number;
   /** A node must say hello within this long after connecting. */
   helloTimeoutMs?: number;
+  /** A node analysing less than its cameras want, with no headroom, for this long gives one camera to another node. */
+  rebalanceAfterMs?: number;
+  /** An analysis that could not start is tried again after this long. */
+  retryMs?: number;
+  /** How often nodes' and analyses' silences are looked at. */
+  tickMs?: number;
 };
 
 type Timing = Required<
-  Pick<InferenceManagerOptions, 'stallMs' | 'startTimeoutMs' | 'restartAfterMs' | 'nodeTimeoutMs' | 'helloTimeoutMs'>
+  Pick<
+    InferenceManagerOptions,
+    'stallMs' | 'startTimeoutMs' | 'assignTimeoutMs' | 'restartAfterMs' | 'nodeTimeoutMs' | 'helloTimeoutMs' | 'rebalanceAfterMs' | 'retryMs' | 'tickMs'
+  >
 >;
 
 /** A handshake refusal; socket.io gives the client `err.message` and `err.data` in `connect_error`. */
@@ -66,8 +88,6 @@ class HandshakeError extends Error {
     this.data = data;
   }
 }
-
-const RETRY_MS = 2000;
 
 /**
  * Live analysis, server side. Owns the inference nodes' links and the analysis consumers it creates: for each live,
@@ -85,6 +105,11 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
   readonly #retryTimers = new Map<string, NodeJS.Timeout>();
   /** Cameras that were analysed once: a camera without a node is then `stalled`, not `starting`. */
   readonly #wasAnalysed = new Set<string>();
+  /** Cameras wanting an analysis they do not have yet, since when (server clock). */
+  readonly #wantedSince = new Map<string, number>();
+  readonly #placement: Placement;
+  /** Cameras being moved off a short node, and where to. */
+  readonly #moveTo = new Map<string, string>();
   readonly #off: (() => void)[] = [];
   #ticker: NodeJS.Timeout | undefined;
   #closed = false;
@@ -95,10 +120,18 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
     this.#timing = {
       stallMs: options.stallMs ?? 5000,
       startTimeoutMs: options.startTimeoutMs ?? 20_000,
+      assignTimeoutMs: options.assignTimeoutMs ?? 15_000,
       restartAfterMs: options.restartAfterMs ?? 30_000,
       nodeTimeoutMs: options.nodeTimeoutMs ?? 5000,
       helloTimeoutMs: options.helloTimeoutMs ?? 5000,
+      rebalanceAfterMs: options.rebalanceAfterMs ?? 30_000,
+      retryMs: options.retryMs ?? 2000,
+      tickMs: options.tickMs ?? 1000,
     };
+    this.#placement = new Placement({
+      shortForMs: this.#timing.rebalanceAfterMs,
+      moveCooldownMs: this.#timing.rebalanceAfterMs,
+    });
   }
 
   start(): void {
@@ -124,7 +157,7 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
       () => cameras.off('removed', onRemoved),
       () => media.off('roomclose', onRoomClose),
     );
-    this.#ticker = setInterval(() => this.#tick(), 1000);
+    this.#ticker = setInterval(() => this.#tick(), this.#timing.tickMs);
     for (const camera of cameras.list()) this.#schedule(camera.id);
   }
 
@@ -182,7 +215,7 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
     this.removeAllListeners();
   }
 
-  #checkHandshake(socket: Socket): ErrorBody | undefined {
+  #checkHandshake(socket: NodeSocket): ErrorBody | undefined {
     const parsed = InferenceHandshakeAuthSchema.safeParse(socket.handshake.auth);
     if (!parsed.success) {
       return {
@@ -203,8 +236,8 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
     return undefined;
   }
 
-  #onConnection(socket: Socket): void {
-    const nodeId = (socket.data as { nodeId: string }).nodeId;
+  #onConnection(socket: NodeSocket): void {
+    const { nodeId } = socket.data;
     let link: NodeLink | undefined;
     const helloTimer = setTimeout(() => {
       if (!link) socket.disconnect(true);
@@ -232,7 +265,25 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
           this.#setAnalysis(cameraId, 'starting', detail ?? 'decoder starting', analysis.node.id);
       },
       stats: (stats) => {
-        if (link) link.stats = stats;
+        if (!link) return;
+        link.stats = stats;
+        if (stats.headroomFps !== undefined) {
+          this.#placement.observe(
+            link.id,
+            { headroomFps: stats.headroomFps, wantedFps: stats.wantedFps ?? 0, analysedFps: stats.framesPerSecond },
+            Date.now(),
+          );
+        }
+        for (const camera of stats.cameras) {
+          const analysis = this.#analyses.get(camera.cameraId);
+          if (analysis?.node !== link) continue;
+          if (camera.status === 'running') analysis.observeInput(camera.inputFps);
+          // The admin page shows what is analysed: refresh its size, rate and layer.
+          const record = this.#options.cameras.get(camera.cameraId);
+          if (!record) continue;
+          const { status, detail } = this.#options.cameras.view(record).analysis;
+          this.#setAnalysis(camera.cameraId, status, detail, link.id);
+        }
       },
       seen: () => {
         if (link) link.lastSeen = Date.now();
@@ -247,7 +298,10 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
       'inference node joined',
     );
     link.on('close', (reason) => {
-      if (this.#nodes.get(link.id) === link) this.#nodes.delete(link.id);
+      if (this.#nodes.get(link.id) === link) {
+        this.#nodes.delete(link.id);
+        this.#placement.forget(link.id);
+      }
       for (const cameraId of [...link.cameras]) {
         const analysis = this.#analyses.get(cameraId);
         if (analysis?.node !== link) continue;
@@ -285,6 +339,11 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
     const result = parsed.data;
     const analysis = this.#assigned(link, result.cameraId);
     const now = Date.now();
+    if (analysis.lastResultAt === undefined) {
+      const ms = now - analysis.wantedAt;
+      log.info({ cameraId: result.cameraId, nodeId: analysis.node.id, ms }, 'first result');
+      this.safeEmit('firstResult', result.cameraId, ms);
+    }
     analysis.lastResultAt = now;
     this.#wasAnalysed.add(result.cameraId);
     this.#setAnalysis(result.cameraId, 'running', null, analysis.node.id);
@@ -304,35 +363,36 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
   #tick(): void {
     const now = Date.now();
     for (const node of this.#nodes.values()) {
-      if (now - node.lastSeen > this.#timing.nodeTimeoutMs) {
-        node.close(`silent for ${Math.round((now - node.lastSeen) / 1000)} s`);
-      }
+      const silence = nodeSilence(node.lastSeen, now, this.#timing.nodeTimeoutMs);
+      if (silence) node.close(silence);
+    }
+    for (const move of this.#placement.moves(this.#placementNodes(), now)) {
+      log.warn(move, 'inference node short of capacity: moving a camera to a node with headroom');
+      this.#moveTo.set(move.cameraId, move.to);
+      this.#stop(move.cameraId);
+      this.#setAnalysis(move.cameraId, 'starting', 'moving to an inference node with headroom', null);
+      this.#schedule(move.cameraId);
     }
     for (const analysis of this.#analyses.values()) {
       const { cameraId } = analysis;
-      const silentMs = now - (analysis.lastResultAt ?? analysis.startedAt);
-      if (silentMs > this.#timing.restartAfterMs) {
-        const detail = `no results for ${Math.round(silentMs / 1000)} s: starting the analysis again`;
-        log.warn({ cameraId, nodeId: analysis.node.id }, detail);
+      const health = analysisHealth(analysis.startedAt, analysis.lastResultAt, now, this.#timing);
+      if (health.verdict === 'restart') {
+        log.warn({ cameraId, nodeId: analysis.node.id }, health.detail);
         this.#stop(cameraId);
-        this.#setAnalysis(cameraId, 'stalled', detail, null);
+        this.#setAnalysis(cameraId, 'stalled', health.detail, null);
         this.#schedule(cameraId);
-        continue;
-      }
-      // Silent too long, short of a restart: `stalled`, and a key frame asked for (a decoder may lack one).
-      const hadResults = analysis.lastResultAt !== undefined;
-      if (silentMs > (hadResults ? this.#timing.stallMs : this.#timing.startTimeoutMs)) {
-        const detail = hadResults
-          ? `no results for ${Math.round(silentMs / 1000)} s`
-          : `no results within ${Math.round(this.#timing.startTimeoutMs / 1000)} s`;
-        this.#setAnalysis(cameraId, 'stalled', detail, analysis.node.id);
+      } else if (health.verdict === 'stalled') {
+        this.#setAnalysis(cameraId, 'stalled', health.detail, analysis.node.id);
         analysis.requestKeyFrame();
       }
     }
   }
 
   #setAnalysis(cameraId: string, status: AnalysisState['status'], detail: string | null, nodeId: string | null): void {
-    this.#options.cameras.setAnalysis(cameraId, { status, detail, nodeId });
+    const analysis = this.#analyses.get(cameraId);
+    const stats = analysis?.node.stats?.cameras.find((camera) => camera.cameraId === cameraId);
+    const input = analysis && !analysis.closed && status !== 'off' ? analysis.input(stats) : null;
+    this.#options.cameras.setAnalysis(cameraId, { status, detail, nodeId, input });
   }
 
   /** Runs a reconcile of `cameraId` after the ones already queued for it. */
@@ -355,7 +415,7 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
       setTimeout(() => {
         this.#retryTimers.delete(cameraId);
         this.#schedule(cameraId);
-      }, RETRY_MS),
+      }, this.#timing.retryMs),
     );
   }
 
@@ -373,11 +433,16 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
     const { cameras, media } = this.#options;
     const camera = cameras.get(cameraId);
     if (!camera) {
+      this.#wantedSince.delete(cameraId);
       this.#stop(cameraId);
       this.#wasAnalysed.delete(cameraId);
       return;
     }
-    const producer = cameras.producerOf(cameraId);
+    // An RTSP camera's analysis stream (its smaller substream) when it is live, else what viewers watch.
+    const video = cameras.videoOf(cameraId);
+    const analysisStream = cameras.analysisProducerOf(cameraId);
+    const producer = analysisStream ?? video?.producer;
+    const source = analysisStream ? 'analysis' : 'main';
     const off = !camera.enabled
       ? 'camera disabled'
       : !camera.analysisEnabled
@@ -385,7 +450,8 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
         : !producer || producer.kind !== 'video'
           ? 'no video'
           : undefined;
-    if (off || !producer) {
+    if (off || !video || !producer) {
+      this.#wantedSince.delete(cameraId);
       this.#stop(cameraId);
       this.#setAnalysis(cameraId, 'off', off ?? 'no video', null);
       return;
@@ -394,7 +460,10 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
     if (current && !current.closed && current.producerId === producer.id && !current.node.closed) return;
     if (current) this.#stop(cameraId);
 
-    const node = this.#pickNode();
+    // A camera waiting since an earlier reconcile (no node, a failed start) keeps the time it was first wanted.
+    const wantedAt = this.#wantedSince.get(cameraId) ?? Date.now();
+    this.#wantedSince.set(cameraId, wantedAt);
+    const node = this.#pickNode(cameraId);
     if (!node) {
       this.#setAnalysis(
         cameraId,
@@ -405,18 +474,22 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
       return;
     }
     node.cameras.add(cameraId);
+    this.#placement.assigned({ id: node.id, cameras: [], maxCameras: node.info.capacity.maxCameras, fps: node.info.capacity.fps });
     this.#setAnalysis(cameraId, 'starting', `starting on ${node.info.name}`, node.id);
     let analysis: CameraAnalysis;
     try {
-      const group = typeof producer.appData.group === 'string' ? producer.appData.group : 'default';
       analysis = await CameraAnalysis.start({
-        room: await media.getRoom(group),
+        room: await media.getRoom(video.group),
         producer,
+        source,
         node,
         cameraId,
         cameraName: camera.name,
         listenIp: this.#options.listenIp,
         layer: this.#options.layer ?? 'lowest',
+        ...(this.#options.layerMargin !== undefined ? { layerMargin: this.#options.layerMargin } : {}),
+        wantedAt,
+        assignTimeoutMs: this.#timing.assignTimeoutMs,
       });
     } catch (error) {
       node.cameras.delete(cameraId);
@@ -427,14 +500,16 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
       return;
     }
     // Things may have moved while we waited: start again from what is true now.
-    if (this.#closed || node.closed || cameras.producerOf(cameraId) !== producer || !cameras.get(cameraId)) {
+    const wanted = cameras.analysisProducerOf(cameraId) ?? cameras.videoOf(cameraId)?.producer;
+    if (this.#closed || node.closed || wanted !== producer || !cameras.get(cameraId)) {
       node.cameras.delete(cameraId);
       analysis.close(!node.closed);
       this.#schedule(cameraId);
       return;
     }
     this.#analyses.set(cameraId, analysis);
-    log.info({ cameraId, nodeId: node.id, producerId: producer.id }, 'analysis started');
+    this.#wantedSince.delete(cameraId);
+    log.info({ cameraId, nodeId: node.id, producerId: producer.id, ms: Date.now() - wantedAt }, 'analysis started');
     analysis.on('close', (reason) => {
       if (this.#analyses.get(cameraId) !== analysis) return;
       this.#analyses.delete(cameraId);
@@ -445,13 +520,25 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
     });
   }
 
-  /** The connected node with room that is least loaded (ties: fewest cameras). */
-  #pickNode(): NodeLink | undefined {
-    let best: NodeLink | undefined;
-    for (const node of this.#nodes.values()) {
-      if (node.closed || !node.hasRoom) continue;
-      if (!best || node.load < best.load || (node.load === best.load && node.cameras.size < best.cameras.size)) best = node;
-    }
-    return best;
+  /** The connected nodes as the placement sees them (cameras oldest first). */
+  #placementNodes(): PlacementNode[] {
+    return [...this.#nodes.values()]
+      .filter((node) => !node.closed)
+      .map((node) => ({
+        id: node.id,
+        cameras: [...node.cameras],
+        maxCameras: node.info.capacity.maxCameras,
+        fps: node.info.capacity.fps,
+      }));
+  }
+
+  /** Where the camera goes: the node it is being moved to, else the connected node with room and the most headroom. */
+  #pickNode(cameraId: string): NodeLink | undefined {
+    const moveTo = this.#moveTo.get(cameraId);
+    this.#moveTo.delete(cameraId);
+    const target = moveTo ? this.#nodes.get(moveTo) : undefined;
+    if (target && !target.closed && target.hasRoom) return target;
+    const picked = this.#placement.pick(this.#placementNodes());
+    return picked ? this.#nodes.get(picked.id) : undefined;
   }
 }

@@ -1,13 +1,16 @@
-import type { Socket } from 'socket.io';
-import { ErrorBodySchema, MaskwatchError, type ErrorBody } from '@maskwatch/protocol/errors';
+import type { Namespace, Socket } from 'socket.io';
+import { MaskwatchError, type ErrorBody } from '@maskwatch/protocol/errors';
 import {
   serverToNodeRequests,
   type NodeCapacity,
   type NodeStats,
+  type NodeToServerEvents,
+  type ServerToNodeEvents,
   type ServerToNodeRequestName,
   type ServerToNodeRequestOf,
   type ServerToNodeResponseOf,
 } from '@maskwatch/protocol/inference';
+import { requestAck, type AckEmitter } from '@maskwatch/protocol/requestAck';
 import { EnhancedEmitter } from '../EnhancedEmitter.ts';
 import { createLogger, type Logger } from '../logger.ts';
 
@@ -16,17 +19,18 @@ export type NodeLinkEvents = {
   close: [reason: string];
 };
 
+/** The `/inference` namespace and a node's socket on it, typed with the protocol's event maps. */
+export type InferenceNamespace = Namespace<NodeToServerEvents, ServerToNodeEvents, Record<string, never>, NodeSocketData>;
+export type NodeSocket = Socket<NodeToServerEvents, ServerToNodeEvents, Record<string, never>, NodeSocketData>;
+/** Set by the handshake check: the node id it connected with. */
+export type NodeSocketData = { nodeId: string };
+
 export type NodeInfo = {
   id: string;
   name: string;
   capacity: NodeCapacity;
   rtpHost: string;
   version: string;
-};
-
-// socket.io's emit with an ack and a timeout, as it is at run time.
-type RawEmitter = {
-  timeout(ms: number): { emit(event: string, payload: unknown, ack: (err: Error | null, answer: unknown) => void): void };
 };
 
 const REQUEST_TIMEOUT_MS = 5000;
@@ -43,10 +47,10 @@ export class NodeLink extends EnhancedEmitter<NodeLinkEvents> {
   /** Last message of any kind from the node (server clock). */
   lastSeen = Date.now();
   stats: NodeStats | undefined;
-  readonly #socket: Socket;
+  readonly #socket: NodeSocket;
   #closed = false;
 
-  constructor(socket: Socket, info: NodeInfo) {
+  constructor(socket: NodeSocket, info: NodeInfo) {
     super();
     this.#socket = socket;
     this.info = info;
@@ -62,43 +66,22 @@ export class NodeLink extends EnhancedEmitter<NodeLinkEvents> {
     return this.#closed;
   }
 
-  /** Assigned cameras over capacity (0 = idle, 1 = full). */
-  get load(): number {
-    return this.cameras.size / this.info.capacity.maxCameras;
-  }
-
   get hasRoom(): boolean {
     return this.cameras.size < this.info.capacity.maxCameras;
   }
 
   /** Sends a request and resolves with the node's parsed answer; rejects with a MaskwatchError. */
-  request<N extends ServerToNodeRequestName>(
+  async request<N extends ServerToNodeRequestName>(
     name: N,
     payload: ServerToNodeRequestOf<N>,
     timeoutMs = REQUEST_TIMEOUT_MS,
   ): Promise<ServerToNodeResponseOf<N>> {
-    if (this.#closed) return Promise.reject(new MaskwatchError('unavailable', `inference node ${this.id} is gone`));
-    return new Promise((resolve, reject) => {
-      (this.#socket as unknown as RawEmitter).timeout(timeoutMs).emit(name, payload, (err, answer) => {
-        if (err) {
-          reject(new MaskwatchError('unavailable', `inference node ${this.id}: no answer to ${name} within ${timeoutMs} ms`));
-          return;
-        }
-        const ack = answer as { ok?: unknown; data?: unknown; error?: unknown } | null;
-        if (ack?.ok === true) {
-          const parsed = serverToNodeRequests[name].response.safeParse(ack.data);
-          if (parsed.success) resolve(parsed.data as ServerToNodeResponseOf<N>);
-          else reject(new MaskwatchError('internal', `inference node ${this.id}: malformed answer to ${name}`));
-          return;
-        }
-        const error = ErrorBodySchema.safeParse(ack?.error);
-        reject(
-          error.success
-            ? new MaskwatchError(error.data.code, `inference node ${this.id}: ${error.data.message}`)
-            : new MaskwatchError('internal', `inference node ${this.id}: malformed error answer to ${name}`),
-        );
-      });
-    });
+    if (this.#closed) throw new MaskwatchError('unavailable', `inference node ${this.id} is gone`);
+    const answer = await requestAck(this.#socket as unknown as AckEmitter, name, payload, serverToNodeRequests[name].response, timeoutMs);
+    if (answer.ok) return answer.data as ServerToNodeResponseOf<N>;
+    const { failure } = answer;
+    if (failure.kind === 'refused') throw new MaskwatchError(failure.error.code, `inference node ${this.id}: ${failure.error.message}`);
+    throw new MaskwatchError(failure.kind === 'timeout' ? 'unavailable' : 'internal', `inference node ${this.id}: ${failure.message}`);
   }
 
   /** Tells the node what it sent wrong (no ack exists for high-rate messages). */

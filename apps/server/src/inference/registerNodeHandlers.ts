@@ -1,4 +1,3 @@
-import type { Socket } from 'socket.io';
 import { MaskwatchError, type ErrorBody } from '@maskwatch/protocol/errors';
 import {
   isNodeRequestName,
@@ -11,7 +10,7 @@ import {
 } from '@maskwatch/protocol/inference';
 import type { Ack } from '@maskwatch/protocol/signalling';
 import { createLogger } from '../logger.ts';
-import type { NodeLink } from './NodeLink.ts';
+import type { NodeLink, NodeSocket } from './NodeLink.ts';
 
 const log = createLogger('registerNodeHandlers');
 
@@ -42,7 +41,7 @@ type LooseSocket = {
  * The `/inference` namespace's messages for one socket: each request is parsed with its schema from `nodeRequests`
  * and answered through its ack; `node:results` (no ack) is parsed and refused with a `server:error` push.
  */
-export function registerNodeHandlers(socket: Socket, handlers: NodeHandlers): void {
+export function registerNodeHandlers(socket: NodeSocket, handlers: NodeHandlers): void {
   const raw = socket as unknown as LooseSocket;
   const refuse = (event: string, error: ErrorBody) => socket.emit('server:error', { ...error, event });
 

@@ -1,6 +1,7 @@
 /**
  * What the metrics read from parts that other modules own, as the smallest interfaces that work. Wired in
- * `createServer.ts`: the InferenceManager is a ResultsSource and a NodeStatsSource, the alert service an AlertsSource.
+ * `createServer.ts`: the InferenceManager is a ResultsSource and a NodeStatsSource, the alert service an AlertsSource,
+ * the signalling server a SocketsSource.
  */
 import type { FrameResult } from '@maskwatch/protocol/faces';
 import type { NodeStats } from '@maskwatch/protocol/inference';
@@ -9,6 +10,17 @@ import type { NodeStats } from '@maskwatch/protocol/inference';
 export type ResultsSource = {
   on(event: 'results', listener: (result: FrameResult) => void): unknown;
   off(event: 'results', listener: (result: FrameResult) => void): unknown;
+};
+
+/** The first result of every analysis and how long it took from the camera going live (InferenceManager). */
+export type FirstResultsSource = {
+  on(event: 'firstResult', listener: (cameraId: string, ms: number) => void): unknown;
+  off(event: 'firstResult', listener: (cameraId: string, ms: number) => void): unknown;
+};
+
+/** socket.io connections now, by role (the signalling server). */
+export type SocketsSource = {
+  connectionsByRole(): { camera: number; viewer: number };
 };
 
 /** The newest `node:stats` of every connected inference node. */

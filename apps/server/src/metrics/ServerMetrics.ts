@@ -1,4 +1,5 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { createProcessRegistry, STAGE_SECONDS_BUCKETS, stateGauge } from '@maskwatch/common/metrics/metricShapes';
 import { CpuMeter } from '@maskwatch/common/system/CpuMeter';
 import { GpuSampler } from '@maskwatch/common/system/GpuSampler';
 import { HostSampler } from '@maskwatch/common/system/HostSampler';
@@ -17,10 +18,15 @@ import type { CameraService } from '../cameras/CameraService.ts';
 import { EnhancedEmitter } from '../EnhancedEmitter.ts';
 import { createLogger } from '../logger.ts';
 import type { MediaService } from '../media/MediaService.ts';
-import { METRICS_ROOM, type IoServer } from '../signalling/context.ts';
 import { MediaCounter } from './MediaCounter.ts';
-import type { AlertChangeEvent, AlertsSource, NodeStatsSource, ResultsSource } from './MetricsSources.ts';
-import { registerGpuMetrics } from '@maskwatch/common/metrics/registerGpuMetrics';
+import type {
+  AlertChangeEvent,
+  AlertsSource,
+  FirstResultsSource,
+  NodeStatsSource,
+  ResultsSource,
+  SocketsSource,
+} from './MetricsSources.ts';
 import { captureToViewerMs, FACE_LABELS_IN_VIEW, ResultStats, type CameraWindow } from './ResultStats.ts';
 import { RingBuffer } from './RingBuffer.ts';
 
@@ -52,7 +58,7 @@ const STAGES = ['decode', 'queue', 'detect', 'classify', 'track', 'emit'] as con
  * `attachAlerts` (wired in createServer). `close()` detaches them and stops the sampling.
  */
 export class ServerMetrics extends EnhancedEmitter<ServerMetricsEvents> {
-  readonly registry = new Registry();
+  readonly registry: Registry;
   readonly intervalMs: number;
   readonly history: RingBuffer<MetricsSample>;
   readonly #cameras: CameraService;
@@ -65,7 +71,7 @@ export class ServerMetrics extends EnhancedEmitter<ServerMetricsEvents> {
   readonly #workerCpu = new Map<number, CpuMeter>();
   readonly #offs: (() => void)[] = [];
   #nodeStats: NodeStatsSource | null = null;
-  #io: IoServer | null = null;
+  #sockets: SocketsSource | null = null;
   #timer: NodeJS.Timeout | undefined;
   #sampling = false;
   #closed = false;
@@ -75,6 +81,9 @@ export class ServerMetrics extends EnhancedEmitter<ServerMetricsEvents> {
   readonly #stageSeconds: Histogram<'stage'>;
   readonly #faceDetections: Counter<'label'>;
   readonly #alertsTotal: Counter<'label'>;
+  readonly #firstResultSeconds: Histogram;
+  /** Per camera, how long its latest analysis start took to give a first result. */
+  readonly #firstResultMs = new Map<string, number>();
 
   constructor(options: ServerMetricsOptions) {
     super();
@@ -84,72 +93,55 @@ export class ServerMetrics extends EnhancedEmitter<ServerMetricsEvents> {
     this.history = new RingBuffer(options.capacity ?? METRICS_HISTORY_CAPACITY);
     this.#gpu = options.gpu ?? new GpuSampler({ intervalMs: this.intervalMs });
     this.#mediaCounter = new MediaCounter(this.#media.pool);
-    const registers = [this.registry];
-
-    collectDefaultMetrics({ register: this.registry });
-    // Gauges named like counters (promtool rejects them); the per-type gauges without `_total` carry the same.
-    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'])
-      this.registry.removeSingleMetric(name);
-    registerGpuMetrics(this.registry, this.#gpu);
+    this.registry = createProcessRegistry(this.#gpu);
+    const registry = this.registry;
+    const registers = [registry];
 
     const cameras = this.#cameras;
-    new Gauge({
+    /** How many of `values` are each of `all` (every one of `all` reported, zeros included). */
+    const countBy = (all: readonly string[], values: string[]) =>
+      all.map((status) => [{ status }, values.filter((value) => value === status).length] as const);
+    stateGauge({
       name: 'maskwatch_cameras',
       help: 'Cameras by status (offline, connecting, live, error).',
       labelNames: ['status'],
-      registers,
-      collect() {
-        const counts = Object.fromEntries(CAMERA_STATUSES.map((status) => [status, 0]));
-        for (const view of cameras.views()) counts[view.status] = (counts[view.status] ?? 0) + 1;
-        for (const [status, n] of Object.entries(counts)) this.set({ status }, n);
-      },
+      registry,
+      read: () => countBy(CAMERA_STATUSES, cameras.views().map((view) => view.status)),
     });
-    new Gauge({
+    stateGauge({
       name: 'maskwatch_cameras_analysis',
       help: 'Cameras by analysis status (off, starting, running, stalled).',
       labelNames: ['status'],
-      registers,
-      collect() {
-        const counts = Object.fromEntries(ANALYSIS_STATUSES.map((status) => [status, 0]));
-        for (const view of cameras.views()) counts[view.analysis.status] = (counts[view.analysis.status] ?? 0) + 1;
-        for (const [status, n] of Object.entries(counts)) this.set({ status }, n);
-      },
+      registry,
+      read: () => countBy(ANALYSIS_STATUSES, cameras.views().map((view) => view.analysis.status)),
     });
-    new Gauge({
+    stateGauge({
       name: 'maskwatch_camera_info',
       help: 'Every camera (value 1), with its name and kind, to label per-camera series by name.',
       labelNames: ['camera', 'name', 'kind'],
-      registers,
-      collect() {
-        this.reset();
-        for (const view of cameras.views()) this.set({ camera: view.id, name: view.name, kind: view.kind }, 1);
-      },
+      registry,
+      read: () => cameras.views().map((view) => [{ camera: view.id, name: view.name, kind: view.kind }, 1] as const),
     });
 
-    const io = () => this.#io;
-    new Gauge({
+    const sockets = () => this.#sockets?.connectionsByRole() ?? NO_SOCKETS;
+    stateGauge({
       name: 'maskwatch_socket_connections',
       help: 'socket.io connections by role (camera pages, viewers).',
       labelNames: ['role'],
-      registers,
-      collect() {
-        const counts = socketCounts(io());
-        this.set({ role: 'camera' }, counts.camera);
-        this.set({ role: 'viewer' }, counts.viewer);
-      },
+      registry,
+      read: () => (['camera', 'viewer'] as const).map((role) => [{ role }, sockets()[role]] as const),
     });
 
     const counter = this.#mediaCounter;
     const mediaGauge = (name: 'producers' | 'consumers' | 'transports', help: string) =>
-      new Gauge({
+      stateGauge({
         name: `maskwatch_mediasoup_${name}`,
         help,
         labelNames: ['transport'],
-        registers,
-        collect() {
-          this.reset();
-          for (const type of ['webrtc', 'plain', 'pipe']) this.set({ transport: type }, 0);
-          for (const [type, n] of Object.entries(counter.counts()[name])) this.set({ transport: type }, n);
+        registry,
+        read: () => {
+          const counts: Record<string, number> = { webrtc: 0, plain: 0, pipe: 0, ...counter.counts()[name] };
+          return Object.entries(counts).map(([transport, n]) => [{ transport }, n] as const);
         },
       });
     mediaGauge('producers', 'mediasoup producers by transport type (webrtc: camera pages; plain: RTSP ingest).');
@@ -242,7 +234,7 @@ export class ServerMetrics extends EnhancedEmitter<ServerMetricsEvents> {
       name: 'maskwatch_frame_stage_seconds',
       help: 'Time an analysed frame spent in each stage: decode (capture to decoded on the node), queue, detect, classify, track, emit (node to viewers).',
       labelNames: ['stage'],
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      buckets: STAGE_SECONDS_BUCKETS,
       registers,
     });
     this.#faceDetections = new Counter({
@@ -262,6 +254,12 @@ export class ServerMetrics extends EnhancedEmitter<ServerMetricsEvents> {
         for (const label of FACE_LABELS_IN_VIEW) this.set({ label }, faces?.[label] ?? 0);
       },
     });
+    this.#firstResultSeconds = new Histogram({
+      name: 'maskwatch_analysis_first_result_seconds',
+      help: 'From a camera going live (or its analysis being switched on or started again) to its first result.',
+      buckets: [0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 20, 30],
+      registers,
+    });
     this.#alertsTotal = new Counter({
       name: 'maskwatch_alerts_total',
       help: 'Alerts raised (one per non-compliant person), by label.',
@@ -271,15 +269,12 @@ export class ServerMetrics extends EnhancedEmitter<ServerMetricsEvents> {
 
     const stats = () => this.#nodeStats?.nodeStats() ?? new Map<string, NodeStats>();
     const perCamera = (name: string, help: string, value: (camera: CameraStats) => number) =>
-      new Gauge({
+      stateGauge({
         name,
         help,
         labelNames: ['camera'],
-        registers,
-        collect() {
-          this.reset();
-          for (const node of stats().values()) for (const camera of node.cameras) this.set({ camera: camera.cameraId }, value(camera));
-        },
+        registry,
+        read: () => [...stats().values()].flatMap((node) => node.cameras.map((c) => [{ camera: c.cameraId }, value(c)] as const)),
       });
     perCamera('maskwatch_camera_input_frames_per_second', 'Frames per second decoded from the camera on its inference node.', (c) => c.inputFps);
     perCamera('maskwatch_camera_analysed_frames_per_second', 'Frames per second analysed for the camera on its inference node.', (c) => c.analysedFps);
@@ -293,6 +288,17 @@ export class ServerMetrics extends EnhancedEmitter<ServerMetricsEvents> {
         for (const node of stats().values())
           for (const camera of node.cameras)
             for (const [reason, n] of Object.entries(camera.dropped)) this.inc({ camera: camera.cameraId, reason }, n);
+      },
+    });
+    new Counter({
+      name: 'maskwatch_camera_resolution_changes_total',
+      help: "Times the camera's analysed frames changed size on its inference node since it was assigned there (a rotated phone, a layer or stream switch).",
+      labelNames: ['camera'],
+      registers,
+      collect() {
+        this.reset();
+        for (const node of stats().values())
+          for (const camera of node.cameras) this.inc({ camera: camera.cameraId }, camera.resolutionChanges ?? 0);
       },
     });
     new Counter({
@@ -315,23 +321,20 @@ export class ServerMetrics extends EnhancedEmitter<ServerMetricsEvents> {
       },
     });
     const perNode = (name: string, help: string, value: (node: NodeStats) => number) =>
-      new Gauge({
-        name,
-        help,
-        labelNames: ['node'],
-        registers,
-        collect() {
-          this.reset();
-          for (const [nodeId, node] of stats()) this.set({ node: nodeId }, value(node));
-        },
-      });
+      stateGauge({ name, help, labelNames: ['node'], registry, read: () => [...stats()].map(([node, s]) => [{ node }, value(s)]) });
     perNode('maskwatch_inference_node_frames_per_second', 'Frames analysed per second by the node, all its cameras.', (n) => n.framesPerSecond);
     perNode('maskwatch_inference_node_busy_ratio', "Share of the time the node's analysis worker was busy, 0..1.", (n) => n.busy);
+    perNode(
+      'maskwatch_inference_node_headroom_frames_per_second',
+      'Analysed frames per second the node could still take (negative: over capacity); new cameras go where it is largest.',
+      (n) => n.headroomFps ?? 0,
+    );
     perNode('maskwatch_inference_node_cpu_usage_ratio', "The node process's CPU use (1 = one core).", (n) => n.process.cpuPercent / 100);
     perNode('maskwatch_inference_node_resident_memory_bytes', "The node process's resident memory.", (n) => n.process.rssBytes);
 
     const onRemoved = (cameraId: string) => {
       this.#results.forget(cameraId);
+      this.#firstResultMs.delete(cameraId);
       this.#resultsTotal.remove({ camera: cameraId });
       this.#captureToViewer.remove({ camera: cameraId });
     };
@@ -358,14 +361,11 @@ export class ServerMetrics extends EnhancedEmitter<ServerMetricsEvents> {
     return this.registry.metrics();
   }
 
-  /** Counts the socket.io connections and pushes every sample to the pages in METRICS_ROOM as `metrics:update`. */
-  attachSockets(io: IoServer): void {
-    this.#io = io;
-    const push = (sample: MetricsSample) => io.to(METRICS_ROOM).emit('metrics:update', sample);
-    this.on('sample', push);
+  /** Where the socket.io connections are counted (the signalling server); its pushes are its own. */
+  attachSockets(sockets: SocketsSource): void {
+    this.#sockets = sockets;
     this.#offs.push(() => {
-      this.off('sample', push);
-      if (this.#io === io) this.#io = null;
+      if (this.#sockets === sockets) this.#sockets = null;
     });
   }
 
@@ -373,6 +373,19 @@ export class ServerMetrics extends EnhancedEmitter<ServerMetricsEvents> {
     const onResult = (result: FrameResult) => this.recordResult(result);
     source.on('results', onResult);
     this.#offs.push(() => source.off('results', onResult));
+  }
+
+  attachFirstResults(source: FirstResultsSource): void {
+    const onFirst = (cameraId: string, ms: number) => this.recordFirstResult(cameraId, ms);
+    source.on('firstResult', onFirst);
+    this.#offs.push(() => source.off('firstResult', onFirst));
+  }
+
+  /** An analysis gave its first result `ms` after the camera went live. */
+  recordFirstResult(cameraId: string, ms: number): void {
+    if (this.#closed) return;
+    this.#firstResultSeconds.observe(ms / 1000);
+    this.#firstResultMs.set(cameraId, ms);
   }
 
   attachNodeStats(source: NodeStatsSource): void {
@@ -515,10 +528,11 @@ export class ServerMetrics extends EnhancedEmitter<ServerMetricsEvents> {
         latencyP50Ms: window?.latencyP50Ms ?? null,
         latencyP95Ms: window?.latencyP95Ms ?? null,
         faces: window?.faces ?? null,
+        firstResultMs: this.#firstResultMs.get(view.id) ?? null,
       };
     });
 
-    const sockets = socketCounts(this.#io);
+    const sockets = this.#sockets?.connectionsByRole() ?? NO_SOCKETS;
     return {
       at,
       host,
@@ -532,6 +546,7 @@ export class ServerMetrics extends EnhancedEmitter<ServerMetricsEvents> {
           framesPerSecond: node.framesPerSecond,
           busy: node.busy,
           cameras: node.cameras.length,
+          headroomFps: node.headroomFps ?? null,
         })),
       },
       media: {
@@ -544,12 +559,4 @@ export class ServerMetrics extends EnhancedEmitter<ServerMetricsEvents> {
   }
 }
 
-function socketCounts(io: IoServer | null): { camera: number; viewer: number } {
-  const counts = { camera: 0, viewer: 0 };
-  if (!io) return counts;
-  for (const socket of io.of('/').sockets.values()) {
-    const role = (socket.data as { role?: unknown } | undefined)?.role;
-    if (role === 'camera' || role === 'viewer') counts[role]++;
-  }
-  return counts;
-}
+const NO_SOCKETS = { camera: 0, viewer: 0 } as const;

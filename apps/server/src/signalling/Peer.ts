@@ -66,6 +66,11 @@ export class Peer {
     consumer.on('producerclose', () => consumer.close());
   }
 
+  /** Closes what this peer publishes (its transports stay, for a camera it publishes next). */
+  closeProducers(): void {
+    for (const producer of [...this.producers.values()]) producer.close();
+  }
+
   /** Closes transports (and with them producers and consumers). */
   closeMedia(): void {
     for (const { transport } of [...this.transports.values()]) transport.close();

@@ -3,6 +3,7 @@ import type { Server as HttpsServer } from 'node:https';
 import { Server } from 'socket.io';
 import type { CameraView } from '@maskwatch/protocol/camera';
 import type { FrameResult } from '@maskwatch/protocol/faces';
+import type { MetricsSample } from '@maskwatch/protocol/metrics';
 import type { ErrorBody } from '@maskwatch/protocol/errors';
 import { isClientRequestName, MAX_SOCKET_FRAME_BYTES } from '@maskwatch/protocol/signalling';
 import type { AccessControl } from '../auth/AccessControl.ts';
@@ -11,12 +12,12 @@ import type { CameraService } from '../cameras/CameraService.ts';
 import { createLogger } from '../logger.ts';
 import type { MediaService } from '../media/MediaService.ts';
 import { authenticateSocket, type Handshake } from './authenticateSocket.ts';
-import { resultsRoom, ROLE_ROOMS, VIEWERS_ROOM, type HandlerContext, type IoServer } from './context.ts';
+import { METRICS_ROOM, resultsRoom, ROLE_ROOMS, VIEWERS_ROOM, type HandlerContext, type IoServer } from './context.ts';
+import { pushBounded } from './pushBounded.ts';
 import { takeToken } from './onRequest.ts';
 import { Peer } from './Peer.ts';
 import { registerCameraHandlers } from './registerCameraHandlers.ts';
 import { registerClockHandlers } from './registerClockHandlers.ts';
-import { registerMetricsHandlers } from './registerMetricsHandlers.ts';
 import { registerTransportHandlers } from './registerTransportHandlers.ts';
 import { StatePusher } from './StatePusher.ts';
 
@@ -80,12 +81,11 @@ export class SignallingServer {
       this.#peers.set(socket.id, peer);
       peer.log.debug('connected');
       if (principal.kind === 'user') this.#dropAtExpiry(peer, principal.sessionId);
-      const ctx: HandlerContext = { io: this.io, socket, peer, peers: this.#peers, cameras, media, access };
+      const ctx: HandlerContext = { io: this.io, socket, peer, cameras, media, access };
       registerCameraHandlers(ctx);
       registerTransportHandlers(ctx);
       registerClockHandlers(ctx);
       for (const register of this.#features) register(ctx);
-      registerMetricsHandlers(ctx);
       socket.onAny((event: unknown, ...args: unknown[]) => {
         const name = String(event);
         if (isClientRequestName(name)) return;
@@ -110,19 +110,10 @@ export class SignallingServer {
       this.io.to(ROLE_ROOMS.operator).emit('camera:state', viewFor(view, 'operator'));
     });
     const onState = (view: CameraView) => this.#states.push(view);
+    // A page publishing the removed camera was asked to stop by CameraService (its Publisher); viewers are told here.
     const onRemoved = (cameraId: string) => {
       this.#states.drop(cameraId);
       this.io.to(VIEWERS_ROOM).emit('camera:removed', { cameraId });
-      for (const peer of this.#peers.values()) {
-        if (peer.cameraId === cameraId) {
-          peer.closeMedia();
-          peer.cameraId = undefined;
-          this.io.in(peer.id).socketsLeave(resultsRoom(cameraId));
-          this.io
-            .to(peer.id)
-            .emit('server:error', { code: 'not_found', message: 'this camera was removed', event: 'camera:join' });
-        }
-      }
     };
     const onRoomClose = (group: string) => {
       // The worker under this room died: tell each client in it to join again (it gets a new router).
@@ -177,7 +168,19 @@ export class SignallingServer {
     if (this.#closed) return;
     // A face's appearance is for the alert rule; viewers draw boxes and labels.
     const faces = result.faces.map(({ appearance: _look, ...face }) => face);
-    this.io.to(VIEWERS_ROOM).to(resultsRoom(result.cameraId)).volatile.emit('results:frame', { ...result, faces });
+    pushBounded(this.io, [VIEWERS_ROOM, resultsRoom(result.cameraId)], 'results:frame', { ...result, faces });
+  }
+
+  /** The newest metrics sample to the pages that sent `metrics:subscribe`. */
+  pushMetrics(sample: MetricsSample): void {
+    if (!this.#closed) this.io.to(METRICS_ROOM).emit('metrics:update', sample);
+  }
+
+  /** socket.io connections now, by role (camera pages, viewers). */
+  connectionsByRole(): { camera: number; viewer: number } {
+    const counts = { camera: 0, viewer: 0 };
+    for (const peer of this.#peers.values()) counts[peer.role]++;
+    return counts;
   }
 
   /** Registers a feature's request handlers on every connection from now on (e.g. `registerAlertHandlers`). */

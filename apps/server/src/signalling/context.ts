@@ -13,7 +13,6 @@ export type HandlerContext = {
   io: IoServer;
   socket: IoSocket;
   peer: Peer;
-  peers: Map<string, Peer>;
   cameras: CameraService;
   media: MediaService;
   access: AccessControl;

@@ -1,5 +1,6 @@
 import type { types } from 'mediasoup';
 import type { Camera } from '@maskwatch/protocol/camera';
+import type { Publisher } from '../cameras/CameraService.ts';
 import { MaskwatchError } from '@maskwatch/protocol/errors';
 import { resultsRoom, type HandlerContext } from './context.ts';
 import { onRequest } from './onRequest.ts';
@@ -36,31 +37,38 @@ function cameraToJoin(ctx: HandlerContext, name: string | undefined): Camera {
   return camera;
 }
 
+/**
+ * This connection as the publisher of `cameraId`: asked to stop (another connection took the camera over, or it was
+ * removed), it closes its own media, leaves the camera's results and tells its page why.
+ */
+function publisherOf(ctx: HandlerContext, cameraId: string): Publisher {
+  const { peer, socket } = ctx;
+  return {
+    id: peer.id,
+    stop: ({ code, message }) => {
+      if (peer.cameraId !== cameraId) return;
+      peer.log.info({ cameraId, code }, `publishing stopped: ${message}`);
+      peer.closeMedia();
+      peer.cameraId = undefined;
+      void socket.leave(resultsRoom(cameraId));
+      socket.emit('server:error', { code, message, event: 'camera:join' });
+    },
+  };
+}
+
 /** camera:join / camera:produce / camera:faces: a browser camera publishing its video. */
 export function registerCameraHandlers(ctx: HandlerContext): void {
-  onRequest(ctx, 'camera:join', async ({ peer, peers, socket, cameras, media }, { name }) => {
+  onRequest(ctx, 'camera:join', async ({ peer, socket, cameras, media }, { name }) => {
     const camera = cameraToJoin(ctx, name);
     if (camera.kind !== 'browser') throw new MaskwatchError('conflict', `"${camera.name}" is an ${camera.kind} camera`);
     if (!camera.enabled) throw new MaskwatchError('unavailable', `camera "${camera.name}" is disabled`);
     const room = await media.getRoom();
     if (peer.closed) throw new MaskwatchError('conflict', 'connection closed');
     // Re-joining under another name releases the old camera; the newest publisher of a camera takes it over
-    // (a reloaded page must not wait for its old socket's ping timeout).
-    if (peer.cameraId && peer.cameraId !== camera.id) cameras.release(peer.cameraId, peer.id);
-    const previous = cameras.publisherOf(camera.id);
-    if (previous && previous !== peer.id) {
-      const other = peers.get(previous);
-      if (other) {
-        other.log.info({ cameraId: camera.id }, 'camera taken over by a newer connection');
-        other.closeMedia();
-        other.cameraId = undefined;
-        ctx.io.in(other.id).socketsLeave(resultsRoom(camera.id));
-        ctx.io.to(other.id).emit('server:error', {
-          code: 'conflict',
-          message: `camera "${camera.name}" was taken over by another connection`,
-          event: 'camera:join',
-        });
-      }
+    // (a reloaded page must not wait for its old socket's ping timeout): CameraService asks the previous one to stop.
+    if (peer.cameraId && peer.cameraId !== camera.id) {
+      cameras.release(peer.cameraId, peer.id);
+      peer.closeProducers();
     }
     peer.setRoom(room);
     if (peer.cameraId && peer.cameraId !== camera.id) await socket.leave(resultsRoom(peer.cameraId));
@@ -68,7 +76,7 @@ export function registerCameraHandlers(ctx: HandlerContext): void {
     // The camera page draws the server's results over its own preview.
     await socket.join(resultsRoom(camera.id));
     peer.log.info({ cameraId: camera.id }, 'camera joined');
-    cameras.setPublisher(camera.id, peer.id);
+    cameras.publish(camera.id, publisherOf(ctx, camera.id));
     cameras.setStatus(camera.id, 'connecting', 'waiting for video', peer.id);
     return {
       cameraId: camera.id,
@@ -91,7 +99,7 @@ export function registerCameraHandlers(ctx: HandlerContext): void {
     const producer = await entry.transport.produce({
       kind,
       rtpParameters: rtpParameters as unknown as types.RtpParameters,
-      appData: { cameraId, group: room.group },
+      appData: { cameraId },
     });
     if (peer.closed || peer.cameraId !== cameraId) {
       producer.close();
@@ -99,7 +107,7 @@ export function registerCameraHandlers(ctx: HandlerContext): void {
     }
     peer.addProducer(producer);
     if (kind === 'video') {
-      cameras.setProducer(cameraId, producer, peer.id);
+      cameras.setVideo(cameraId, peer.id, { producer, group: room.group });
       cameras.setStatus(cameraId, 'live', null, peer.id);
       producer.observer.once('close', () => cameras.setStatus(cameraId, 'connecting', 'video stopped', peer.id));
     }

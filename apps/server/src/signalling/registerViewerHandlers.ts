@@ -33,8 +33,7 @@ export function registerViewerHandlers(ctx: HandlerContext, viewing: ViewerVideo
       throw new MaskwatchError('conflict', `at most ${PEER_LIMITS.consumers} consumers`);
     const caps = rtpCapabilities as unknown as types.RtpCapabilities;
     const source = await viewing.sourceFor(cameraId, room, caps);
-    const { producer } = source;
-    const group = typeof producer.appData.group === 'string' ? producer.appData.group : 'default';
+    const { producer, group } = source;
     if (group !== room.group) await media.pipeProducer(producer, await media.getRoom(group), room);
     const consumer = await entry.transport.consume({
       producerId: producer.id,

@@ -1,7 +1,7 @@
 import type { types } from 'mediasoup';
 import type { PortRange } from '@maskwatch/ffmpeg/allocatePorts';
 import { MaskwatchError } from '@maskwatch/protocol/errors';
-import type { CameraService } from '../cameras/CameraService.ts';
+import type { CameraService, CameraVideo } from '../cameras/CameraService.ts';
 import { createLogger } from '../logger.ts';
 import type { MediaService } from '../media/MediaService.ts';
 import type { Room } from '../media/Room.ts';
@@ -25,8 +25,8 @@ export type ViewerVideoOptions = {
   timing?: Partial<TranscodeTiming>;
 };
 
-/** What a viewer consumes for a camera: its own producer, or the transcoder's VP8. */
-export type ViewerSource = { producer: types.Producer; transcoded: boolean; format: string };
+/** What a viewer consumes for a camera: its own producer, or the transcoder's VP8; `group`: the room it lives in. */
+export type ViewerSource = { producer: types.Producer; group: string; transcoded: boolean; format: string };
 
 type Leg = {
   transcoder: ViewerTranscoder;
@@ -70,17 +70,19 @@ export class ViewerVideo {
    */
   async sourceFor(cameraId: string, room: Room, rtpCapabilities: types.RtpCapabilities): Promise<ViewerSource> {
     if (this.#closed) throw new MaskwatchError('unavailable', 'the server is shutting down');
-    const original = this.#options.cameras.producerOf(cameraId);
-    if (!original) throw new MaskwatchError('unavailable', 'this camera has no video right now');
+    const video = this.#options.cameras.videoOf(cameraId);
+    if (!video) throw new MaskwatchError('unavailable', 'this camera has no video right now');
+    const { producer: original, group } = video;
     const format = describeCodec(original.rtpParameters.codecs[0]);
-    if (room.router.canConsume({ producerId: original.id, rtpCapabilities })) return { producer: original, transcoded: false, format };
+    if (room.router.canConsume({ producerId: original.id, rtpCapabilities }))
+      return { producer: original, group, transcoded: false, format };
     if (this.#options.transcode === 'off') {
       throw new MaskwatchError(
         'unavailable',
         `This browser cannot play this camera's video (${format}), and converting video for such browsers is turned off on the server.`,
       );
     }
-    const leg = await this.#legFor(cameraId, original);
+    const leg = await this.#legFor(cameraId, video);
     leg.waiting++;
     let producer: types.Producer;
     try {
@@ -92,7 +94,8 @@ export class ViewerVideo {
     }
     if (!room.router.canConsume({ producerId: producer.id, rtpCapabilities }))
       throw new MaskwatchError('bad_request', `This browser can play neither this camera's video (${format}) nor VP8.`);
-    return { producer, transcoded: true, format };
+    // The transcoder produces in its source's room.
+    return { producer, group, transcoded: true, format };
   }
 
   /** A viewer consumes a transcoded producer: its camera's transcoder runs at least until this consumer closes. */
@@ -114,11 +117,11 @@ export class ViewerVideo {
     for (const cameraId of [...this.#legs.keys()]) this.#stop(cameraId, 'server closing');
   }
 
-  async #legFor(cameraId: string, source: types.Producer): Promise<Leg> {
+  async #legFor(cameraId: string, video: CameraVideo): Promise<Leg> {
+    const { producer: source, group } = video;
     const current = this.#legs.get(cameraId);
     if (current && current.transcoder.sourceId === source.id && !current.transcoder.closed) return current;
     if (current) this.#stop(cameraId, 'the camera has a new video producer');
-    const group = typeof source.appData.group === 'string' ? source.appData.group : 'default';
     const room = await this.#options.media.getRoom(group);
     // Another request made one while we waited for the room.
     const raced = this.#legs.get(cameraId);

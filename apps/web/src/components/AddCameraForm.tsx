@@ -9,6 +9,7 @@ export function AddCameraForm({ onCreate }: { onCreate: (input: CreateInput) => 
   const [kind, setKind] = useState<CameraKind>('rtsp');
   const [name, setName] = useState('');
   const [rtspUrl, setRtspUrl] = useState('');
+  const [analysisRtspUrl, setAnalysisRtspUrl] = useState('');
   const [enabled, setEnabled] = useState(true);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
@@ -20,12 +21,13 @@ export function AddCameraForm({ onCreate }: { onCreate: (input: CreateInput) => 
       onSubmit={async (event) => {
         event.preventDefault();
         setBusy(true);
-        const result = await onCreate({ kind, name, rtspUrl, enabled });
+        const result = await onCreate({ kind, name, rtspUrl, analysisRtspUrl, enabled });
         setBusy(false);
         setErrors(result ?? {});
         if (!result) {
           setName('');
           setRtspUrl('');
+          setAnalysisRtspUrl('');
         }
       }}
     >
@@ -53,6 +55,30 @@ export function AddCameraForm({ onCreate }: { onCreate: (input: CreateInput) => 
             aria-invalid={errors.rtspUrl ? true : undefined}
           />
           {errors.rtspUrl && <span className={styles.fieldError} data-error-for="rtspUrl">{errors.rtspUrl}</span>}
+        </div>
+      )}
+      {kind === 'rtsp' && (
+        <div className={`${styles.field} ${styles.wide}`}>
+          <label htmlFor="add-analysis-rtsp">Analysis stream (optional)</label>
+          <input
+            id="add-analysis-rtsp"
+            name="analysisRtspUrl"
+            placeholder="rtsp://user:pass@192.168.1.20:554/stream2"
+            value={analysisRtspUrl}
+            onChange={(event) => setAnalysisRtspUrl(event.target.value)}
+            aria-invalid={errors.analysisRtspUrl ? true : undefined}
+            aria-describedby="add-analysis-rtsp-help"
+          />
+          <span id="add-analysis-rtsp-help" className={styles.muted}>
+            Many IP cameras offer a second, smaller stream (a substream, e.g. 640x360 or 1280x720). Give its URL and the
+            inference node analyses it instead of the main stream, which the console keeps showing: less decoding, so
+            more cameras per node. Leave it empty for small faces far away: the main stream keeps every pixel.
+          </span>
+          {errors.analysisRtspUrl && (
+            <span className={styles.fieldError} data-error-for="analysisRtspUrl">
+              {errors.analysisRtspUrl}
+            </span>
+          )}
         </div>
       )}
       <label className={styles.switch}>

@@ -4,7 +4,14 @@
  * publish links (made, shown once with a QR code, replaced, revoked); analysis switched on or off per camera.
  */
 import { useCallback, useEffect, useState } from 'react';
-import { CreateCameraSchema, UpdateCameraSchema, type CameraKind, type CameraView, type UpdateCamera } from '@maskwatch/protocol/camera';
+import {
+  CreateCameraSchema,
+  UpdateCameraSchema,
+  type AnalysisInput,
+  type CameraKind,
+  type CameraView,
+  type UpdateCamera,
+} from '@maskwatch/protocol/camera';
 import { useCameras } from '../hooks/useCameras';
 import { listPublishLinks, newPublishLink, revokePublishLink } from '../lib/adminApi';
 import { ApiError, createCamera, deleteCamera, updateCamera } from '../lib/api';
@@ -19,7 +26,25 @@ import { StatusBadge } from './StatusBadge';
 import styles from './Admin.module.css';
 import { formatDateTime } from '../lib/time';
 
-export type CreateInput = { kind: CameraKind; name: string; rtspUrl: string; enabled: boolean };
+export type CreateInput = { kind: CameraKind; name: string; rtspUrl: string; analysisRtspUrl: string; enabled: boolean };
+
+/** What the node analyses of a camera: which stream, at what size and rate, which temporal layer. */
+function AnalysedInput({ input }: { input: AnalysisInput }) {
+  const size = input.width && input.height ? `${input.width}×${input.height}` : 'size pending';
+  const rate = input.fps !== null ? `${input.fps} fps` : 'rate pending';
+  const layer = input.temporalLayer ? `, layer ${input.temporalLayer.layer + 1} of ${input.temporalLayer.of}` : '';
+  return (
+    <div
+      className={styles.statusDetail}
+      data-analysed-stream={input.stream}
+      data-analysed-size={input.width && input.height ? `${input.width}x${input.height}` : ''}
+      title="What the inference node decodes and analyses of this camera"
+    >
+      {input.stream === 'analysis' ? 'analysis stream' : 'main stream'}, {size}, {rate}
+      {layer}
+    </div>
+  );
+}
 
 /** Needs a `SignallingProvider` above it (the page provides one): the list follows the server's pushes. */
 export function Admin() {
@@ -37,7 +62,16 @@ export function Admin() {
   }, [session, refreshLinks]);
 
   const create = async (input: CreateInput): Promise<FieldErrors | null> => {
-    const body = input.kind === 'rtsp' ? { kind: 'rtsp', name: input.name, rtspUrl: input.rtspUrl, enabled: input.enabled } : { kind: 'browser', name: input.name, enabled: input.enabled };
+    const body =
+      input.kind === 'rtsp'
+        ? {
+            kind: 'rtsp',
+            name: input.name,
+            rtspUrl: input.rtspUrl,
+            ...(input.analysisRtspUrl.trim() ? { analysisRtspUrl: input.analysisRtspUrl } : {}),
+            enabled: input.enabled,
+          }
+        : { kind: 'browser', name: input.name, enabled: input.enabled };
     const parsed = CreateCameraSchema.safeParse(body);
     if (!parsed.success) return toFieldErrors(parsed.error.issues);
     try {
@@ -190,6 +224,8 @@ function CameraRow({ camera, linkSince, onUpdate, onDelete, onIssueLink, onRevok
   const [editing, setEditing] = useState(false);
   const [name, setName] = useState(camera.name);
   const [rtspUrl, setRtspUrl] = useState('');
+  const [analysisRtspUrl, setAnalysisRtspUrl] = useState('');
+  const [dropAnalysisStream, setDropAnalysisStream] = useState(false);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
 
@@ -197,6 +233,8 @@ function CameraRow({ camera, linkSince, onUpdate, onDelete, onIssueLink, onRevok
     const input: UpdateCamera = {};
     if (name !== camera.name) input.name = name;
     if (camera.kind === 'rtsp' && rtspUrl.trim() !== '') input.rtspUrl = rtspUrl;
+    if (camera.kind === 'rtsp' && analysisRtspUrl.trim() !== '') input.analysisRtspUrl = analysisRtspUrl;
+    else if (camera.kind === 'rtsp' && dropAnalysisStream) input.analysisRtspUrl = null;
     if (Object.keys(input).length === 0) {
       setEditing(false);
       return;
@@ -237,6 +275,19 @@ function CameraRow({ camera, linkSince, onUpdate, onDelete, onIssueLink, onRevok
               <>
                 <input aria-label="New RTSP URL" placeholder="new rtsp:// URL (optional)" value={rtspUrl} onChange={(event) => setRtspUrl(event.target.value)} />
                 {errors.rtspUrl && <span className={styles.fieldError}>{errors.rtspUrl}</span>}
+                <input
+                  aria-label="New analysis stream URL"
+                  placeholder="new analysis stream rtsp:// URL (optional)"
+                  value={analysisRtspUrl}
+                  onChange={(event) => setAnalysisRtspUrl(event.target.value)}
+                />
+                {errors.analysisRtspUrl && <span className={styles.fieldError}>{errors.analysisRtspUrl}</span>}
+                {camera.analysisRtspUrl && (
+                  <label className={styles.switch}>
+                    <input type="checkbox" checked={dropAnalysisStream} onChange={(event) => setDropAnalysisStream(event.target.checked)} />
+                    <span>analyse the main stream again</span>
+                  </label>
+                )}
               </>
             )}
             <div className={styles.rowActions}>
@@ -260,7 +311,10 @@ function CameraRow({ camera, linkSince, onUpdate, onDelete, onIssueLink, onRevok
         )}
       </td>
       <td className={styles.muted}>{camera.kind}</td>
-      <td className={styles.source}>{camera.rtspUrl ?? '—'}</td>
+      <td className={styles.source}>
+        {camera.rtspUrl ?? '—'}
+        {camera.analysisRtspUrl && <div className={styles.muted}>analysis: {camera.analysisRtspUrl}</div>}
+      </td>
       <td>
         <StatusBadge status={camera.status} detail={camera.statusDetail} />
         {camera.statusDetail && <div className={styles.statusDetail}>{camera.statusDetail}</div>}
@@ -287,6 +341,7 @@ function CameraRow({ camera, linkSince, onUpdate, onDelete, onIssueLink, onRevok
         {camera.analysisEnabled && camera.analysis.detail && camera.analysis.status !== 'running' && (
           <div className={styles.statusDetail}>{camera.analysis.detail}</div>
         )}
+        {camera.analysisEnabled && camera.analysis.input && <AnalysedInput input={camera.analysis.input} />}
       </td>
       <td data-link={camera.kind === 'browser' ? (linkSince ? 'active' : 'none') : undefined}>
         {camera.kind === 'browser' ? (

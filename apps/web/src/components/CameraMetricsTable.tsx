@@ -1,5 +1,5 @@
 'use client';
-/** The metrics page's per-camera table: input and analysed fps, dropped frames, latency, analysis status. */
+/** The metrics page's per-camera table: input and analysed fps, dropped frames, latency, time to the first result, analysis status. */
 import type { CameraSample } from '@maskwatch/protocol/metrics';
 import { formatMs, formatNumber } from '../lib/format';
 import styles from './Dashboard.module.css';
@@ -22,6 +22,9 @@ export function CameraMetricsTable({ cameras }: { cameras: readonly CameraSample
             <th className={styles.num}>Latency p50</th>
             <th className={styles.num}>p95</th>
             <th className={styles.num}>Faces</th>
+            <th className={styles.num} title="From the camera going live (or analysis switched on) to its first analysed frame">
+              Live → first result
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -53,6 +56,9 @@ export function CameraMetricsTable({ cameras }: { cameras: readonly CameraSample
                 <td className={styles.num}>{formatMs(camera.latencyP50Ms)}</td>
                 <td className={styles.num}>{formatMs(camera.latencyP95Ms)}</td>
                 <td className={styles.num}>{camera.faces ?? '—'}</td>
+                <td className={styles.num} data-first-result-ms={camera.firstResultMs ?? ''}>
+                  {formatMs(camera.firstResultMs)}
+                </td>
               </tr>
             );
           })}

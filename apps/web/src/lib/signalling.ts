@@ -4,6 +4,7 @@
  */
 import { io, type Socket } from 'socket.io-client';
 import { ErrorBodySchema, type ErrorCode } from '@maskwatch/protocol/errors';
+import { requestAck, type AckEmitter } from '@maskwatch/protocol/requestAck';
 import {
   clientRequests,
   serverEvents,
@@ -58,36 +59,19 @@ export function handshakeCode(error: Error): ErrorCode | undefined {
   return parsed.success ? parsed.data.code : undefined;
 }
 
-// socket.io's typed emit cannot follow a generic event name; this is the untyped shape it has at run time.
-type RawEmitter = {
-  timeout(ms: number): { emit(event: string, payload: unknown, ack: (err: Error | null, answer: unknown) => void): void };
-};
-
 /** Sends one request and resolves with its parsed answer, or rejects with a SignallingError. */
-export function request<N extends ClientRequestName>(
+export async function request<N extends ClientRequestName>(
   socket: SignallingSocket,
   name: N,
   payload: RequestOf<N>,
   timeoutMs = REQUEST_TIMEOUT_MS,
 ): Promise<ResponseOf<N>> {
-  return new Promise((resolve, reject) => {
-    (socket as unknown as RawEmitter).timeout(timeoutMs).emit(name, payload, (err, answer) => {
-      if (err) {
-        reject(new SignallingError('timeout', `${name}: no answer within ${timeoutMs} ms`));
-        return;
-      }
-      const ack = answer as { ok?: unknown; data?: unknown; error?: unknown } | null;
-      if (ack && ack.ok === true) {
-        const parsed = clientRequests[name].response.safeParse(ack.data);
-        if (parsed.success) resolve(parsed.data as ResponseOf<N>);
-        else reject(new SignallingError('bad_response', `${name}: malformed answer (${parsed.error.issues[0]?.message ?? 'invalid'})`));
-        return;
-      }
-      const error = ErrorBodySchema.safeParse(ack?.error);
-      if (error.success) reject(new SignallingError(error.data.code, error.data.message));
-      else reject(new SignallingError('bad_response', `${name}: malformed error answer`));
-    });
-  });
+  // socket.io's typed emit cannot follow a generic event name: the run-time shape (AckEmitter) is used.
+  const answer = await requestAck(socket as unknown as AckEmitter, name, payload, clientRequests[name].response, timeoutMs);
+  if (answer.ok) return answer.data as ResponseOf<N>;
+  const { failure } = answer;
+  if (failure.kind === 'refused') throw new SignallingError(failure.error.code, failure.error.message);
+  throw new SignallingError(failure.kind === 'timeout' ? 'timeout' : 'bad_response', failure.message);
 }
 
 /** Subscribes to one server push; malformed payloads are dropped. Returns the unsubscribe function. */

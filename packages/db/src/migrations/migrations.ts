@@ -183,4 +183,13 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 9,
+    name: 'camera_analysis_stream',
+    sql: `
+      -- An RTSP camera's second, smaller stream (an IP camera's substream): the inference node decodes it instead of
+      -- the main stream, which viewers watch. RTSP cameras only.
+      ALTER TABLE cameras ADD COLUMN analysis_rtsp_url TEXT CHECK (analysis_rtsp_url IS NULL OR kind = 'rtsp');
+    `,
+  },
 ];

@@ -16,7 +16,8 @@ import { CameraIdSchema } from '@maskwatch/protocol/camera';
 import { MaskwatchError } from '@maskwatch/protocol/errors';
 import type { AlertService } from '../../alerts/AlertService.ts';
 import type { AuditLog } from '../../auth/AuditLog.ts';
-import { defineRoute, type Caller, type Route } from '../Route.ts';
+import type { Caller } from '../../auth/Caller.ts';
+import { defineRoute, type Route } from '../Route.ts';
 import { csvHeader, csvRow } from './alertsCsv.ts';
 
 /** Rows one CSV export may hold. */

@@ -8,7 +8,8 @@ import type { AccessControl } from '../../auth/AccessControl.ts';
 import { viewFor } from '../../auth/viewFor.ts';
 import { refusedSource } from '../../cameras/CameraNetworkPolicy.ts';
 import type { CameraService } from '../../cameras/CameraService.ts';
-import { defineRoute, type Caller, type Route } from '../Route.ts';
+import type { Caller } from '../../auth/Caller.ts';
+import { defineRoute, type Route } from '../Route.ts';
 
 const ById = z.object({ id: CameraIdSchema });
 
@@ -24,11 +25,11 @@ export function publishUrl(access: AccessControl, req: IncomingMessage, token: s
 export function cameraRoutes(cameras: CameraService, access: AccessControl): Route[] {
   const { audit, tokens, settings } = access;
   const role = (caller: Caller) => caller.user?.role ?? 'operator';
-  const checkSource = async (url: string) => {
+  const checkSource = async (url: string, path: 'rtspUrl' | 'analysisRtspUrl' = 'rtspUrl') => {
     const refused = await refusedSource(url, settings.get().cameraNetworks);
     if (refused)
-      throw new MaskwatchError('bad_request', `rtspUrl: ${refused}`, [
-        { path: 'rtspUrl', message: `${refused}; an admin may allow the network in Settings` },
+      throw new MaskwatchError('bad_request', `${path}: ${refused}`, [
+        { path, message: `${refused}; an admin may allow the network in Settings` },
       ]);
   };
   const browserCamera = (id: string): Camera => {
@@ -56,6 +57,7 @@ export function cameraRoutes(cameras: CameraService, access: AccessControl): Rou
       body: CreateCameraSchema,
       handler: async ({ req, body: input, caller }) => {
         if (input.kind === 'rtsp') await checkSource(input.rtspUrl);
+        if (input.kind === 'rtsp' && input.analysisRtspUrl) await checkSource(input.analysisRtspUrl, 'analysisRtspUrl');
         const camera = cameras.create(input);
         audit.record(caller, 'camera.create', camera.id, { name: camera.name, kind: camera.kind });
         const body: CameraResponse = { camera: cameras.view(camera) };
@@ -81,11 +83,12 @@ export function cameraRoutes(cameras: CameraService, access: AccessControl): Rou
       method: 'PATCH',
       path: '/api/cameras/:id',
       access: 'admin',
-      summary: 'rename, enable or disable a camera, switch its analysis, change its RTSP URL',
+      summary: 'rename, enable or disable a camera, switch its analysis, change its RTSP URL or analysis stream',
       params: ById,
       body: UpdateCameraSchema,
       handler: async ({ params, body: changes, caller }) => {
         if (changes.rtspUrl !== undefined) await checkSource(changes.rtspUrl);
+        if (changes.analysisRtspUrl) await checkSource(changes.analysisRtspUrl, 'analysisRtspUrl');
         const camera = cameras.update(params.id, changes); // not_found when there is no such camera
         // Which fields changed, not their values (an RTSP URL may carry credentials).
         audit.record(caller, 'camera.update', camera.id, {

@@ -9,10 +9,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import type { CameraResponse } from '@maskwatch/protocol/http';
-import { launchBrowser, logPage, VARIANCE_THRESHOLD, waitForTilePlaying, waitUntil } from './support/browser.ts';
-import { freeTcpPort, REPO_ROOT, startRtspSource, type RtspSource } from './support/rtsp.ts';
-import { apiAs, loginAs } from './support/auth.ts';
-import { startTestServer, type TestServer } from './support/server.ts';
+import { launchBrowser, logPage, VARIANCE_THRESHOLD, waitForTilePlaying, waitUntil } from '../support/browser.ts';
+import { freeTcpPort, REPO_ROOT, startRtspSource, type RtspSource } from '../support/rtsp.ts';
+import { apiAs, loginAs } from '../support/auth.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
 
 const built = existsSync(join(REPO_ROOT, 'apps/web/.next/BUILD_ID'));
 
@@ -53,7 +53,7 @@ describe('RTSP camera in the console (Chromium)', { skip: built ? false : 'apps/
     const secondCount = await decoded();
     assert.ok(firstCount > 0 && secondCount > firstCount, `decoded frames ${firstCount} -> ${secondCount}`);
     assert.equal(await page.getAttribute(`article[data-camera-id="${camera.id}"]`, 'data-transcoded'), 'true');
-    const codec = server.internals.cameras.producerOf(camera.id)?.rtpParameters.codecs[0];
+    const codec = server.internals.cameras.videoOf(camera.id)?.producer.rtpParameters.codecs[0];
     assert.equal(codec?.parameters?.['profile-level-id'], '64001f', 'the camera (and its analysis) keeps H.264 High');
     assert.doesNotMatch(await page.innerText('main'), /rtpCapabilities|cannot receive/);
     await page.getByText('1 live / 1 camera', { exact: true }).waitFor({ timeout: 10_000 });

@@ -7,14 +7,14 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSocket, type Socket } from 'node:dgram';
 import { join } from 'node:path';
-import type { CameraResponse } from '@maskwatch/protocol/http';
 import type { FrameResult } from '@maskwatch/protocol/faces';
-import { apiAs, connectViewer } from './support/auth.ts';
-import { call, nextEvent, waitFor, type ClientSocket } from './support/client.ts';
-import { startInferenceNode, type InferenceNodeProcess } from './support/inferenceNode.ts';
-import { childrenOf } from './support/processes.ts';
-import { SHARED_DIR, startRtspSource, type RtspSource } from './support/rtsp.ts';
-import { startTestServer, type TestServer } from './support/server.ts';
+import { apiAs, connectViewer } from '../support/auth.ts';
+import { call, nextEvent, waitFor, type ClientSocket } from '../support/client.ts';
+import { startInferenceNode, type InferenceNodeProcess } from '../support/inferenceNode.ts';
+import { childrenOf } from '../support/processes.ts';
+import { SHARED_DIR, startRtspSource, type RtspSource } from '../support/rtsp.ts';
+import { createRtspCamera } from '../support/rtspCamera.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
 
 const NOMASK = join(SHARED_DIR, 'videos', 'Gituatu_nomask.mp4');
 /** MASKWATCH_ANALYSIS_RESTART_S of this suite's server (30 by default). */
@@ -30,12 +30,6 @@ function tryBind(port: number): Promise<Socket | undefined> {
     });
     socket.bind(port, '127.0.0.1', () => resolve(socket));
   });
-}
-
-async function createRtspCamera(server: TestServer, name: string, rtspUrl: string): Promise<string> {
-  const res = await (await apiAs(server, 'admin'))('/api/cameras', { method: 'POST', json: { kind: 'rtsp', name, rtspUrl } });
-  assert.equal(res.status, 201);
-  return ((await res.json()) as CameraResponse).camera.id;
 }
 
 /** Collects the camera's results from now on. */
@@ -91,7 +85,7 @@ describe('live analysis of an RTSP camera by an inference node process', () => {
       );
       assert.ok(Math.abs(Date.now() - result.ts) < 10_000, `capture time ${result.ts} is on the server's clock`);
       assert.ok((result.timings.emitMs ?? -1) >= 0);
-      assert.ok(result.width <= 640 && result.height <= 640);
+      assert.deepEqual([result.width, result.height], [1280, 720], "analysed at the camera's own resolution");
     }
     const view = server.internals.cameras.viewOf(cameraId);
     assert.equal(view.analysis.status, 'running');
@@ -127,6 +121,31 @@ describe('live analysis of an RTSP camera by an inference node process', () => {
     const next = await waitFor(() => results.find((r) => r.nodeId === 'node-a'), 'results from node-a again', 60_000);
     assert.equal(next.cameraId, cameraId);
     assert.equal(server.internals.cameras.viewOf(cameraId).analysis.status, 'running');
+  });
+
+  test("an analysis stream (an IP camera's substream): the node decodes it, viewers keep the main stream; removed, the main stream again", async () => {
+    const substream = await startRtspSource(join(SHARED_DIR, 'videos', '916241958_mask.mp4'));
+    try {
+      const admin = await apiAs(server, 'admin');
+      const patch = (analysisRtspUrl: string | null) =>
+        admin(`/api/cameras/${cameraId}`, { method: 'PATCH', json: { analysisRtspUrl } });
+      const mainProducer = server.internals.cameras.viewOf(cameraId).producerId;
+      assert.equal((await patch(substream.url)).status, 200);
+      const results = collect(viewer, cameraId);
+      // The substream is 388x218; the main stream 1280x720.
+      await waitFor(() => results.find((r) => r.width === 388 && r.height === 218), 'results of the analysis stream', 60_000);
+      const view = server.internals.cameras.viewOf(cameraId);
+      assert.equal(view.producerId, mainProducer, 'viewers watch the main stream still');
+      await waitFor(() => server.internals.cameras.viewOf(cameraId).analysis.input?.width === 388, 'the admin view says so');
+      assert.equal(server.internals.cameras.viewOf(cameraId).analysis.input?.stream, 'analysis');
+      assert.match(view.analysisRtspUrl ?? '', /^rtsp:\/\/127\.0\.0\.1/);
+      assert.equal((await patch(null)).status, 200);
+      const after = collect(viewer, cameraId);
+      await waitFor(() => after.find((r) => r.width === 1280), 'results of the main stream again', 60_000);
+      await waitFor(() => server.internals.cameras.viewOf(cameraId).analysis.input?.stream === 'main', 'main stream in the admin view');
+    } finally {
+      await substream.stop();
+    }
   });
 
   test('a decoder whose port another socket took: the server starts the analysis again, on a new port, and results resume', async () => {
