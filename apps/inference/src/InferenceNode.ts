@@ -183,10 +183,10 @@ export async function createInferenceNode(config: NodeConfig): Promise<RunningNo
         release(cameraId);
         return {};
       },
-      'camera:snapshot': async ({ cameraId, seq, box, blur }) => {
-        const frame = sessions.get(cameraId)?.frame(seq);
-        if (!frame) throw new MaskwatchError('not_found', `frame ${seq} of camera ${cameraId} is no longer held`);
-        const snapshot = await renderSnapshot(frame, box, blur);
+      'camera:snapshot': async ({ cameraId, seq, box, blur, trackId }) => {
+        const held = sessions.get(cameraId)?.snapshotFrame(seq, trackId);
+        if (!held) throw new MaskwatchError('not_found', `frame ${seq} of camera ${cameraId} is no longer held`);
+        const snapshot = await renderSnapshot(held.frame, held.box ?? box, held.blur ?? blur);
         return { ...snapshot, jpeg: new Uint8Array(snapshot.jpeg), thumbnail: new Uint8Array(snapshot.thumbnail) };
       },
     },

@@ -211,7 +211,9 @@ export const serverToNodeRequests = {
   'camera:release': { request: z.object({ cameraId: CameraIdSchema }).strict(), response: Empty },
   /**
    * A JPEG of an analysed frame that the node still holds (it keeps the last few per camera), with `box` drawn
-   * and every box in `blur` blurred; plus a small thumbnail of `box`. `not_found` when the frame is gone.
+   * and every box in `blur` blurred; plus a small thumbnail of `box`. When frame `seq` is gone and `trackId` is
+   * given, the newest held frame showing that track is used instead (its box drawn, the other faces in it
+   * blurred): the person is the same, a moment later. `not_found` when neither is held.
    */
   'camera:snapshot': {
     request: z
@@ -220,6 +222,7 @@ export const serverToNodeRequests = {
         seq: z.number().int().nonnegative(),
         box: BoxSchema,
         blur: z.array(BoxSchema).max(256),
+        trackId: z.number().int().nonnegative().optional(),
       })
       .strict(),
     response: z.object({

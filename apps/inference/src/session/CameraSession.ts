@@ -1,4 +1,5 @@
 import type { CameraStats, NodeResult } from '@maskwatch/protocol/inference';
+import type { Box } from '@maskwatch/protocol/faces';
 import { FaceTracker } from '@maskwatch/vision/track/FaceTracker';
 import type { FaceTrackerOptions } from '@maskwatch/vision/track/FaceTrackerTypes';
 import { resultFaces } from '@maskwatch/vision/track/resultFaces';
@@ -19,7 +20,7 @@ export class CameraSession {
   readonly cameraId: string;
   readonly decoder: CameraDecoder;
   readonly #tracker: FaceTracker;
-  readonly #recent: { seq: number; frame: DecodedFrame }[] = [];
+  readonly #recent: { seq: number; frame: DecodedFrame; faces: { trackId: number | undefined; box: Box }[] }[] = [];
   #seq = 0;
   #inputFrames = 0;
   #analysedFrames = 0;
@@ -63,15 +64,15 @@ export class CameraSession {
       this.#resolutionChanges++;
     }
     this.#frameSize = { width: frame.width, height: frame.height };
+    const faces = resultFaces(tracked.faces, this.#tracker.options.highScore);
     // Only a frame with a face can be an alert's snapshot.
     if (analysis.faces.length > 0) {
-      this.#recent.push({ seq, frame });
+      this.#recent.push({ seq, frame, faces: faces.map((face) => ({ trackId: face.trackId, box: face.box })) });
       let bytes = this.#recent.reduce((sum, entry) => sum + entry.frame.data.length, 0);
       while (this.#recent.length > RECENT_FRAMES || (this.#recent.length > 2 && bytes > RECENT_BYTES)) {
         bytes -= this.#recent.shift()!.frame.data.length;
       }
     }
-    const faces = resultFaces(tracked.faces, this.#tracker.options.highScore);
     const ts = toServerTime(frame.arrivedAt);
     const endedTracks = tracked.ended.map((track) => ({
       trackId: track.trackId,
@@ -100,6 +101,23 @@ export class CameraSession {
   /** An analysed frame this session still holds. */
   frame(seq: number): DecodedFrame | undefined {
     return this.#recent.find((entry) => entry.seq === seq)?.frame;
+  }
+
+  /**
+   * The frame for an alert's snapshot: frame `seq` if still held, else the newest held frame that shows track
+   * `trackId` (a busy server asks a moment late, and the person is still there), with that track's box there and
+   * the other faces of that frame to blur.
+   */
+  snapshotFrame(seq: number, trackId?: number): { frame: DecodedFrame; box?: Box; blur?: Box[] } | undefined {
+    const held = this.frame(seq);
+    if (held) return { frame: held };
+    if (trackId === undefined) return undefined;
+    for (let i = this.#recent.length - 1; i >= 0; i--) {
+      const entry = this.#recent[i]!;
+      const face = entry.faces.find((f) => f.trackId === trackId);
+      if (face) return { frame: entry.frame, box: face.box, blur: entry.faces.filter((f) => f !== face).map((f) => f.box) };
+    }
+    return undefined;
   }
 
   /** Counters since the last call (rates over `periodMs`) for node:stats. */

@@ -352,7 +352,7 @@ export class AlertService extends EnhancedEmitter<AlertServiceEvents> {
     if (source && result.seq !== undefined) {
       try {
         image = await withTimeout(
-          source.snapshot(cameraId, result.seq, face.box, decision.blur),
+          source.snapshot(cameraId, result.seq, face.box, decision.blur, face.trackId),
           this.#options.snapshotTimeoutMs ?? 2000,
           'the snapshot',
         );

@@ -194,10 +194,11 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
     seq: number,
     box: Box,
     blur: Box[],
+    trackId?: number,
   ): Promise<ServerToNodeResponseOf<'camera:snapshot'>> {
     const node = this.nodeOf(cameraId);
     if (!node) throw new MaskwatchError('unavailable', `camera ${cameraId} is not being analysed`);
-    return node.request('camera:snapshot', { cameraId, seq, box, blur });
+    return node.request('camera:snapshot', { cameraId, seq, box, blur, ...(trackId !== undefined ? { trackId } : {}) });
   }
 
   close(): void {
