@@ -190,7 +190,8 @@ describe('live analysis of an RTSP camera by an inference node process', () => {
     const stalled = nextEvent(
       viewer,
       'camera:state',
-      (view) => view.id === cameraId && view.analysis.status === 'stalled',
+      // The stall the kill causes (a decoder restart just before it may report a stall of its own first).
+      (view) => view.id === cameraId && view.analysis.status === 'stalled' && /lost/.test(view.analysis.detail ?? ''),
     );
     victim.kill('SIGKILL');
     const killedAt = Date.now();
