@@ -6,16 +6,22 @@ import numpy as np
 from .paths import LABELS
 
 
+def confusion_matrix(y, pred) -> np.ndarray:
+    """Counts per (true label, predicted label), rows true, columns predicted, in LABELS order."""
+    k = len(LABELS)
+    conf = np.zeros((k, k), int)
+    for t, p in zip(y, pred):
+        conf[t, p] += 1
+    return conf
+
+
 def classification_metrics(y: np.ndarray, logits: np.ndarray) -> dict:
     """Accuracy, per-class precision/recall/F1/support, confusion (rows true, columns predicted) and
     maskVsNoMaskAccuracy: on the images labelled mask or no_mask, the share where the mask logit vs the no_mask logit
     picks the right one (the two-class task of the original paper, which has no 'incorrect' class)."""
     y = np.asarray(y)
     pred = logits.argmax(1)
-    k = len(LABELS)
-    conf = np.zeros((k, k), int)
-    for t, p in zip(y, pred):
-        conf[t, p] += 1
+    conf = confusion_matrix(y, pred)
     per = {}
     for c, name in enumerate(LABELS):
         tp = conf[c, c]

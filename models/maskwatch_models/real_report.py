@@ -14,6 +14,7 @@ import numpy as np
 from . import plots
 from . import realcrops as RC
 from .export import ort_logits, session
+from .metrics import confusion_matrix
 from .paths import LABELS, REPO_ROOT
 from .scenes import decide
 
@@ -39,10 +40,7 @@ def test_logits(manifest: dict, names: list[str], smoke: bool = False) -> tuple[
 
 def figures(y: np.ndarray, pred: np.ndarray) -> dict:
     """The issue's figures on a set of faces: 3-class accuracy, per-class precision/recall, the alert pair."""
-    k = len(LABELS)
-    conf = np.zeros((k, k), int)
-    for t, p in zip(y, pred):
-        conf[t, p] += 1
+    conf = confusion_matrix(y, pred)
     per = {}
     for c, name in enumerate(LABELS):
         per[name] = {

@@ -18,6 +18,10 @@ const newKey = (): SrtpParameters => ({
   keyBase64: randomBytes(30).toString('base64'),
 });
 
+/** A real decoder of STREAM on `rtpPort` that accepts SRTP under `key` (started by the test). */
+const decoderOn = (cameraId: string, rtpPort: number, key: SrtpParameters): CameraDecoder =>
+  new CameraDecoder({ cameraId, stream: STREAM, host: '127.0.0.1', rtpPort, srtp: key, fps: 25, maxSide: 640, ffmpegPath: 'ffmpeg' });
+
 /** ffmpeg sending `clip` scaled to `size` as VP8 RTP with the stream's payload type and SSRC: SRTP when `srtp`. */
 function send(
   clip: string,
@@ -49,16 +53,7 @@ test(
     assert.ok(existsSync(join(VIDEOS, 'Gituatu_mask.mp4')), `clips not found in ${VIDEOS}`);
     const key = newKey();
     const rtpPort = await allocatePorts('127.0.0.1', { min: 61000, max: 61999 }, new Set());
-    const decoder = new CameraDecoder({
-      cameraId: 'cam_forged',
-      stream: STREAM,
-      host: '127.0.0.1',
-      rtpPort,
-      srtp: key,
-      fps: 25,
-      maxSide: 640,
-      ffmpegPath: 'ffmpeg',
-    });
+    const decoder = decoderOn('cam_forged', rtpPort, key);
     const sizes = new Map<string, number>();
     let rejected = 0;
     decoder.on('frame', (frame) => {
@@ -92,16 +87,7 @@ test(
 test('nothing is counted as forged while only the server sends', { timeout: 30_000 }, async () => {
   const key = newKey();
   const rtpPort = await allocatePorts('127.0.0.1', { min: 61000, max: 61999 }, new Set());
-  const decoder = new CameraDecoder({
-    cameraId: 'cam_clean',
-    stream: STREAM,
-    host: '127.0.0.1',
-    rtpPort,
-    srtp: key,
-    fps: 25,
-    maxSide: 640,
-    ffmpegPath: 'ffmpeg',
-  });
+  const decoder = decoderOn('cam_clean', rtpPort, key);
   let frames = 0;
   let rejected = 0;
   decoder.on('frame', () => frames++);
