@@ -62,7 +62,8 @@ const UNTRACKED: Readonly<TrackFields> = Object.freeze({
  * Follows the faces of one camera across its analysed frames (SORT/ByteTrack style): a constant-velocity Kalman
  * filter predicts each track's box at the new frame's time; detections are matched to the predictions by IoU in
  * stages (high-score detections to every confirmed track, low-score ones to the tracks still unmatched, then new
- * tracks, then a widened-box last chance), each stage an optimal assignment. A track gets a stable id once seen
+ * tracks, then a widened-box last chance, then the same around the box where each track was last seen, for a
+ * prediction that shot past a face that stopped), each stage an optimal assignment. A track gets a stable id once seen
  * `minHits` times (or twice `confirmAfterMs` apart); its label is a vote over its recent frames (TrackVote); it
  * ends when unseen for `maxLostMs` and `maxLostFrames` frames.
  *
@@ -159,10 +160,10 @@ export class FaceTracker {
       if (d.detScore >= highScore) high.push(i);
       else if (d.detScore >= lowScore) low.push(i);
     });
-    const stage = (trackIdx: number[], detIdx: number[], minIou: number, wide: boolean): void => {
+    const stage = (trackIdx: number[], detIdx: number[], minIou: number, wide: boolean, from = predicted): void => {
       if (trackIdx.length === 0 || detIdx.length === 0) return;
       const pairs = associate(
-        trackIdx.map((t) => predicted[t]!),
+        trackIdx.map((t) => from[t]!),
         detIdx.map((d) => detections[d]!.box),
         minIou,
         wide ? trackIdx.map((t) => widened[t]!) : 0,
@@ -203,13 +204,23 @@ export class FaceTracker {
     );
     // 4. Last chance, widened boxes: a fast face, a young track whose velocity is not known yet, a face seen
     //    seconds ago (a slow frame rate, or out of sight for a moment).
-    if (matchBuffer > 0 || o.bufferPerSecond > 0)
+    if (matchBuffer > 0 || o.bufferPerSecond > 0) {
       stage(
         free(() => true),
         freeHigh(),
         matchIou,
         true,
       );
+      // 5. The prediction overshot: a face that stopped, turned back or jumped (a looped clip, a person sitting
+      //    down) after one fast step is near where it was last seen, not where its velocity would take it.
+      stage(
+        free((t) => t.state !== 'tentative'),
+        freeHigh(),
+        matchIou,
+        true,
+        this.#tracks.map((track) => track.lastBox),
+      );
+    }
 
     for (const track of this.#tracks) {
       if (!matched.has(track)) track.miss();
