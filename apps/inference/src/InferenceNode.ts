@@ -97,7 +97,7 @@ export async function createInferenceNode(config: NodeConfig): Promise<RunningNo
         return null;
       });
   }
-  const scheduler = new FrameScheduler(worker);
+  const scheduler = new FrameScheduler(worker, { maxBatch: config.maxBatch });
   const sessions = new Map<string, CameraSession>();
   const lastKeyFrame = new Map<string, number>();
   const usedPorts = new Set<number>();

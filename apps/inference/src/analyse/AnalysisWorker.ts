@@ -33,6 +33,9 @@ export class AnalysisWorker extends EnhancedEmitter<AnalysisWorkerEvents> {
   #busySince: number | undefined;
   #busyMs = 0;
   #closed = false;
+  /** Batches the worker thread is running now (their promises may already be rejected by close()). */
+  #running = 0;
+  #idle: (() => void) | undefined;
 
   private constructor(init: WorkerInit, worker: Worker, info: WorkerInfo) {
     super();
@@ -104,6 +107,7 @@ export class AnalysisWorker extends EnhancedEmitter<AnalysisWorkerEvents> {
     const message: ToWorker = { type: 'analyse', id, frames };
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
+      this.#running++;
       this.#busySince ??= performance.now();
       this.#worker.postMessage(
         message,
@@ -119,10 +123,23 @@ export class AnalysisWorker extends EnhancedEmitter<AnalysisWorkerEvents> {
     this.#worker.postMessage(message);
   }
 
-  async close(): Promise<void> {
+  /**
+   * Rejects what waits, lets a batch the thread is running end (at most `graceMs`), then ends the thread.
+   * Terminating the thread in the middle of an onnxruntime run aborts the whole process (SIGABRT).
+   */
+  async close(graceMs = 5000): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     this.#failAll('analysis worker closed');
+    if (this.#running > 0 && this.#ready) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, graceMs);
+        this.#idle = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
     await this.#worker.terminate();
     this.removeAllListeners();
   }
@@ -130,6 +147,7 @@ export class AnalysisWorker extends EnhancedEmitter<AnalysisWorkerEvents> {
   #attach(worker: Worker): void {
     worker.on('message', (message: FromWorker) => {
       if (message.type !== 'result' && message.type !== 'failed') return;
+      if (--this.#running === 0) this.#idle?.();
       const pending = this.#pending.get(message.id);
       if (!pending) return;
       this.#pending.delete(message.id);
@@ -143,6 +161,7 @@ export class AnalysisWorker extends EnhancedEmitter<AnalysisWorkerEvents> {
       const reason = `analysis worker exited (${code})`;
       log.error({ code }, 'analysis worker died; starting it again');
       this.#ready = false;
+      this.#running = 0;
       this.#failAll(reason);
       this.safeEmit('restart', reason);
       void this.#respawn();

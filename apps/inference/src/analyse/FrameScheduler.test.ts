@@ -44,3 +44,43 @@ test('the newest frame of a camera wins while the worker is busy; waiting frames
   scheduler.forget('b');
   scheduler.close();
 });
+
+test('fair under overload: more cameras than a batch holds, every camera gets its share (served longest ago first)', async () => {
+  const scheduler = new FrameScheduler(worker, { maxBatch: 4 });
+  const cameras = Array.from({ length: 8 }, (_, i) => `cam${i}`);
+  const counts = new Map(cameras.map((c) => [c, 0]));
+  let total = 0;
+  // Every camera sends a new frame whenever a result comes back, always in the same order: the phase lock that
+  // starved the cameras at the back when the batch was taken in arrival order.
+  scheduler.on('analysed', (a) => {
+    counts.set(a.cameraId, counts.get(a.cameraId)! + 1);
+    if (++total < 25) for (const c of cameras) scheduler.offer(c, frame(total));
+  });
+  for (const c of cameras) scheduler.offer(c, frame(0));
+  const deadline = Date.now() + 30_000;
+  while (total < 25 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  const shares = cameras.map((c) => counts.get(c)!);
+  const mean = shares.reduce((a, b) => a + b, 0) / shares.length;
+  assert.ok(Math.min(...shares) >= 0.8 * mean, `frames per camera ${shares.join(', ')}: the worst under 80 % of the mean`);
+  for (const c of cameras) scheduler.forget(c);
+  scheduler.close();
+});
+
+test("closing the worker in the middle of a batch lets the batch end first (terminating onnxruntime's run aborted the process)", async () => {
+  const big = (value: number) => ({ cameraId: `c${value}`, at: Date.now(), width: 1920, height: 1080, data: new Uint8Array(1920 * 1080 * 3).fill(value) });
+  // A batch of eight 1080p frames runs for about a second; the close comes at a few points inside it.
+  for (const delayMs of [50, 100, 200, 350]) {
+    const own = await AnalysisWorker.create({ detectorOptions: { maxInputSide: 960 } });
+    const outcome = own.analyse([1, 2, 3, 4, 5, 6, 7, 8].map(big)).then(
+      () => 'analysed',
+      (error: Error) => error.message,
+    );
+    await new Promise((r) => setTimeout(r, delayMs));
+    await own.close();
+    // Rejected as closed, or done just before the close came (a fast machine): never a crash.
+    assert.match(await outcome, /^(analysis worker closed|analysed)$/, `closed ${delayMs} ms in`);
+  }
+  // Still alive: the shared worker answers.
+  const { results } = await worker.analyse([{ cameraId: 'after', at: Date.now(), width: 320, height: 180, data: frame(5).data }]);
+  assert.equal(results.length, 1);
+});

@@ -25,12 +25,19 @@ export type FrameSchedulerEvents = {
 /**
  * Frames of every camera into the analysis worker. The newest frame of a camera wins: one that arrives while an
  * older one still waits replaces it (the older is dropped and counted, never queued), so latency stays bounded
- * when the node is over capacity. One batch at a time, holding the waiting frame of every camera.
+ * when the node is over capacity. One batch at a time, of at most `maxBatch` waiting frames.
+ *
+ * Fair under overload: when more cameras wait than a batch holds, the cameras served longest ago go first (round
+ * robin), so every camera gets its share. Taking them in arrival order instead starved some cameras completely: a
+ * camera whose frames always come in just before a batch starts is always replaced to the back of the line.
  */
 export class FrameScheduler extends EnhancedEmitter<FrameSchedulerEvents> {
   readonly #worker: AnalysisWorker;
   readonly #maxBatch: number;
   readonly #waiting = new Map<string, { frame: DecodedFrame; offeredAt: number }>();
+  /** Camera -> the number of the batch that last took one of its frames. */
+  readonly #served = new Map<string, number>();
+  #batches = 0;
   #busy = false;
   #closed = false;
 
@@ -49,6 +56,7 @@ export class FrameScheduler extends EnhancedEmitter<FrameSchedulerEvents> {
 
   /** Drops the camera's waiting frame (it was released). */
   forget(cameraId: string): void {
+    this.#served.delete(cameraId);
     if (this.#waiting.delete(cameraId)) this.safeEmit('dropped', cameraId, 'released');
   }
 
@@ -62,10 +70,18 @@ export class FrameScheduler extends EnhancedEmitter<FrameSchedulerEvents> {
     if (this.#busy || this.#closed || this.#waiting.size === 0) return;
     const batch: { cameraId: string; frame: DecodedFrame; queueMs: number }[] = [];
     const startedAt = performance.now();
-    for (const [cameraId, { frame, offeredAt }] of this.#waiting) {
+    const batchNo = ++this.#batches;
+    let order = [...this.#waiting.keys()];
+    if (order.length > this.#maxBatch) {
+      // Least recently served first; a camera never served yet before all.
+      const served = (cameraId: string): number => this.#served.get(cameraId) ?? 0;
+      order = order.sort((a, b) => served(a) - served(b)).slice(0, this.#maxBatch);
+    }
+    for (const cameraId of order) {
+      const { frame, offeredAt } = this.#waiting.get(cameraId)!;
       batch.push({ cameraId, frame, queueMs: startedAt - offeredAt });
       this.#waiting.delete(cameraId);
-      if (batch.length >= this.#maxBatch) break;
+      this.#served.set(cameraId, batchNo);
     }
     this.#busy = true;
     this.#worker

@@ -66,7 +66,13 @@ const EnvSchema = z
         return { min, max };
       })
       .refine(({ min, max }) => min >= 1024 && max <= 65535 && max - min >= 3, 'a range of at least 4 ports in 1024-65535'),
-    MASKWATCH_NODE_MAX_CAMERAS: z.coerce.number().int().min(1).max(256).default(16),
+    /**
+     * Cameras one node takes. Past its capacity a node shares its frames fairly (every camera slower), which beats
+     * leaving cameras without analysis; the server moves cameras to another node when there is one.
+     */
+    MASKWATCH_NODE_MAX_CAMERAS: z.coerce.number().int().min(1).max(256).default(32),
+    /** Frames analysed together (across cameras): larger batches analyse more per second, each frame waits longer. */
+    MASKWATCH_ANALYSIS_MAX_BATCH: z.coerce.number().int().min(1).max(64).default(16),
     /** Analysed frames per second per camera. */
     MASKWATCH_ANALYSIS_FPS: z.coerce.number().min(0.2).max(30).default(5),
     /** Longest side of the analysed frames: a camera's own resolution up to this (small faces stay visible). */
@@ -128,6 +134,7 @@ export type NodeConfig = {
   rtpHost: string;
   rtpPorts: { min: number; max: number };
   maxCameras: number;
+  maxBatch: number;
   fps: number;
   /** Longest side of the analysed frames. */
   maxSide: number;
@@ -195,6 +202,7 @@ export function loadNodeConfig(env: Record<string, string | undefined> = process
     rtpHost: e.MASKWATCH_NODE_RTP_HOST,
     rtpPorts: e.MASKWATCH_NODE_RTP_PORTS,
     maxCameras: e.MASKWATCH_NODE_MAX_CAMERAS,
+    maxBatch: e.MASKWATCH_ANALYSIS_MAX_BATCH,
     fps: e.MASKWATCH_ANALYSIS_FPS,
     maxSide: e.MASKWATCH_ANALYSIS_MAX_SIDE,
     detectorInput: e.MASKWATCH_DETECTOR_INPUT,
