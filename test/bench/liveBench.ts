@@ -419,7 +419,8 @@ const node = await startInferenceNode({
   serverUrl: server.url,
   dataDir: server.dataDir,
   nodeId: 'bench-node',
-  ...(process.env.BENCH_DEBUG ? { env: { MASKWATCH_LOG_LEVEL: 'debug' } } : {}),
+  // Room for every camera (the tests' nodes get 40 ports: 20 cameras); above the tests' blocks (61000-64999).
+  env: { MASKWATCH_NODE_RTP_PORTS: '65000-65199', ...(process.env.BENCH_DEBUG ? { MASKWATCH_LOG_LEVEL: 'debug' } : {}) },
 });
 try {
   const soakAt = COUNTS.includes(SOAK_AT) ? SOAK_AT : Math.max(...COUNTS);

@@ -44,7 +44,7 @@ export class FrameScheduler extends EnhancedEmitter<FrameSchedulerEvents> {
   constructor(worker: AnalysisWorker, options: { maxBatch?: number } = {}) {
     super();
     this.#worker = worker;
-    this.#maxBatch = options.maxBatch ?? 16;
+    this.#maxBatch = options.maxBatch ?? 8;
   }
 
   offer(cameraId: string, frame: DecodedFrame): void {

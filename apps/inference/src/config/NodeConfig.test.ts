@@ -15,6 +15,11 @@ test('beside the server with the same variables, the node finds it and its secre
   assert.equal(config.fps, 5);
   assert.equal(config.executionProvider, 'cpu');
   assert.deepEqual(config.rtpPorts, { min: 61000, max: 61999 });
+  assert.equal(config.maxCameras, 32);
+  assert.equal(config.maxBatch, 8);
+  // A camera takes a pair of ports: a range of 40 ports holds 20 cameras, whatever the limit says.
+  const narrow = loadNodeConfig({ MASKWATCH_DATA_DIR: dataDir, MASKWATCH_NODE_RTP_PORTS: '62000-62039', MASKWATCH_NODE_MAX_CAMERAS: '64' });
+  assert.equal(narrow.maxCameras, 20);
   const loopback = loadNodeConfig({ MASKWATCH_DATA_DIR: dataDir, MASKWATCH_HOST: '127.0.0.1' });
   assert.equal(loopback.serverUrl, 'http://127.0.0.1:3000');
 });

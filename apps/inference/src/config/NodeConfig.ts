@@ -72,7 +72,7 @@ const EnvSchema = z
      */
     MASKWATCH_NODE_MAX_CAMERAS: z.coerce.number().int().min(1).max(256).default(32),
     /** Frames analysed together (across cameras): larger batches analyse more per second, each frame waits longer. */
-    MASKWATCH_ANALYSIS_MAX_BATCH: z.coerce.number().int().min(1).max(64).default(16),
+    MASKWATCH_ANALYSIS_MAX_BATCH: z.coerce.number().int().min(1).max(64).default(8),
     /** Analysed frames per second per camera. */
     MASKWATCH_ANALYSIS_FPS: z.coerce.number().min(0.2).max(30).default(5),
     /** Longest side of the analysed frames: a camera's own resolution up to this (small faces stay visible). */
@@ -201,7 +201,8 @@ export function loadNodeConfig(env: Record<string, string | undefined> = process
     name: e.MASKWATCH_NODE_NAME ?? hostname().slice(0, 64),
     rtpHost: e.MASKWATCH_NODE_RTP_HOST,
     rtpPorts: e.MASKWATCH_NODE_RTP_PORTS,
-    maxCameras: e.MASKWATCH_NODE_MAX_CAMERAS,
+    // A camera takes a pair of ports (RTP, RTCP): no more cameras than the range has pairs.
+    maxCameras: Math.min(e.MASKWATCH_NODE_MAX_CAMERAS, Math.floor((e.MASKWATCH_NODE_RTP_PORTS.max - e.MASKWATCH_NODE_RTP_PORTS.min + 1) / 2)),
     maxBatch: e.MASKWATCH_ANALYSIS_MAX_BATCH,
     fps: e.MASKWATCH_ANALYSIS_FPS,
     maxSide: e.MASKWATCH_ANALYSIS_MAX_SIDE,
