@@ -275,7 +275,7 @@ async function run(server: TestServer, count: number, nodePid: number, soak: boo
   });
   // Alerts from the start (warm-up included: the first alert of each camera comes in its first seconds).
   // Per clip: Gituatu_nomask should alert, Gituatu_mask never; the two others show people putting masks on and off.
-  const clipOf = new Map(sources.map((s) => [s.cameraId, basename(s.clip).replace(/^bench-|-\d+x\d+(-25fps)?(-l1t3)?\.(ts|l1t3)$/g, '')]));
+  const clipOf = new Map(sources.map((s) => [s.cameraId, basename(s.clip).replace(/^bench-|-\d+x\d+(-25fps)?(-l1t3)?(-gst)?\.(ts|l1t3)$/g, '')]));
   const alertLatencies: number[] = [];
   const alertsPerClip = new Map<string, number>();
   await call(viewer, 'alerts:subscribe', { recent: 0 });

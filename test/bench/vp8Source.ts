@@ -1,14 +1,15 @@
 /**
  * A camera that publishes like a browser, for bench:live: VP8 with three temporal layers (L1T3, as the camera page
  * sends it), pre-encoded once with libvpx's temporal layering (0-2-1-2 pattern: a quarter of the frames in layer 0,
- * a quarter in layer 1, half in layer 2, references only downwards), and sent in real time over RTP with the VP8
+ * a quarter in layer 1, half in layer 2, references only downwards; checked by decoding layer 0 alone), and sent in real time over RTP with the VP8
  * payload descriptor a browser writes (picture id, TL0PICIDX, TID, layer sync), so that mediasoup can forward a
  * temporal layer alone. Like a browser, it sends a key frame when asked (PLI): it jumps to the clip's next one.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
-import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { artifactsDir, sharedDir } from '../support/browser.ts';
 
 /** One VP8 frame; `sync`: a layer 1 or 2 frame that refers to layer 0 only (a receiver may switch up there). */
@@ -16,24 +17,64 @@ export type Vp8Frame = { data: Buffer; keyframe: boolean; layer: number; sync: b
 
 /** Temporal layer of frame i in libvpx's 3-layer pattern (ts_layering_mode=3). */
 const PATTERN = [0, 2, 1, 2];
+const HERE = dirname(fileURLToPath(import.meta.url));
 
-/** `<shared>/videos/<name>` as VP8 L1T3 IVF at width x height and fps (cached in test/.artifacts). */
+/**
+ * `<shared>/videos/<name>` as VP8 L1T3 IVF at width x height and fps (cached in test/.artifacts): GStreamer's vp8enc
+ * with libvpx's per-frame reference flags (encodeL1t3.py), remuxed to IVF by ffmpeg, then checked: layer 0 alone
+ * must decode to the same picture as the whole stream (what the analysis node receives is layer 0).
+ */
 export async function encodeLayeredVp8(name: string, { width, height, fps, kbps }: { width: number; height: number; fps: number; kbps: number }): Promise<string> {
   mkdirSync(artifactsDir, { recursive: true });
-  const out = join(artifactsDir, `bench-${name.replace(/\.\w+$/, '')}-${width}x${height}-${fps}fps-l1t3.ivf`);
+  const out = join(artifactsDir, `bench-${name.replace(/\.\w+$/, '')}-${width}x${height}-${fps}fps-l1t3-gst.ivf`);
   if (existsSync(out)) return out;
+  const webm = `${out}.partial.webm`;
   const tmp = `${out}.partial.ivf`;
-  const layers = `ts_number_layers=3:ts_target_bitrate=${kbps / 4},${kbps / 2},${kbps}:ts_rate_decimator=4,2,1:ts_periodicity=4:ts_layer_id=0,2,1,2:ts_layering_mode=3`;
   const input = name.includes('/') ? name : join(sharedDir, 'videos', name);
-  const filter = `scale=${width}:${height}:force_original_aspect_ratio=decrease,pad=${width}:${height}:(ow-iw)/2:(oh-ih)/2,fps=${fps}`;
-  const args = ['-v', 'error', '-y', '-i', input, '-an', '-vf', filter, '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8'];
-  // One key frame at the start (a browser sends more only when asked), the layers' bit rates.
-  args.push('-b:v', `${kbps}k`, '-g', '100000', '-ts-parameters', layers, '-threads', '2', '-f', 'ivf', tmp);
-  const ffmpeg = spawn('ffmpeg', args, { stdio: 'inherit' });
-  const code = await new Promise<number | null>((resolve) => ffmpeg.once('exit', resolve));
-  if (code !== 0) throw new Error(`ffmpeg could not encode ${name} as VP8 L1T3 (exit ${code})`);
+  await run('/usr/bin/python3', [join(HERE, 'encodeL1t3.py'), input, webm, String(width), String(height), String(fps), String(kbps)]);
+  await run('ffmpeg', ['-v', 'error', '-y', '-i', webm, '-c', 'copy', '-f', 'ivf', tmp]);
+  rmSync(webm, { force: true });
+  checkBaseLayer(tmp, width, height);
   renameSync(tmp, out);
   return out;
+}
+
+async function run(command: string, args: string[]): Promise<void> {
+  const child = spawn(command, args, { stdio: 'inherit' });
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`${command} ${args.join(' ')}: exit ${code}`);
+}
+
+/** Throws unless the last layer-0 frame decoded alone matches the same frame decoded with every layer. */
+export function checkBaseLayer(path: string, width: number, height: number): void {
+  const buf = readFileSync(path);
+  const headerLength = buf.readUInt16LE(6);
+  const frames = readIvf(path);
+  const last = frames.map((frame, i) => (frame.layer === 0 ? i : -1)).filter((i) => i >= 0).at(-1)!;
+  const baseOnly = frames.filter((frame) => frame.layer === 0);
+  const parts: Buffer[] = [Buffer.from(buf.subarray(0, headerLength))];
+  parts[0]!.writeUInt32LE(baseOnly.length, 24);
+  baseOnly.forEach((frame, i) => {
+    const head = Buffer.alloc(12);
+    head.writeUInt32LE(frame.data.length, 0);
+    head.writeBigUInt64LE(BigInt(i), 4);
+    parts.push(head, frame.data);
+  });
+  const basePath = `${path}.base.ivf`;
+  writeFileSync(basePath, Buffer.concat(parts));
+  const grey = (file: string, index: number): Buffer =>
+    execFileSync('ffmpeg', ['-v', 'error', '-i', file, '-vf', `select=eq(n\\,${index})`, '-vsync', '0', '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'gray', '-'], {
+      maxBuffer: width * height * 2,
+    });
+  const whole = grey(path, last);
+  const base = grey(basePath, baseOnly.length - 1);
+  rmSync(basePath, { force: true });
+  let diff = 0;
+  for (let i = 0; i < whole.length; i++) diff += Math.abs(whole[i]! - (base[i] ?? 0));
+  const mean = diff / Math.max(1, whole.length);
+  if (whole.length !== width * height || base.length !== whole.length || mean > 2) {
+    throw new Error(`${path}: layer 0 alone does not decode to the stream's picture (mean difference ${mean.toFixed(1)} grey levels)`);
+  }
 }
 
 /** The frames of an IVF file, with their temporal layer (the encoder's pattern restarts at every key frame). */
