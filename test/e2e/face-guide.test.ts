@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { apiAs, publishCamera } from '../support/auth.ts';
+import { apiAs, createBrowserCamera, publishCamera } from '../support/auth.ts';
 import { fakeCameraClip, launchBrowser, logPage, waitUntil } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
@@ -22,11 +22,18 @@ describe('camera page', () => {
     await server?.close();
   });
 
-  test('reports one face for a one-person clip, on the page and to the server', async () => {
+  test('loads its detector before the Start tap (it holds the page for seconds), then reports one face for a one-person clip, on the page and to the server', async () => {
     assert.ok(browser);
     const page = await browser.newPage();
     logPage(page, 'camera');
-    const { cameraId } = await publishCamera(page, server, 'E2E faces');
+    const camera = await createBrowserCamera(server, 'E2E faces');
+    await page.goto(camera.publishUrl);
+    // Loaded while nobody tapped: after the tap, its seconds of set-up would hold back the first spoken alert.
+    await page.waitForSelector('html[data-face-detector="ready"]', { timeout: 60_000 });
+    await page.getByRole('button', { name: 'Start camera' }).click();
+    await page.waitForSelector('main[data-status="live"]', { timeout: 60_000 });
+    const cameraId = camera.camera.id;
+    assert.equal(await page.getAttribute('main', 'data-camera-id'), cameraId);
     await page.waitForSelector('main[data-faces="1"]', { timeout: 60_000 });
     // Held over several detections, not a single lucky frame.
     const counts: string[] = [];

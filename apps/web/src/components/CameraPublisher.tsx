@@ -7,6 +7,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { CameraNameSchema } from '@maskwatch/protocol/camera';
 import { useCameras } from '../hooks/useCameras';
 import { useFaceGuide } from '../hooks/useFaceGuide';
+import { preloadFaceDetector } from '../lib/faceDetector';
 import { Publisher, type PublishAs, type PublisherState } from '../lib/publisher';
 import { describeError } from '../lib/signalling';
 import { unlockAudio } from '../lib/announcer';
@@ -66,6 +67,10 @@ export function CameraPublisher() {
     lastProducerRef.current = state.producerId;
     setPublishes((count) => count + 1);
   }, [state]);
+
+  // The face guide's detector loads before the tap: loading it blocks the page for seconds, and after the tap that
+  // would hold back the first spoken alert.
+  useEffect(() => preloadFaceDetector(), []);
 
   const report = useCallback((count: number) => publisherRef.current?.reportFaces(count), []);
   const guide = useFaceGuide(running ? videoRef : null, report);

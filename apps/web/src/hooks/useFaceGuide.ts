@@ -1,7 +1,7 @@
 'use client';
 /** Runs the on-device face detector over a playing <video> and reports the count (on change, or every 2 s). */
 import { useEffect, useState, type RefObject } from 'react';
-import { createFaceDetector, guidance, type Detection, type Guidance } from '../lib/faceDetector';
+import { guidance, sharedFaceDetector, type Detection, type Guidance } from '../lib/faceDetector';
 
 const INTERVAL_MS = 200;
 const REPORT_EVERY_MS = 2000;
@@ -18,11 +18,10 @@ export function useFaceGuide(videoRef: RefObject<HTMLVideoElement | null> | null
     let timer: ReturnType<typeof setTimeout> | undefined;
     let lastCount = -1;
     let lastReport = 0;
-    let close = (): void => undefined;
-    createFaceDetector()
+    // The page's one detector (loaded before the tap, kept for the next start): not closed here.
+    sharedFaceDetector()
       .then((detector) => {
-        close = () => detector.close();
-        if (stopped) return close();
+        if (stopped) return;
         const tick = async (): Promise<void> => {
           const video = videoRef.current;
           if (stopped) return;
@@ -51,7 +50,6 @@ export function useFaceGuide(videoRef: RefObject<HTMLVideoElement | null> | null
     return () => {
       stopped = true;
       clearTimeout(timer);
-      close();
       setDetection(null);
     };
   }, [videoRef, report]);

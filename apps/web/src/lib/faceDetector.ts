@@ -12,6 +12,40 @@ export type FaceDetector = { detect(video: HTMLVideoElement): Promise<Detection>
 
 export const MEDIAPIPE_PATH = '/mediapipe/face_detection';
 
+let shared: Promise<FaceDetector> | null = null;
+
+/**
+ * The page's one detector, loaded once and kept while the page lives (a stop and a new start reuse it). Loading it
+ * holds the page's main thread for seconds (the runtime's set-up: measured 3.2-3.8 s in headless Chromium on the
+ * 2-core machine), during which nothing else on the page runs, the spoken alert included: the camera page starts it
+ * before the Start tap (`preloadFaceDetector`), so that it is done by the time the first alert can come. Once loaded,
+ * `<html data-face-detector="ready">`.
+ */
+export function sharedFaceDetector(): Promise<FaceDetector> {
+  shared ??= createFaceDetector().then(
+    (detector) => {
+      document.documentElement.dataset.faceDetector = 'ready';
+      return detector;
+    },
+    (error: unknown) => {
+      shared = null; // a later start tries again
+      throw error;
+    },
+  );
+  return shared;
+}
+
+/** Starts loading the shared detector when the browser is next idle (the page has drawn; nobody tapped yet). */
+export function preloadFaceDetector(): () => void {
+  const start = (): void => void sharedFaceDetector().catch(() => undefined);
+  if (typeof window.requestIdleCallback === 'function') {
+    const id = window.requestIdleCallback(start, { timeout: 1500 });
+    return () => window.cancelIdleCallback(id);
+  }
+  const timer = setTimeout(start, 300);
+  return () => clearTimeout(timer);
+}
+
 export async function createFaceDetector(): Promise<FaceDetector> {
   // Loaded on demand: the runtime is large and only the camera page needs it.
   const [fd, runtime] = await Promise.all([import('@tensorflow-models/face-detection'), import('../vendor/mediapipeFaceDetection')]);
@@ -22,6 +56,13 @@ export async function createFaceDetector(): Promise<FaceDetector> {
     maxFaces: 10,
     solutionPath: MEDIAPIPE_PATH,
   });
+  // The runtime sets its graph up (WebGL shaders included) on the first frame it is given: do it now, on a blank
+  // picture, so that it happens with the loading and not later in the middle of the camera's work.
+  const blank = document.createElement('canvas');
+  blank.width = 128;
+  blank.height = 128;
+  blank.getContext('2d')?.fillRect(0, 0, 128, 128);
+  await detector.estimateFaces(blank, { flipHorizontal: false });
   let closed = false;
   return {
     async detect(video) {
