@@ -25,7 +25,7 @@ const TIMING = {
   restartAfterMs: 700,
   nodeTimeoutMs: 400,
   helloTimeoutMs: 300,
-  retryMs: 100,
+  retryMs: 400,
   tickMs: 25,
 };
 
@@ -38,6 +38,8 @@ class ProtocolNode {
   lastStatsAt = 0;
   /** How long this node takes to answer camera:assign (a real node answers once its decoder listens). */
   assignDelayMs = 0;
+  /** When set, camera:assign is refused with this message (a node out of RTP ports). */
+  refuse: string | null = null;
   /** Assignments answered (an answer after the server gave up still counts here). */
   readonly answered: string[] = [];
   readonly #ports: UdpSocket[] = [];
@@ -57,6 +59,7 @@ class ProtocolNode {
     });
     this.socket.on('camera:assign', (request: { cameraId: string }, ack: (answer: unknown) => void) => {
       this.assigned.push(request.cameraId);
+      if (this.refuse !== null) return ack({ ok: false, error: { code: 'internal', message: this.refuse } });
       void this.#bindPair().then(([rtp, rtcp]) =>
         setTimeout(() => {
           this.answered.push(request.cameraId);
@@ -233,6 +236,24 @@ describe('InferenceManager with millisecond timings', () => {
     assert.ok(!c.answered.includes(hopeless), 'given up on before the node answered');
     await waitFor(() => c.assigned.filter((id) => id === hopeless).length >= 2, 'tried again', 5000, 10);
     c.close();
+  });
+
+  test('a camera a node refuses is asked for again every retryMs, not in a loop', async () => {
+    const d = await node('node-d', 16);
+    d.refuse = 'no free RTP port pair in 61000-61039 on 127.0.0.1';
+    const refused = await liveCamera('Refused');
+    await waitFor(() => d.assigned.includes(refused), 'asked once', 5000, 10);
+    const firstAt = Date.now();
+    await new Promise((r) => setTimeout(r, 1200));
+    const asks = d.assigned.filter((id) => id === refused).length;
+    const rate = (asks * 1000) / (Date.now() - firstAt);
+    // Each try ends in state changes ('starting', then 'stalled'): retrying on those asked 10+ times a second.
+    assert.ok(rate <= 1000 / TIMING.retryMs + 1.5, `asked ${asks} times in ${Date.now() - firstAt} ms (retryMs ${TIMING.retryMs})`);
+    const seen = analysis(refused);
+    assert.ok(seen.status === 'stalled' || seen.status === 'starting', seen.status);
+    d.refuse = null;
+    await waitFor(() => d.answered.includes(refused), `taken once the node has room (asked ${asks}: ${JSON.stringify(analysis(refused))})`, 5000, 10);
+    d.close();
   });
 
   test('a node that connects but never says hello is disconnected after helloTimeoutMs', async () => {

@@ -314,7 +314,12 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
       if (this.#closed) return;
       for (const cameraId of this.#wantedWithoutAnalysis()) this.#schedule(cameraId);
     });
-    for (const cameraId of this.#wantedWithoutAnalysis()) this.#schedule(cameraId);
+    // A new node: the cameras without analysis try at once, those waiting after a failed start included.
+    for (const cameraId of this.#wantedWithoutAnalysis()) {
+      clearTimeout(this.#retryTimers.get(cameraId));
+      this.#retryTimers.delete(cameraId);
+      this.#schedule(cameraId);
+    }
   }
 
   #wantedWithoutAnalysis(): string[] {
@@ -460,6 +465,9 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
     const current = this.#analyses.get(cameraId);
     if (current && !current.closed && current.producerId === producer.id && !current.node.closed) return;
     if (current) this.#stop(cameraId);
+    // After a failed start the camera waits retryMs: the state changes of that try ('starting', then 'stalled')
+    // reconcile it again, and starting at once from those asked the node again many times a second.
+    if (this.#retryTimers.has(cameraId)) return;
 
     // A camera waiting since an earlier reconcile (no node, a failed start) keeps the time it was first wanted.
     const wantedAt = this.#wantedSince.get(cameraId) ?? Date.now();
