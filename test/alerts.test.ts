@@ -11,6 +11,7 @@ import {
   type Alert,
   type AlertEvent,
   type AlertResponse,
+  type AlertSay,
   type AlertSettings,
 } from '@maskwatch/protocol/alerts';
 import { AuditListResponseSchema } from '@maskwatch/protocol/auth';
@@ -41,6 +42,8 @@ describe('alerts: rule → snapshot → database → push, REST, restart', () =>
   let cameraId: string;
   let raised: Alert;
   const pushes: { to: 'viewer' | 'camera'; event: AlertEvent; rowStored: boolean }[] = [];
+  /** `alert:say` and `alert:raised` in the order each connection got them. */
+  const order: string[] = [];
 
   // An admin's session (settings need one; reading and acknowledging need any signed-in user).
   const get = async (path: string) => (await apiAs(server, 'admin'))(path);
@@ -64,10 +67,12 @@ describe('alerts: rule → snapshot → database → push, REST, restart', () =>
       ['camera', cameraPage],
     ] as const) {
       for (const name of ['alert:raised', 'alert:updated'] as const) {
-        socket.on(name, (event: AlertEvent) =>
-          pushes.push({ to, event, rowStored: rowInFile(server.dbPath, event.alert.id) !== undefined }),
-        );
+        socket.on(name, (event: AlertEvent) => {
+          pushes.push({ to, event, rowStored: rowInFile(server.dbPath, event.alert.id) !== undefined });
+          if (name === 'alert:raised') order.push(`${to} raised ${event.alert.id}`);
+        });
       }
+      socket.on('alert:say', (say: AlertSay) => order.push(`${to} say ${say.alertId} ${say.announce.sentence}`));
     }
   });
   after(async () => {
@@ -99,6 +104,9 @@ describe('alerts: rule → snapshot → database → push, REST, restart', () =>
     assert.ok(raised.latencyMs >= 0 && raised.firstSeenAt <= raised.raisedAt);
     assert.ok(raised.snapshot && raised.snapshot.bytes > 1000);
     assert.ok(pushes.every((p) => p.rowStored), 'every push found its row already in the database file');
+    // The camera page was told first, before the snapshot and the database write; only that page.
+    assert.equal(order[0], `camera say ${raised.id} ${ALERT_SENTENCES.no_mask}`);
+    assert.deepEqual(order.slice(1).sort(), [`camera raised ${raised.id}`, `viewer raised ${raised.id}`]);
 
     const list = AlertListResponseSchema.parse(await (await get('/api/alerts')).json());
     assert.deepEqual(

@@ -101,6 +101,19 @@ export const AlertEventSchema = z.object({
 });
 export type AlertEvent = z.infer<typeof AlertEventSchema>;
 
+/**
+ * `alert:say`, to the page publishing the camera only: the sentence for a new alert, as soon as the rule decides
+ * and before its snapshot is taken and stored (hundreds of ms: a frame from the node, synced files); the stored
+ * alert follows as `alert:raised` with the same id, which the page does not say again.
+ */
+export const AlertSaySchema = z.object({
+  alertId: AlertIdSchema,
+  cameraId: CameraIdSchema,
+  trackId: z.number().int().nonnegative(),
+  announce: AnnounceSchema,
+});
+export type AlertSay = z.infer<typeof AlertSaySchema>;
+
 // ---- REST ----
 
 const BooleanParam = z.enum(['true', 'false']).transform((value) => value === 'true');
@@ -266,8 +279,9 @@ export const alertRequests = {
   },
 } as const;
 
-/** Pushes: to subscribed viewers, and to the page publishing the alert's camera. */
+/** Pushes: to subscribed viewers, and to the page publishing the alert's camera (`alert:say` to that page only). */
 export const alertEvents = {
   'alert:raised': AlertEventSchema,
   'alert:updated': AlertEventSchema,
+  'alert:say': AlertSaySchema,
 } as const;

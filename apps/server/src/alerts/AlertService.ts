@@ -11,6 +11,7 @@ import {
   type AlertEvent,
   type AlertLabel,
   type AlertQuery,
+  type AlertSay,
   type AlertSettings,
   type ComplianceQuery,
   type ComplianceResponse,
@@ -52,6 +53,8 @@ export type AlertServiceOptions = {
 export type AlertServiceEvents = {
   /** An alert was stored or changed (always after the database write): push it. */
   alert: [event: AlertEvent];
+  /** A new alert was decided, not stored yet: the person is told at once (the camera's page says the sentence). */
+  say: [say: AlertSay];
 };
 
 type CameraState = {
@@ -348,6 +351,8 @@ export class AlertService extends EnhancedEmitter<AlertServiceEvents> {
   ): Promise<Alert> {
     const { result, face } = decision;
     const id = `al_${randomBytes(8).toString('hex')}`;
+    // The person first: the snapshot (a frame from the node) and the synced files take hundreds of ms.
+    this.safeEmit('say', { alertId: id, cameraId, trackId: face.trackId, announce: this.#announce(decision.label, cameraId) });
     let image: SnapshotImage | undefined;
     if (source && result.seq !== undefined) {
       try {
@@ -392,14 +397,11 @@ export class AlertService extends EnhancedEmitter<AlertServiceEvents> {
   }
 
   #emit(change: AlertChange, alert: Alert, sayLabel: AlertLabel | null): void {
-    const announce =
-      sayLabel === null
-        ? null
-        : {
-            label: sayLabel,
-            sentence: ALERT_SENTENCES[sayLabel],
-            console: this.settingsOf(alert.cameraId).consoleSpeaks,
-          };
+    const announce = sayLabel === null ? null : this.#announce(sayLabel, alert.cameraId);
     this.safeEmit('alert', { change, alert, announce });
+  }
+
+  #announce(label: AlertLabel, cameraId: string): NonNullable<AlertEvent['announce']> {
+    return { label, sentence: ALERT_SENTENCES[label], console: this.settingsOf(cameraId).consoleSpeaks };
   }
 }

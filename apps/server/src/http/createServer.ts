@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { ensureInferenceSecret } from '@maskwatch/common/inferenceSecret';
 import { Database } from '@maskwatch/db/Database';
 import { TrainingRunRepository } from '@maskwatch/db/TrainingRunRepository';
-import type { AlertEvent } from '@maskwatch/protocol/alerts';
+import type { AlertEvent, AlertSay } from '@maskwatch/protocol/alerts';
 import { INFERENCE_NAMESPACE } from '@maskwatch/protocol/inference';
 import type { MetricsSample } from '@maskwatch/protocol/metrics';
 import { AlertService } from '../alerts/AlertService.ts';
@@ -38,7 +38,7 @@ import { metricsRoutes } from '../metrics/metricsRoutes.ts';
 import { isMetricsPageRequest, METRICS_PATH, servePrometheus } from '../metrics/prometheusEndpoint.ts';
 import { ServerMetrics } from '../metrics/ServerMetrics.ts';
 import { modelRunRoutes } from '../modelRuns/modelRunRoutes.ts';
-import { pushAlert, registerAlertHandlers } from '../signalling/alertSocket.ts';
+import { pushAlert, pushSay, registerAlertHandlers } from '../signalling/alertSocket.ts';
 import { registerMetricsHandlers } from '../signalling/registerMetricsHandlers.ts';
 import { SignallingServer } from '../signalling/SignallingServer.ts';
 import { ensureCertificate } from '../tls/ensureCertificate.ts';
@@ -268,8 +268,16 @@ export async function createServer(config: Config, options: CreateServerOptions 
     // The alert feed: its requests, and every stored alert change pushed (after the database write).
     signalling.addHandlers((ctx) => registerAlertHandlers(ctx, alerts));
     const onAlert = (event: AlertEvent) => pushAlert(signalling.io, event, cameras.publisherOf(event.alert.cameraId));
+    const onSay = (say: AlertSay) => pushSay(signalling.io, say, cameras.publisherOf(say.cameraId));
     alerts.on('alert', onAlert);
-    closers.push(['alert pushes', () => void alerts.off('alert', onAlert)]);
+    alerts.on('say', onSay);
+    closers.push([
+      'alert pushes',
+      () => {
+        alerts.off('alert', onAlert);
+        alerts.off('say', onSay);
+      },
+    ]);
     signalling.addHandlers((ctx) => registerMetricsHandlers(ctx, metrics.intervalMs));
     metrics.attachSockets(signalling);
     const onSample = (sample: MetricsSample) => signalling.pushMetrics(sample);

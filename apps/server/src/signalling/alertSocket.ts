@@ -1,4 +1,4 @@
-import type { Alert, AlertEvent } from '@maskwatch/protocol/alerts';
+import type { Alert, AlertEvent, AlertSay } from '@maskwatch/protocol/alerts';
 import { MaskwatchError } from '@maskwatch/protocol/errors';
 import type { HandlerContext, IoServer } from './context.ts';
 import { onRequest } from './onRequest.ts';
@@ -32,4 +32,9 @@ export function pushAlert(io: IoServer, event: AlertEvent, publisher: string | u
   // An RTSP camera's publisher is the ingest, not a socket; socket.io sends once to a socket in both targets.
   const target = publisher !== undefined && io.sockets.sockets.has(publisher) ? io.to(ALERTS_ROOM).to(publisher) : io.to(ALERTS_ROOM);
   target.emit(name, event);
+}
+
+/** Tells the page publishing the camera to say the sentence of a new alert now, before it is stored (`alert:say`). */
+export function pushSay(io: IoServer, say: AlertSay, publisher: string | undefined): void {
+  if (publisher !== undefined && io.sockets.sockets.has(publisher)) io.to(publisher).emit('alert:say', say);
 }

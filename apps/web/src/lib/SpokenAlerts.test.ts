@@ -52,3 +52,16 @@ test('an alert is said once when raised and once per reminder, however often its
   assert.equal(spoken.take(event(c, 'reminded', 1)), true);
   assert.equal(spoken.take(event(c, 'raised', 0)), false);
 });
+
+test('a new alert is said on alert:say, before it is stored; its alert:raised then says nothing, its reminders do', () => {
+  const spoken = new SpokenAlerts();
+  const a = 'al_00000000000000cc';
+  const say = { alertId: a, cameraId: 'cam_a', trackId: 1, announce: { label: 'no_mask' as const, sentence: ALERT_SENTENCES.no_mask, console: false } };
+  assert.equal(spoken.takeSay(say), true);
+  assert.equal(spoken.takeSay(say), false, 'said once');
+  assert.equal(spoken.take(event(a, 'raised', 0)), false, 'the stored alert: already said');
+  assert.equal(spoken.take(event(a, 'reminded', 1)), true);
+  // A raise that came without its say (a page that joined in between) is said on alert:raised.
+  assert.equal(spoken.take(event('al_00000000000000dd', 'raised', 0)), true);
+  assert.equal(spoken.takeSay({ ...say, alertId: 'al_00000000000000dd' }), false);
+});

@@ -1,4 +1,4 @@
-import type { AlertEvent } from '@maskwatch/protocol/alerts';
+import type { AlertEvent, AlertSay } from '@maskwatch/protocol/alerts';
 
 /** Alerts remembered; the oldest are forgotten past this (an alert is spoken about within minutes). */
 const REMEMBERED = 200;
@@ -15,11 +15,19 @@ export class SpokenAlerts {
   /** Whether `event` asks to be said now and has not been said yet; if so, it is counted as said. */
   take(event: AlertEvent): boolean {
     if (!event.announce) return false;
-    const due = event.alert.reminders + 1;
-    const said = this.#said.get(event.alert.id) ?? 0;
+    return this.#due(event.alert.id, event.alert.reminders + 1);
+  }
+
+  /** The same for `alert:say`, the first saying of a new alert, before the alert itself (`alert:raised`) comes. */
+  takeSay(say: AlertSay): boolean {
+    return this.#due(say.alertId, 1);
+  }
+
+  #due(alertId: string, due: number): boolean {
+    const said = this.#said.get(alertId) ?? 0;
     if (said >= due) return false;
-    this.#said.delete(event.alert.id);
-    this.#said.set(event.alert.id, due);
+    this.#said.delete(alertId);
+    this.#said.set(alertId, due);
     if (this.#said.size > REMEMBERED) this.#said.delete(this.#said.keys().next().value!);
     return true;
   }

@@ -1,12 +1,12 @@
 'use client';
 /**
- * The camera page's side of alerts: when the server raises (or reminds, or reopens) an alert on this camera, the
- * page says the sentence aloud (Web Speech API, else the bundled recording) and shows it in a banner, which goes
+ * The camera page's side of alerts: when the server raises (`alert:say`, before the alert is stored), reminds or
+ * reopens an alert on this camera, the page says the sentence aloud (Web Speech API, else the bundled recording) and shows it in a banner, which goes
  * when the person puts the mask on or leaves. Once per alert and once per reminder (SpokenAlerts), whatever
  * arrives twice. Sound was unlocked by the Start tap (`unlockAudio`).
  */
 import { useEffect, useState } from 'react';
-import type { AlertEvent, AlertLabel } from '@maskwatch/protocol/alerts';
+import type { AlertEvent, AlertLabel, AlertSay } from '@maskwatch/protocol/alerts';
 import { sayAlert, type Spoken } from '../../lib/announcer';
 import { SpokenAlerts } from '../../lib/SpokenAlerts';
 import type { Publisher } from '../../lib/publisher';
@@ -33,9 +33,18 @@ export function CameraAlerts({ publisher }: { publisher: Publisher | null }) {
         setBanner((current) => (current?.alertId === event.alert.id ? null : current));
       }
     };
+    // A new alert is said on `alert:say`, which comes before it is stored; `alert:raised` then says nothing more.
+    const onSay = (say: AlertSay): void => {
+      if (!spoken.takeSay(say)) return;
+      const { label, sentence } = say.announce;
+      setBanner({ alertId: say.alertId, label, sentence, at: Date.now() });
+      void sayAlert(label).then((via) => setSaid((prev) => ({ count: prev.count + 1, via })));
+    };
+    const offSay = publisher.onPush('alert:say', onSay);
     const offRaised = publisher.onPush('alert:raised', onEvent);
     const offUpdated = publisher.onPush('alert:updated', onEvent);
     return () => {
+      offSay();
       offRaised();
       offUpdated();
     };
