@@ -7,9 +7,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSocket, type Socket } from 'node:dgram';
 import { join } from 'node:path';
+import type { CameraView } from '@maskwatch/protocol/camera';
 import type { FrameResult } from '@maskwatch/protocol/faces';
 import { apiAs, connectViewer } from '../support/auth.ts';
-import { call, nextEvent, waitFor, type ClientSocket } from '../support/client.ts';
+import { call, waitFor, type ClientSocket } from '../support/client.ts';
 import { startInferenceNode, type InferenceNodeProcess } from '../support/inferenceNode.ts';
 import { childrenOf } from '../support/processes.ts';
 import { SHARED_DIR, startRtspSource, type RtspSource } from '../support/rtsp.ts';
@@ -187,12 +188,22 @@ describe('live analysis of an RTSP camera by an inference node process', () => {
     const onNode = server.internals.cameras.viewOf(cameraId).analysis.nodeId;
     const victim = onNode === 'node-a' ? nodeA! : nodeB;
     const survivor = victim === nodeA ? 'node-b' : 'node-a';
-    const stalled = nextEvent(
-      viewer,
-      'camera:state',
-      // The stall the kill causes (a decoder restart just before it may report a stall of its own first).
-      (view) => view.id === cameraId && view.analysis.status === 'stalled' && /lost/.test(view.analysis.detail ?? ''),
-    );
+    // The stall the kill causes (a decoder restart just before it may report a stall of its own first), as the
+    // server records it: viewers get at most one state a camera per 250 ms, the latest, and the camera may be
+    // 'starting' on the survivor within that.
+    const stalled = new Promise<CameraView>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        server.internals.cameras.off('state', onState);
+        reject(new Error("no 'lost' stall within 15 s of the kill"));
+      }, 15_000);
+      const onState = (view: CameraView) => {
+        if (view.id !== cameraId || view.analysis.status !== 'stalled' || !/lost/.test(view.analysis.detail ?? '')) return;
+        clearTimeout(timer);
+        server.internals.cameras.off('state', onState);
+        resolve(view);
+      };
+      server.internals.cameras.on('state', onState);
+    });
     victim.kill('SIGKILL');
     const killedAt = Date.now();
     const view = await stalled;
