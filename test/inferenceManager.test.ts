@@ -160,6 +160,17 @@ describe('InferenceManager with millisecond timings', () => {
 
   const analysis = (cameraId: string) => server.internals.cameras.viewOf(cameraId).analysis;
 
+  /** `node` sends results of `cameraId` every 40 ms until its analysis is running, then stops. */
+  async function resultsUntilRunning(node: ProtocolNode, cameraId: string, what: string): Promise<void> {
+    let seq = 0;
+    const flow = setInterval(() => node.result(cameraId, seq++), 40);
+    try {
+      await waitFor(() => analysis(cameraId).status === 'running', what, 5000, 10);
+    } finally {
+      clearInterval(flow);
+    }
+  }
+
   test('cameras go to the least loaded node; a node that goes silent is dropped and its camera moves at once', async () => {
     const a = await node('node-a');
     const first = await liveCamera('One');
@@ -197,13 +208,7 @@ describe('InferenceManager with millisecond timings', () => {
     const b = nodes.find((n) => n.id === 'node-b')!;
     const cameraId = await liveCamera('Flowing');
     await waitFor(() => b.assigned.includes(cameraId), 'assigned', 5000, 10);
-    let seq = 0;
-    const flow = setInterval(() => b.result(cameraId, seq++), 40);
-    try {
-      await waitFor(() => analysis(cameraId).status === 'running', 'running', 5000, 10);
-    } finally {
-      clearInterval(flow);
-    }
+    await resultsUntilRunning(b, cameraId, 'running');
     await waitFor(() => analysis(cameraId).status === 'stalled', 'stalled once results stop', 5000, 10);
     assert.match(analysis(cameraId).detail ?? '', /^no results for \d+ s$/);
     assert.equal(analysis(cameraId).nodeId, 'node-b', 'stalled on its node, short of a restart');
@@ -217,13 +222,7 @@ describe('InferenceManager with millisecond timings', () => {
     c.assignDelayMs = TIMING.assignTimeoutMs - 350;
     const patient = await liveCamera('Patient');
     await waitFor(() => c.answered.includes(patient), 'the slow answer', 5000, 10);
-    let seq = 0;
-    const flow = setInterval(() => c.result(patient, seq++), 40);
-    try {
-      await waitFor(() => analysis(patient).status === 'running', 'running after the slow answer', 5000, 10);
-    } finally {
-      clearInterval(flow);
-    }
+    await resultsUntilRunning(c, patient, 'running after the slow answer');
     assert.deepEqual(c.assigned.filter((id) => id === patient), [patient], 'assigned once: the server waited for it');
     assert.ok(!c.released.includes(patient), 'not released while the node was answering');
 

@@ -49,7 +49,7 @@ async function run(command: string, args: string[]): Promise<void> {
 export function checkBaseLayer(path: string, width: number, height: number): void {
   const buf = readFileSync(path);
   const headerLength = buf.readUInt16LE(6);
-  const frames = readIvf(path);
+  const frames = readIvf(path, buf);
   const last = frames.map((frame, i) => (frame.layer === 0 ? i : -1)).filter((i) => i >= 0).at(-1)!;
   const baseOnly = frames.filter((frame) => frame.layer === 0);
   const parts: Buffer[] = [Buffer.from(buf.subarray(0, headerLength))];
@@ -78,8 +78,7 @@ export function checkBaseLayer(path: string, width: number, height: number): voi
 }
 
 /** The frames of an IVF file, with their temporal layer (the encoder's pattern restarts at every key frame). */
-export function readIvf(path: string): Vp8Frame[] {
-  const buf = readFileSync(path);
+export function readIvf(path: string, buf: Buffer = readFileSync(path)): Vp8Frame[] {
   const frames: Vp8Frame[] = [];
   let sinceKey = 0;
   for (let p = buf.readUInt16LE(6); p + 12 <= buf.length; ) {

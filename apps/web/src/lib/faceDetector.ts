@@ -8,7 +8,8 @@
 export type FaceBox = { x: number; y: number; width: number; height: number };
 export type Detection = { faces: FaceBox[]; frameWidth: number; frameHeight: number };
 
-export type FaceDetector = { detect(video: HTMLVideoElement): Promise<Detection>; close(): void };
+/** The page keeps its one detector while it lives (`sharedFaceDetector`): nothing closes it. */
+export type FaceDetector = { detect(video: HTMLVideoElement): Promise<Detection> };
 
 export const MEDIAPIPE_PATH = '/mediapipe/face_detection';
 
@@ -63,20 +64,14 @@ export async function createFaceDetector(): Promise<FaceDetector> {
   blank.height = 128;
   blank.getContext('2d')?.fillRect(0, 0, 128, 128);
   await detector.estimateFaces(blank, { flipHorizontal: false });
-  let closed = false;
   return {
     async detect(video) {
       const frameWidth = video.videoWidth;
       const frameHeight = video.videoHeight;
-      if (closed || frameWidth === 0 || frameHeight === 0) return { faces: [], frameWidth, frameHeight };
+      if (frameWidth === 0 || frameHeight === 0) return { faces: [], frameWidth, frameHeight };
       const found = await detector.estimateFaces(video, { flipHorizontal: false });
       const faces = found.map((face) => ({ x: face.box.xMin, y: face.box.yMin, width: face.box.width, height: face.box.height }));
       return { faces, frameWidth, frameHeight };
-    },
-    close() {
-      if (closed) return;
-      closed = true;
-      detector.dispose();
     },
   };
 }
