@@ -47,6 +47,12 @@ async function bytesOf(producer: types.Producer): Promise<number> {
   return bytes;
 }
 
+/**
+ * The conversion's linger after its last viewer (the server's own: 20 s). Between `sourceFor` and the viewer's
+ * consume nobody watches: 500 ms was shorter than that on a loaded CI machine (the producer was gone at consume).
+ */
+const LINGER_MS = 3000;
+
 describe('video converted for viewers that cannot receive the camera (H.264 High RTSP source)', () => {
   let server: TestServer;
   let source: RtspSource;
@@ -68,7 +74,7 @@ describe('video converted for viewers that cannot receive the camera (H.264 High
       ffmpegPath: 'ffmpeg',
       transcode: 'vp8',
       portRange: { min: 42000, max: 42999 },
-      lingerMs: 500,
+      lingerMs: LINGER_MS,
       readyTimeoutMs: 20_000,
     });
     await waitFor(() => server.internals.cameras.videoOf(cameraId) !== undefined, 'the camera to be live', 40_000);
@@ -104,7 +110,7 @@ describe('video converted for viewers that cannot receive the camera (H.264 High
     const consumer = await transport.consume({ producerId: first.producer.id, rtpCapabilities: chromium, paused: true });
     viewing.watch(cameraId, consumer);
     const before = await bytesOf(first.producer);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await new Promise((resolve) => setTimeout(resolve, LINGER_MS + 500));
     assert.ok((await bytesOf(first.producer)) > before, 'VP8 keeps flowing');
     assert.deepEqual(viewing.transcoding, [cameraId], 'kept while watched, past the linger');
     // The camera's own producer (what the analysis consumes) is untouched.
@@ -112,7 +118,7 @@ describe('video converted for viewers that cannot receive the camera (H.264 High
 
     // The viewer leaves: after the linger, the conversion stops and its ffmpeg is gone.
     transport.close();
-    await waitFor(() => viewing.transcoding.length === 0 && transcoderPids().length === 0, 'the conversion to stop', 5000);
+    await waitFor(() => viewing.transcoding.length === 0 && transcoderPids().length === 0, 'the conversion to stop', LINGER_MS + 5000);
     assert.equal(first.producer.closed, true);
     assert.equal(server.internals.cameras.videoOf(cameraId)?.producer, original, 'the camera itself still live');
   });
