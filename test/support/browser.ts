@@ -107,6 +107,8 @@ export function logPage(page: Page, prefix: string): void {
  */
 export async function startCamera(page: Page, publishUrl: string, timeoutMs = 60_000): Promise<string> {
   await page.goto(publishUrl);
+  // A person taps once the page has loaded, its face guide's detector included (it holds the page for seconds).
+  await page.waitForSelector('html[data-face-detector="ready"]', { timeout: 30_000 }).catch(() => undefined);
   await page.getByRole('button', { name: 'Start camera' }).click();
   await page.waitForSelector('main[data-status="live"]', { timeout: timeoutMs });
   const id = await page.getAttribute('main[data-status="live"]', 'data-camera-id');
