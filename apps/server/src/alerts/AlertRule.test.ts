@@ -21,7 +21,10 @@ const WHITE = look(25);
 
 type Person = {
   trackId: number;
+  /** The voted label (trackLabel). */
   label: MaskLabel | null;
+  /** This frame's own label (default: the voted one, `mask` while undecided). */
+  frameLabel?: MaskLabel;
   score?: number;
   /** Left edge of the face (default: 100 + 200 per place in the frame). */
   x?: number;
@@ -36,7 +39,7 @@ function frame(i: number, people: Person[], ts = T0 + (i * 1000) / FPS): FrameRe
     const side = p.side ?? 100;
     return {
       box: [x, 50, x + side * 0.8, 50 + side] as Box,
-      label: p.label ?? 'mask',
+      label: p.frameLabel ?? p.label ?? 'mask',
       score: 0.9,
       detScore: p.detScore ?? 0.9,
       trackId: p.trackId,
@@ -227,6 +230,24 @@ describe('AlertRule', () => {
     assert.deepEqual(kinds(run(rule, 1, () => [{ trackId: 2, label: 'no_mask', x: 400 }], 300)), ['raise']);
     assert.deepEqual(kinds(rule.endAll()), ['end']);
     assert.equal(rule.trackCount, 0);
+  });
+
+  test('the vote decides on its third frame: when those frames agree the alert comes then, not two voted frames later', () => {
+    // What the tracker sends: its vote is undecided for two observations, then no_mask.
+    const voted = (i: number): Person[] => [{ trackId: 1, label: i < 2 ? null : 'no_mask', frameLabel: 'no_mask' }];
+    const decisions = run(new AlertRule(SETTINGS), 2, voted);
+    assert.deepEqual(kinds(decisions), ['raise']);
+    assert.equal(raises(decisions)[0]!.result.ts, T0 + 400, 'raised on the third frame');
+    assert.equal(raises(decisions)[0]!.firstSeenAt, T0, 'from the first frame that said so');
+    // A frame labelled mask in between breaks the frames' run: the voted run alone decides (three voted frames).
+    const broken = (i: number): Person[] => [{ trackId: 1, label: i < 2 ? null : 'no_mask', frameLabel: i === 1 ? 'mask' : 'no_mask' }];
+    assert.equal(raises(run(new AlertRule(SETTINGS), 2, broken))[0]!.result.ts, T0 + 800, 'raised on the fifth frame');
+    // Frames that never agree in a row, under a vote that says no_mask all along: the voted run still raises.
+    const flicker = (i: number): Person[] => [{ trackId: 1, label: 'no_mask', frameLabel: i % 2 === 0 ? 'no_mask' : 'mask' }];
+    assert.equal(raises(run(new AlertRule(SETTINGS), 2, flicker))[0]!.result.ts, T0 + 400);
+    // Frames that agree under an undecided or unsure vote raise nothing.
+    assert.deepEqual(run(new AlertRule(SETTINGS), 10, () => [{ trackId: 1, label: null, frameLabel: 'no_mask' }]), []);
+    assert.deepEqual(run(new AlertRule(SETTINGS), 10, () => [{ trackId: 1, label: 'no_mask', score: 0.5, frameLabel: 'no_mask' }]), []);
   });
 
   test('at a low frame rate two observations a second apart are enough', () => {

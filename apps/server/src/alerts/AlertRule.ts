@@ -96,6 +96,13 @@ type TrackState = {
   /** The current run of confident, voted non-compliant observations that count. */
   runStart: number | null;
   runCount: number;
+  /**
+   * The current run of observations that count whose own frame label is non-compliant (a frame labelled `mask`
+   * breaks it). The vote needs several observations before it decides; when those frames agree they are the
+   * evidence the rule asks for, and the alert need not wait for as many voted observations after them.
+   */
+  frameRunStart: number | null;
+  frameRunCount: number;
   /** The person this track is (once recognised or alerted on). */
   offender: Offender | null;
 };
@@ -114,7 +121,9 @@ const centre = (box: Box): [number, number] => [(box[0] + box[2]) / 2, (box[1] +
  * The alert rule of one camera (pure: results in, decisions out, no clock of its own). Alerts are per person, not
  * per track: a track whose voted label is `no_mask` or `incorrect` with confidence at least `minScore`, on
  * `minObservations` observations of a face big and sure enough (or two `minDurationMs` apart), raises one alert
- * for its person. The rule remembers that person (where they were, what they look like) while the alert is open
+ * for its person; the observations are voted ones in a row, or the frames in a row whose own labels are
+ * non-compliant once the vote agrees with them (the vote decides on its third observation: when those frames agree,
+ * the alert comes then, not two observations later). The rule remembers that person (where they were, what they look like) while the alert is open
  * and for `cooldownMs` after it closed, so that a new track of the same person (the tracker lost them at a slow
  * frame rate, the analysis restarted, they turned away and back) continues that alert instead of raising another:
  * reminded every `reminderMs` at most `maxReminders` times, resolved when the vote turns to `mask`, reopened if
@@ -165,7 +174,7 @@ export class AlertRule {
     const states = faces.map((face) => {
       let track = this.#tracks.get(face.trackId);
       if (!track) {
-        track = { lastSeen: ts, runStart: null, runCount: 0, offender: null };
+        track = { lastSeen: ts, runStart: null, runCount: 0, frameRunStart: null, frameRunCount: 0, offender: null };
         this.#tracks.set(face.trackId, track);
       }
       track.lastSeen = Math.max(track.lastSeen, ts);
@@ -193,9 +202,19 @@ export class AlertRule {
       const offender = track.offender;
       const label = face.trackLabel;
       const score = face.trackScore ?? 0;
+      const counts = side(face.box) >= s.minFaceSide && (face.detScore ?? 1) >= s.minDetScore;
+      if (counts && isAlertLabel(face.label)) {
+        track.frameRunStart ??= ts;
+        track.frameRunCount += 1;
+      } else if (counts) {
+        track.frameRunStart = null;
+        track.frameRunCount = 0;
+      }
       if (label === 'mask') {
         track.runStart = null;
         track.runCount = 0;
+        track.frameRunStart = null;
+        track.frameRunCount = 0;
         if (offender?.state === 'open') {
           offender.state = 'resolved';
           offender.closedAt = ts;
@@ -210,11 +229,13 @@ export class AlertRule {
         return;
       }
       // Too small or too unsure a face neither counts nor breaks the run.
-      if (side(face.box) < s.minFaceSide || (face.detScore ?? 1) < s.minDetScore) return;
+      if (!counts) return;
       track.runStart ??= ts;
       track.runCount += 1;
-      const confirmed =
-        track.runCount >= s.minObservations || (track.runCount >= 2 && ts - track.runStart >= s.minDurationMs);
+      const enough = (count: number, start: number | null): boolean =>
+        count >= s.minObservations || (count >= 2 && start !== null && ts - start >= s.minDurationMs);
+      // Voted observations in a row, or (sooner) the frames behind a fresh vote all saying the same.
+      const confirmed = enough(track.runCount, track.runStart) || enough(track.frameRunCount, track.frameRunStart);
       if (!confirmed) return;
       if (!offender) {
         decisions.push(this.#raise(track, face, label, score, result));
@@ -309,7 +330,7 @@ export class AlertRule {
       key,
       label,
       confidence: score,
-      firstSeenAt: track.runStart ?? result.ts,
+      firstSeenAt: Math.min(track.runStart ?? result.ts, track.frameRunStart ?? result.ts),
       result,
       face: { ...face, trackId: face.trackId },
       blur: result.faces.filter((other) => other !== face).map((other) => other.box),
