@@ -4,7 +4,8 @@
  * (test/support/smallFaceScenes.ts), are shown through Chromium's fake camera on the camera page (VP8 through the
  * SFU to a real inference node process); the viewer's results are scored against the scenes' faces, frame by frame
  * once the picture has settled, and compared with the `detect` command's output on the PNG of the same scene.
- * Live recall and label accuracy must not be more than 0.03 under detect's (live may be better: it votes over frames). Live counts the faces the node reports, as the
+ * Live recall must not be more than 0.03 under detect's, nor live label accuracy on the faces both found (live may
+ * be better). Live counts the faces the node reports, as the
  * console draws them (a detection of at least 0.6, or a weaker one continuing the track of a face detected surely
  * before); detect counts its output at its default threshold (0.6). The detections >= 0.6 alone are printed too. The long version (more scenes) is in bench:live.
  */
@@ -16,7 +17,7 @@ import { call, type ClientSocket } from './support/client.ts';
 import { startInferenceNode, type InferenceNodeProcess } from './support/inferenceNode.ts';
 import { detectScenes, measureScene, QUALITY_SETTINGS } from './support/liveScene.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
-import { score, smallFaceScene, type Scene } from './support/smallFaceScenes.ts';
+import { pairedAccuracy, score, smallFaceScene, type Scene } from './support/smallFaceScenes.ts';
 
 describe('live analysis finds the small faces detect finds (1280x720 and 1920x1080 scenes through the camera page)', () => {
   let server: TestServer;
@@ -59,17 +60,21 @@ describe('live analysis finds the small faces detect finds (1280x720 and 1920x10
       const scene = scenes[i]!;
       const live = await measureScene(server, results, scene, `Quality ${size}`);
       const offline = score(scene.faces, reference.get(scene.png) ?? []);
+      const paired = pairedAccuracy(offline, live);
       t.diagnostic(
         `${size}: ${scene.faces.length} faces; detect recall ${offline.recall.toFixed(3)} accuracy ${offline.accuracy.toFixed(3)}; ` +
           `live (${live.frames} frames at ${live.width}x${live.height}) recall ${live.recall.toFixed(3)} accuracy ${live.accuracy.toFixed(3)} ` +
-          `(detections >= 0.6 alone: recall ${live.strictRecall.toFixed(3)})`,
+          `(detections >= 0.6 alone: recall ${live.strictRecall.toFixed(3)}); on the faces both found (${paired.pairs} face-frames): ` +
+          `live accuracy ${paired.live.toFixed(3)}, detect ${paired.offline.toFixed(3)}`,
       );
       assert.ok(live.frames >= 5, `only ${live.frames} analysed frames`);
       assert.equal(live.width, scene.width, 'analysed at the camera resolution');
       assert.ok(offline.recall > 0.5, `detect finds most faces (${offline.recall})`);
       assert.ok(live.recall >= offline.recall - 0.03, `live recall ${live.recall.toFixed(3)} vs detect ${offline.recall.toFixed(3)}`);
-      // Kept, not equal: live may label better than one look at the picture (its labels are voted over frames).
-      assert.ok(live.accuracy >= offline.accuracy - 0.03, `live accuracy ${live.accuracy.toFixed(3)} vs detect ${offline.accuracy.toFixed(3)}`);
+      // On the same faces (live also finds weaker, smaller ones, which are harder to label): kept, not equal, since
+      // the camera's compression may change a label either way.
+      assert.ok(paired.pairs >= live.frames * offline.matched * 0.8, `most of detect's faces found live too (${paired.pairs} face-frames)`);
+      assert.ok(paired.live >= paired.offline - 0.03, `live accuracy ${paired.live.toFixed(3)} vs detect ${paired.offline.toFixed(3)} on the same faces`);
     });
   }
 });

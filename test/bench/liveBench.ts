@@ -40,7 +40,7 @@ import { childrenOf, usageOf } from '../support/processes.ts';
 import { startInferenceNode } from '../support/inferenceNode.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { detectScenes, measureScene, QUALITY_SETTINGS } from '../support/liveScene.ts';
-import { score, smallFaceScene } from '../support/smallFaceScenes.ts';
+import { pairedAccuracy, score, smallFaceScene } from '../support/smallFaceScenes.ts';
 import { formatFirstResult, measureFirstResults } from './firstResult.ts';
 import { encodeLayeredVp8, readIvf, Vp8RtpSender, type Vp8Frame } from './vp8Source.ts';
 
@@ -261,6 +261,8 @@ async function run(server: TestServer, count: number, nodePid: number, soak: boo
   const ids = new Set(sources.map((s) => s.cameraId));
   let measuring = false;
   const latencies: number[] = [];
+  // Where the time went, per stage of the result's timings (capture -> node, waiting, batch, node -> server -> viewer).
+  const stages = { decode: [] as number[], queue: [] as number[], analyse: [] as number[], toServer: [] as number[], toViewer: [] as number[] };
   const perCamera = new Map<string, number>();
   // The voted labels the viewer got, per camera (a clip that should alert and does not: what did it see?).
   const labelsOf = new Map<string, Map<string, number>>();
@@ -270,7 +272,16 @@ async function run(server: TestServer, count: number, nodePid: number, soak: boo
     labelsOf.set(result.cameraId, labels);
     for (const face of result.faces) labels.set(face.label, (labels.get(face.label) ?? 0) + 1);
     if (!measuring) return;
-    latencies.push(Date.now() - result.ts);
+    const viewerMs = Date.now() - result.ts;
+    latencies.push(viewerMs);
+    const t = result.timings;
+    if (t?.decodeMs !== undefined && t.queueMs !== undefined && t.totalMs !== undefined && t.emitMs !== undefined) {
+      stages.decode.push(t.decodeMs);
+      stages.queue.push(t.queueMs);
+      stages.analyse.push(t.totalMs - t.decodeMs - t.queueMs);
+      stages.toServer.push(t.emitMs - t.totalMs);
+      stages.toViewer.push(viewerMs - t.emitMs);
+    }
     perCamera.set(result.cameraId, (perCamera.get(result.cameraId) ?? 0) + 1);
   });
   // Alerts from the start (warm-up included: the first alert of each camera comes in its first seconds).
@@ -328,6 +339,11 @@ async function run(server: TestServer, count: number, nodePid: number, soak: boo
       `frames detected full ${detected.full} region ${detected.region} skipped ${detected.skipped}`,
     ].join(' | '),
   );
+  console.log(
+    `  where capture->viewer went, p50 / p95 ms: ${Object.entries(stages)
+      .map(([stage, ms]) => `${stage} ${f1(percentile(ms, 0.5))} / ${f1(percentile(ms, 0.95))}`)
+      .join(', ')}`,
+  );
   server.internals.inference.off('firstResult', onFirst);
   if (firstResults.length > 0) {
     console.log(
@@ -377,6 +393,7 @@ async function quality(server: TestServer, count: number): Promise<void> {
     for (const scene of scenes) {
       const live = await measureScene(server, results, scene, `quality ${scene.name}`);
       const offline = score(scene.faces, reference.get(scene.png) ?? []);
+      const paired = pairedAccuracy(offline, live);
       const size = `${scene.width}x${scene.height}`;
       const t = totals.get(size) ?? { faces: 0, live: 0, offline: 0, liveOk: 0, offlineOk: 0, liveMatched: 0, offlineMatched: 0 };
       t.faces += scene.faces.length;
@@ -389,7 +406,8 @@ async function quality(server: TestServer, count: number): Promise<void> {
       totals.set(size, t);
       console.log(
         `  ${scene.name}: ${scene.faces.length} faces | detect recall ${offline.recall.toFixed(3)} accuracy ${offline.accuracy.toFixed(3)} | ` +
-          `live recall ${live.recall.toFixed(3)} accuracy ${live.accuracy.toFixed(3)} (>= 0.6 alone ${live.strictRecall.toFixed(3)}; ${live.frames} frames at ${live.width}x${live.height})`,
+          `live recall ${live.recall.toFixed(3)} accuracy ${live.accuracy.toFixed(3)} (>= 0.6 alone ${live.strictRecall.toFixed(3)}; ${live.frames} frames at ${live.width}x${live.height}) | ` +
+          `on the faces both found: live accuracy ${paired.live.toFixed(3)}, detect ${paired.offline.toFixed(3)}`,
       );
     }
     for (const [size, t] of totals) {

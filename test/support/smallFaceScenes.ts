@@ -124,11 +124,21 @@ export async function smallFaceScene(
 }
 
 /** Detection recall and label accuracy of `found` faces against a scene's faces (boxes in the scene's pixels). */
-export function score(truth: readonly SceneFace[], found: readonly { box: Box; label: MaskLabel }[]): { recall: number; accuracy: number; matched: number } {
+export type SceneScore = {
+  recall: number;
+  accuracy: number;
+  matched: number;
+  /** Per scene face: whether its match has the right label; null when nothing matched it. */
+  correct: (boolean | null)[];
+};
+
+export function score(truth: readonly SceneFace[], found: readonly { box: Box; label: MaskLabel }[]): SceneScore {
   const used = new Set<number>();
   let matched = 0;
   let correct = 0;
+  const perFace: (boolean | null)[] = [];
   for (const face of truth) {
+    perFace.push(null);
     let best = -1;
     let bestScore = 0;
     found.forEach((f, i) => {
@@ -142,9 +152,32 @@ export function score(truth: readonly SceneFace[], found: readonly { box: Box; l
     if (best < 0) continue;
     used.add(best);
     matched++;
-    if (found[best]!.label === face.label) correct++;
+    const right = found[best]!.label === face.label;
+    perFace[perFace.length - 1] = right;
+    if (right) correct++;
   }
-  return { recall: truth.length ? matched / truth.length : 0, accuracy: matched ? correct / matched : 0, matched };
+  return { recall: truth.length ? matched / truth.length : 0, accuracy: matched ? correct / matched : 0, matched, correct: perFace };
+}
+
+/**
+ * Label accuracy of live and of `detect` on the same faces: per live frame, the scene faces both found; summed over
+ * the frames. Comparing each one's accuracy on the faces it found alone is biased against whichever finds more:
+ * the extra faces are the small, hard ones.
+ */
+export function pairedAccuracy(offline: SceneScore, live: LiveScore): { live: number; offline: number; pairs: number } {
+  let pairs = 0;
+  let liveOk = 0;
+  let offlineOk = 0;
+  for (const frame of live.perFrame) {
+    frame.forEach((right, i) => {
+      const reference = offline.correct[i];
+      if (right === null || reference === null || reference === undefined) return;
+      pairs++;
+      if (right) liveOk++;
+      if (reference) offlineOk++;
+    });
+  }
+  return { live: pairs ? liveOk / pairs : 0, offline: pairs ? offlineOk / pairs : 0, pairs };
 }
 
 /** How well a detection fits an annotated face: its IoU, or 0 unless its centre lies in the face box and sizes agree within 2x. */
@@ -170,6 +203,8 @@ export type LiveScore = {
   accuracy: number;
   /** The same counting only detections of at least SHOWN (detect's own threshold): the strictest reading. */
   strictRecall: number;
+  /** Per frame, per scene face: whether the node's label for it was right (null: not found in that frame). */
+  perFrame: (boolean | null)[][];
   frames: number;
   width: number;
   height: number;
@@ -193,6 +228,7 @@ export function scoreLive(scene: Scene, results: readonly FrameResult[]): LiveSc
     recall: mean(reported.map((p) => p.recall)),
     accuracy: mean(reported.map((p) => p.accuracy)),
     strictRecall: mean(per(SHOWN).map((p) => p.recall)),
+    perFrame: reported.map((p) => p.correct),
     frames: reported.length,
     width: last?.width ?? 0,
     height: last?.height ?? 0,
