@@ -102,3 +102,35 @@ test('nothing is counted as forged while only the server sends', { timeout: 30_0
   assert.ok(frames >= 30, `only ${frames} frames`);
   assert.equal(rejected, 0);
 });
+
+test('each frame leaves the decoder once decoded, not when the next one comes (nothing is held back)', { timeout: 30_000 }, async () => {
+  const key = newKey();
+  const rtpPort = await allocatePorts('127.0.0.1', { min: 61000, max: 61999 }, new Set());
+  const decoder = decoderOn('cam_held', rtpPort, key);
+  let inputs = 0;
+  let frames = 0;
+  decoder.on('input', () => inputs++);
+  decoder.on('frame', () => frames++);
+  try {
+    decoder.start();
+    assert.equal(await decoder.listening(), true);
+    // Six key frames at 2 a second, then nothing: a decoder that holds a frame until the next one arrives keeps the
+    // last one for ever (ffmpeg's rawvideo encoder with frame threads did: one frame, or two, behind).
+    const sender = spawn(
+      'ffmpeg',
+      [
+        ...['-hide_banner', '-loglevel', 'error', '-nostdin', '-re', '-i', join(VIDEOS, 'Gituatu_mask.mp4')],
+        ...['-an', '-vf', 'scale=320:180,fps=2', '-frames:v', '6', '-c:v', 'libvpx', '-deadline', 'realtime', '-g', '1'],
+        ...['-f', 'rtp', '-payload_type', String(STREAM.payloadType), '-ssrc', String(STREAM.ssrc)],
+        ...['-srtp_out_suite', key.cryptoSuite, '-srtp_out_params', key.keyBase64, `srtp://127.0.0.1:${rtpPort}`],
+      ],
+      { stdio: 'ignore' },
+    );
+    await ended(sender);
+    await new Promise((r) => setTimeout(r, 1000));
+  } finally {
+    decoder.close();
+  }
+  assert.ok(inputs >= 4, `only ${inputs} frames decoded`);
+  assert.equal(frames, inputs, 'every decoded frame came out');
+});

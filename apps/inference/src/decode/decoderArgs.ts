@@ -51,10 +51,12 @@ export function buildDecoderFilter({ maxSide, fps }: DecoderArgsOptions): string
  * sees it) and written as packed RGB24 on stdout, a `showinfo` line on stderr giving its timestamp and size.
  *
  * Only the analysed rate's frames are scaled, converted and written in full; every other frame leaves as a 2x2
- * placeholder (12 bytes). Why not drop them: ffmpeg 5.1's CLI writes a frame out only when the next one reaches
- * its encoder, so a filter that drops frames (`select`, `fps`, `framestep`) holds every kept frame until the next
- * kept one (+200 ms at 5 fps, measured); with a placeholder per frame the hold is one input frame interval, as it
- * was when every frame was written in full (40 ms at 25 fps).
+ * placeholder (12 bytes), so that the node counts every input frame.
+ *
+ * The `rawvideo` encoder runs with one thread: ffmpeg gives it frame threads by default (it is intra-only), and
+ * each thread holds a frame back, so a frame left ffmpeg only when the next one (or two) reached the encoder:
+ * +160 ms for one camera's VP8 layer 0 at 6.25 fps, +320 ms with 16 cameras (measured: the pixels came one input
+ * frame after their `showinfo` line; with `-threads 1` on the output, within 5 ms).
  */
 export function buildDecoderArgs(options: DecoderArgsOptions): string[] {
   return [
@@ -105,6 +107,9 @@ export function buildDecoderArgs(options: DecoderArgsOptions): string[] {
     '1',
     '-fps_mode',
     'passthrough',
+    // The encoder's threads: one, so that it holds no frame back (see above).
+    '-threads',
+    '1',
     // Each frame leaves at once instead of waiting in the pipe's write buffer.
     '-flush_packets',
     '1',
