@@ -56,11 +56,30 @@ test('a frame without a wall-clock stamp (read while probing) arrived when it wa
   assert.ok(frames[0]!.arrivedAt > Date.now() - 1000, 'about now, not the epoch');
 });
 
-test('headers that never get their pixels (or the reverse) are a desync', () => {
-  const reader = new FrameReader();
+test('headers that never get their pixels (or the reverse) are a desync; a burst of headers ahead of them is not', () => {
+  let now = 0;
+  const reader = new FrameReader({ now: () => now });
   const reasons: string[] = [];
+  let inputs = 0;
   reader.on('desync', (reason) => reasons.push(reason));
-  for (let i = 0; i < 9; i++) reader.line(line(i, 0, 640, 360));
+  reader.on('input', () => inputs++);
+  // A busy node: one stderr chunk brings 20 lines (placeholders and a frame) before stdout is read.
+  for (let i = 0; i < 20; i++) reader.line(line(i, 0, i === 10 ? 4 : 2, 2));
+  reader.data(Buffer.alloc(19 * 2 * 2 * 3 + 4 * 2 * 3));
+  assert.deepEqual(reasons, []);
+  assert.equal(inputs, 20);
+  // Pixels that never come for a header, while newer headers keep coming.
+  reader.line(line(20, 0, 640, 360));
+  now += 1500;
+  reader.line(line(21, 0, 2, 2));
+  assert.deepEqual(reasons, []);
+  now += 600;
+  reader.line(line(22, 0, 2, 2));
   assert.equal(reasons.length, 1);
-  assert.match(reasons[0]!, /frame headers without pixels/);
+  assert.match(reasons[0]!, /pixels missing for 2100 ms/);
+  // Or too many headers waiting at once.
+  const flooded = new FrameReader({ now: () => 0 });
+  flooded.on('desync', (reason) => reasons.push(reason));
+  for (let i = 0; i < 65; i++) flooded.line(line(i, 0, 640, 360));
+  assert.match(reasons[1]!, /65 frame headers without pixels/);
 });

@@ -21,12 +21,21 @@ export type FrameReaderEvents = {
   desync: [reason: string];
 };
 
-type Header = { width: number; height: number; arrivedAt: number; keep: boolean };
+type Header = { width: number; height: number; arrivedAt: number; keep: boolean; readAt: number };
 
 const FRAME_LINE = new RegExp(`^\\[${SHOWINFO} @ \\S+\\] n:\\s*\\d+ pts:\\s*(-?\\d+) .*? s:(\\d+)x(\\d+)`);
 const TIME_BASE = new RegExp(`^\\[${SHOWINFO} @ \\S+\\] config in time_base: (\\d+)/(\\d+)`);
-/** More frame headers than this waiting for their bytes, or bytes for more frames than this without headers: lost. */
+/** Bytes for more frames than this without headers: lost. */
 const MAX_PENDING = 8;
+/**
+ * More frame headers than this waiting for their bytes, or one waiting longer than MAX_WAIT_MS while newer ones
+ * come: lost. The two pipes are read apart, so a burst of headers ahead of their bytes is normal: after a pause
+ * (a busy node), ffmpeg decodes the packets that waited in a burst and one stderr chunk brings a dozen lines
+ * before the stdout chunks with their placeholders are read (a bound of 8 restarted decoders all the time at 24
+ * cameras).
+ */
+const MAX_PENDING_HEADERS = 64;
+const MAX_WAIT_MS = 2000;
 /** A stamp before this (2001) is not a wall-clock time. */
 const WALL_CLOCK_EPOCH_MS = 1e12;
 
@@ -42,6 +51,12 @@ export class FrameReader extends EnhancedEmitter<FrameReaderEvents> {
   #buffered = 0;
   #timeBase = 1 / 90000;
   #lastFrameBytes = 0;
+  readonly #now: () => number;
+
+  constructor(options: { now?: () => number } = {}) {
+    super();
+    this.#now = options.now ?? (() => performance.now());
+  }
 
   /** One stderr line; returns whether it was one of ours. */
   line(line: string): boolean {
@@ -53,9 +68,12 @@ export class FrameReader extends EnhancedEmitter<FrameReaderEvents> {
       // The frames ffmpeg read while probing may carry no wall-clock stamp (pts 0): they arrived about now.
       const arrivedAt = stamped > WALL_CLOCK_EPOCH_MS && stamped <= Date.now() ? stamped : Date.now();
       const keep = width > SKIPPED_SIDE || height > SKIPPED_SIDE;
-      this.#headers.push({ width, height, arrivedAt, keep });
+      const readAt = this.#now();
+      this.#headers.push({ width, height, arrivedAt, keep, readAt });
       this.safeEmit('input');
-      if (this.#headers.length > MAX_PENDING) this.#desync(`${this.#headers.length} frame headers without pixels`);
+      const waited = readAt - this.#headers[0]!.readAt;
+      if (this.#headers.length > MAX_PENDING_HEADERS) this.#desync(`${this.#headers.length} frame headers without pixels`);
+      else if (waited > MAX_WAIT_MS) this.#desync(`a frame's pixels missing for ${Math.round(waited)} ms`);
       else this.#drain();
       return true;
     }
