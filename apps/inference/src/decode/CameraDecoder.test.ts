@@ -22,13 +22,17 @@ const newKey = (): SrtpParameters => ({
 const decoderOn = (cameraId: string, rtpPort: number, key: SrtpParameters): CameraDecoder =>
   new CameraDecoder({ cameraId, stream: STREAM, host: '127.0.0.1', rtpPort, srtp: key, fps: 25, maxSide: 640, ffmpegPath: 'ffmpeg' });
 
-/** ffmpeg sending `clip` scaled to `size` as VP8 RTP with the stream's payload type and SSRC: SRTP when `srtp`. */
+/**
+ * ffmpeg sending `clip` scaled to `size` as VP8 RTP with the stream's payload type and SSRC: SRTP when `srtp`; at
+ * most `seconds` of it, or `frames` frames at `fps`; a key frame every `keyEvery` frames.
+ */
 function send(
   clip: string,
   size: string,
   port: number,
   srtp: SrtpParameters | undefined,
   seconds: number,
+  { fps, frames, keyEvery = 10 }: { fps?: number; frames?: number; keyEvery?: number } = {},
 ): ChildProcess {
   const out = srtp
     ? ['-srtp_out_suite', srtp.cryptoSuite, '-srtp_out_params', srtp.keyBase64, `srtp://127.0.0.1:${port}`]
@@ -37,7 +41,8 @@ function send(
     'ffmpeg',
     [
       ...['-hide_banner', '-loglevel', 'error', '-nostdin', '-re', '-t', String(seconds), '-i', join(VIDEOS, clip)],
-      ...['-an', '-vf', `scale=${size}`, '-c:v', 'libvpx', '-deadline', 'realtime', '-g', '10', '-b:v', '400k'],
+      ...['-an', '-vf', `scale=${size}${fps ? `,fps=${fps}` : ''}`, ...(frames ? ['-frames:v', String(frames)] : [])],
+      ...['-c:v', 'libvpx', '-deadline', 'realtime', '-g', String(keyEvery), '-b:v', '400k'],
       ...['-f', 'rtp', '-payload_type', String(STREAM.payloadType), '-ssrc', String(STREAM.ssrc), ...out],
     ],
     { stdio: 'ignore' },
@@ -116,18 +121,9 @@ test('each frame leaves the decoder once decoded, not when the next one comes (n
     assert.equal(await decoder.listening(), true);
     // Six key frames at 2 a second, then nothing: a decoder that holds a frame until the next one arrives keeps the
     // last one for ever (ffmpeg's rawvideo encoder with frame threads did: one frame, or two, behind).
-    const sender = spawn(
-      'ffmpeg',
-      [
-        ...['-hide_banner', '-loglevel', 'error', '-nostdin', '-re', '-i', join(VIDEOS, 'Gituatu_mask.mp4')],
-        ...['-an', '-vf', 'scale=320:180,fps=2', '-frames:v', '6', '-c:v', 'libvpx', '-deadline', 'realtime', '-g', '1'],
-        ...['-f', 'rtp', '-payload_type', String(STREAM.payloadType), '-ssrc', String(STREAM.ssrc)],
-        ...['-srtp_out_suite', key.cryptoSuite, '-srtp_out_params', key.keyBase64, `srtp://127.0.0.1:${rtpPort}`],
-      ],
-      { stdio: 'ignore' },
-    );
-    await ended(sender);
-    await new Promise((r) => setTimeout(r, 1000));
+    await ended(send('Gituatu_mask.mp4', '320:180', rtpPort, key, 10, { fps: 2, frames: 6, keyEvery: 1 }));
+    // A held frame would never come: wait a while for the last one.
+    for (let waited = 0; frames < inputs && waited < 5000; waited += 50) await new Promise((r) => setTimeout(r, 50));
   } finally {
     decoder.close();
   }

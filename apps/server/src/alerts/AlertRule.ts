@@ -91,18 +91,31 @@ type Offender = {
   appearance: readonly number[] | undefined;
 };
 
+/** Observations in a row: when the first was, and how many. */
+type Run = { start: number | null; count: number };
+
+const newRun = (): Run => ({ start: null, count: 0 });
+
+function extend(run: Run, ts: number): void {
+  run.start ??= ts;
+  run.count += 1;
+}
+
+function clear(run: Run): void {
+  run.start = null;
+  run.count = 0;
+}
+
 type TrackState = {
   lastSeen: number;
   /** The current run of confident, voted non-compliant observations that count. */
-  runStart: number | null;
-  runCount: number;
+  voted: Run;
   /**
    * The current run of observations that count whose own frame label is non-compliant (a frame labelled `mask`
    * breaks it). The vote needs several observations before it decides; when those frames agree they are the
    * evidence the rule asks for, and the alert need not wait for as many voted observations after them.
    */
-  frameRunStart: number | null;
-  frameRunCount: number;
+  frames: Run;
   /** The person this track is (once recognised or alerted on). */
   offender: Offender | null;
 };
@@ -174,7 +187,7 @@ export class AlertRule {
     const states = faces.map((face) => {
       let track = this.#tracks.get(face.trackId);
       if (!track) {
-        track = { lastSeen: ts, runStart: null, runCount: 0, frameRunStart: null, frameRunCount: 0, offender: null };
+        track = { lastSeen: ts, voted: newRun(), frames: newRun(), offender: null };
         this.#tracks.set(face.trackId, track);
       }
       track.lastSeen = Math.max(track.lastSeen, ts);
@@ -203,18 +216,11 @@ export class AlertRule {
       const label = face.trackLabel;
       const score = face.trackScore ?? 0;
       const counts = side(face.box) >= s.minFaceSide && (face.detScore ?? 1) >= s.minDetScore;
-      if (counts && isAlertLabel(face.label)) {
-        track.frameRunStart ??= ts;
-        track.frameRunCount += 1;
-      } else if (counts) {
-        track.frameRunStart = null;
-        track.frameRunCount = 0;
-      }
+      if (counts && isAlertLabel(face.label)) extend(track.frames, ts);
+      else if (counts) clear(track.frames);
       if (label === 'mask') {
-        track.runStart = null;
-        track.runCount = 0;
-        track.frameRunStart = null;
-        track.frameRunCount = 0;
+        clear(track.voted);
+        clear(track.frames);
         if (offender?.state === 'open') {
           offender.state = 'resolved';
           offender.closedAt = ts;
@@ -224,18 +230,16 @@ export class AlertRule {
       }
       if (!isAlertLabel(label) || score < s.minScore) {
         // Undecided or unsure: the run starts again; an open alert stays open.
-        track.runStart = null;
-        track.runCount = 0;
+        clear(track.voted);
         return;
       }
       // Too small or too unsure a face neither counts nor breaks the run.
       if (!counts) return;
-      track.runStart ??= ts;
-      track.runCount += 1;
-      const enough = (count: number, start: number | null): boolean =>
+      extend(track.voted, ts);
+      const enough = ({ start, count }: Run): boolean =>
         count >= s.minObservations || (count >= 2 && start !== null && ts - start >= s.minDurationMs);
       // Voted observations in a row, or (sooner) the frames behind a fresh vote all saying the same.
-      const confirmed = enough(track.runCount, track.runStart) || enough(track.frameRunCount, track.frameRunStart);
+      const confirmed = enough(track.voted) || enough(track.frames);
       if (!confirmed) return;
       if (!offender) {
         decisions.push(this.#raise(track, face, label, score, result));
@@ -330,7 +334,7 @@ export class AlertRule {
       key,
       label,
       confidence: score,
-      firstSeenAt: Math.min(track.runStart ?? result.ts, track.frameRunStart ?? result.ts),
+      firstSeenAt: Math.min(track.voted.start ?? result.ts, track.frames.start ?? result.ts),
       result,
       face: { ...face, trackId: face.trackId },
       blur: result.faces.filter((other) => other !== face).map((other) => other.box),
