@@ -17,7 +17,8 @@
  * `--first-result 3` then times three starts of a real browser camera (Chromium's camera page): tap -> first result
  * and tap -> first sentence spoken, and analysis switched on again and a reload (test/bench/firstResult.ts).
  * `--quality 3` shows 3 scenes at 1280x720 and 3 at 1920x1080 of real faces at 20-60 px through the camera page and
- * prints live recall and label accuracy beside `detect`'s on the same pictures (test/support/liveScene.ts).
+ * prints live recall and label accuracy beside `detect`'s on the same pictures (test/support/liveScene.ts); `--real 4`
+ * does the same with the 4 real photos of the real-scene test part that hold the most faces, whole, at their own size.
  *
  * Targets on the 2-core development machine (issue 15): 16 cameras x 5 fps, worst >= 4.5 fps, p95 <= 250 ms, memory
  * flat over --soak 300; 24 cameras: worst >= 80 % of the mean, p95 <= 500 ms, none at 0; capture-to-alert p95 <=
@@ -40,7 +41,7 @@ import { childrenOf, usageOf } from '../support/processes.ts';
 import { startInferenceNode } from '../support/inferenceNode.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { detectScenes, measureScene, QUALITY_SETTINGS } from '../support/liveScene.ts';
-import { pairedAccuracy, score, smallFaceScene } from '../support/smallFaceScenes.ts';
+import { pairedAccuracy, realPhotoScene, realTestPhotos, score, smallFaceScene, type Scene } from '../support/smallFaceScenes.ts';
 import { formatFirstResult, measureFirstResults } from './firstResult.ts';
 import { encodeLayeredVp8, readIvf, Vp8RtpSender, type Vp8Frame } from './vp8Source.ts';
 
@@ -55,6 +56,7 @@ const { values } = parseArgs({
     size: { type: 'string', default: '640x360' },
     'first-result': { type: 'string', default: '0' },
     quality: { type: 'string', default: '0' },
+    real: { type: 'string', default: '0' },
   },
 });
 const COUNTS = values.cameras.split(',').map(Number);
@@ -67,6 +69,7 @@ const SOURCES = values.sources.split(',') as ('h264' | 'vp8')[];
 const [WIDTH, HEIGHT] = values.size.split('x').map(Number) as [number, number];
 const FIRST_RESULT_STARTS = Number(values['first-result']);
 const QUALITY_SCENES = Number(values.quality);
+const REAL_PHOTOS = Number(values.real);
 for (const source of SOURCES) if (source !== 'h264' && source !== 'vp8') throw new Error(`--sources: h264 or vp8, not ${source}`);
 const CLIPS = ['Gituatu_nomask.mp4', 'Gituatu_mask.mp4', 'diazoniclabs_mask.mp4', '916241958_mask.mp4'];
 const PT = 102;
@@ -373,47 +376,53 @@ async function run(server: TestServer, count: number, nodePid: number, soak: boo
 }
 
 /**
- * The long quality check: `count` scenes at 1280x720 and as many at 1920x1080 (real faces at 20-60 px), each shown
- * through the camera page; live recall and label accuracy against `detect` on the same PNGs, per scene and overall.
+ * The long quality check: `count` composite scenes at 1280x720 and as many at 1920x1080 (real faces at 20-60 px),
+ * then `real` whole photos of the real-scene test part at their own size in a 1920x1080 frame, each shown through
+ * the camera page; live recall and label accuracy against `detect` on the same PNGs, per scene and per kind, and
+ * label accuracy of both on the faces both found.
  */
-async function quality(server: TestServer, count: number): Promise<void> {
-  const scenes = [];
+async function quality(server: TestServer, count: number, real: number): Promise<void> {
+  const scenes: { kind: string; scene: Scene }[] = [];
   for (let i = 0; i < count; i++) {
-    scenes.push(await smallFaceScene(`bench-720b-${i}`, { width: 1280, height: 720, cols: 8, rows: 5, seed: 100 + i }));
-    scenes.push(await smallFaceScene(`bench-1080b-${i}`, { width: 1920, height: 1080, cols: 10, rows: 6, seed: 200 + i }));
+    scenes.push({ kind: 'composite 1280x720', scene: await smallFaceScene(`bench-720b-${i}`, { width: 1280, height: 720, cols: 8, rows: 5, seed: 100 + i }) });
+    scenes.push({ kind: 'composite 1920x1080', scene: await smallFaceScene(`bench-1080b-${i}`, { width: 1920, height: 1080, cols: 10, rows: 6, seed: 200 + i }) });
   }
-  const reference = detectScenes(scenes);
+  for (const image of realTestPhotos(real)) scenes.push({ kind: 'real photo in 1920x1080', scene: await realPhotoScene(image, { width: 1920, height: 1080 }) });
+  const reference = detectScenes(scenes.map(({ scene }) => scene));
   const viewer = await connectViewer(server, 'operator');
   await call(viewer, 'viewer:join', {});
   const results: FrameResult[] = [];
   viewer.on('results:frame', (result: FrameResult) => results.push(result));
-  console.log(`small faces (20-60 px), live vs detect (min face ${QUALITY_SETTINGS.minFace} px, detector input ${QUALITY_SETTINGS.detectorInput}):`);
-  const totals = new Map<string, { faces: number; live: number; offline: number; liveOk: number; offlineOk: number; liveMatched: number; offlineMatched: number }>();
+  console.log(`live vs detect (min face ${QUALITY_SETTINGS.minFace} px, detector input ${QUALITY_SETTINGS.detectorInput}):`);
+  type Total = { faces: number; live: number; offline: number; liveOk: number; offlineOk: number; offlineMatched: number; pairs: number; pairedLive: number; pairedOffline: number };
+  const totals = new Map<string, Total>();
   try {
-    for (const scene of scenes) {
+    for (const { kind, scene } of scenes) {
       const live = await measureScene(server, results, scene, `quality ${scene.name}`);
       const offline = score(scene.faces, reference.get(scene.png) ?? []);
       const paired = pairedAccuracy(offline, live);
-      const size = `${scene.width}x${scene.height}`;
-      const t = totals.get(size) ?? { faces: 0, live: 0, offline: 0, liveOk: 0, offlineOk: 0, liveMatched: 0, offlineMatched: 0 };
+      const t = totals.get(kind) ?? { faces: 0, live: 0, offline: 0, liveOk: 0, offlineOk: 0, offlineMatched: 0, pairs: 0, pairedLive: 0, pairedOffline: 0 };
       t.faces += scene.faces.length;
       t.live += live.recall * scene.faces.length;
       t.offline += offline.recall * scene.faces.length;
-      t.liveMatched += live.recall * scene.faces.length;
       t.liveOk += live.accuracy * live.recall * scene.faces.length;
       t.offlineMatched += offline.matched;
       t.offlineOk += offline.accuracy * offline.matched;
-      totals.set(size, t);
+      t.pairs += paired.pairs;
+      t.pairedLive += paired.live * paired.pairs;
+      t.pairedOffline += paired.offline * paired.pairs;
+      totals.set(kind, t);
       console.log(
         `  ${scene.name}: ${scene.faces.length} faces | detect recall ${offline.recall.toFixed(3)} accuracy ${offline.accuracy.toFixed(3)} | ` +
           `live recall ${live.recall.toFixed(3)} accuracy ${live.accuracy.toFixed(3)} (>= 0.6 alone ${live.strictRecall.toFixed(3)}; ${live.frames} frames at ${live.width}x${live.height}) | ` +
           `on the faces both found: live accuracy ${paired.live.toFixed(3)}, detect ${paired.offline.toFixed(3)}`,
       );
     }
-    for (const [size, t] of totals) {
+    for (const [kind, t] of totals) {
       console.log(
-        `  ${size} overall: ${t.faces} faces | detect recall ${(t.offline / t.faces).toFixed(3)} accuracy ${(t.offlineOk / Math.max(1, t.offlineMatched)).toFixed(3)} | ` +
-          `live recall ${(t.live / t.faces).toFixed(3)} accuracy ${(t.liveOk / Math.max(1, t.liveMatched)).toFixed(3)}`,
+        `  ${kind} overall: ${t.faces} faces | detect recall ${(t.offline / t.faces).toFixed(3)} accuracy ${(t.offlineOk / Math.max(1, t.offlineMatched)).toFixed(3)} | ` +
+          `live recall ${(t.live / t.faces).toFixed(3)} accuracy ${(t.liveOk / Math.max(1, t.live)).toFixed(3)} | ` +
+          `on the faces both found: live ${(t.pairedLive / Math.max(1, t.pairs)).toFixed(3)}, detect ${(t.pairedOffline / Math.max(1, t.pairs)).toFixed(3)}`,
       );
     }
   } finally {
@@ -432,7 +441,7 @@ function droppedOf(stats: ReturnType<TestServer['internals']['inference']['nodeS
 }
 
 await workerThroughput();
-const server = await startTestServer({ web: FIRST_RESULT_STARTS > 0 || QUALITY_SCENES > 0, env: { MASKWATCH_WORKERS: '1' } });
+const server = await startTestServer({ web: FIRST_RESULT_STARTS > 0 || QUALITY_SCENES + REAL_PHOTOS > 0, env: { MASKWATCH_WORKERS: '1' } });
 const node = await startInferenceNode({
   serverUrl: server.url,
   dataDir: server.dataDir,
@@ -443,7 +452,7 @@ const node = await startInferenceNode({
 try {
   const soakAt = COUNTS.includes(SOAK_AT) ? SOAK_AT : Math.max(...COUNTS);
   for (const count of COUNTS) await run(server, count, node.pid, count === soakAt);
-  if (QUALITY_SCENES > 0) await quality(server, QUALITY_SCENES);
+  if (QUALITY_SCENES + REAL_PHOTOS > 0) await quality(server, QUALITY_SCENES, REAL_PHOTOS);
   if (FIRST_RESULT_STARTS > 0) {
     console.log(`first result of a browser camera (Chromium's camera page, ${FIRST_RESULT_STARTS} taps, then analysis on again, then a reload):`);
     for (const run of await measureFirstResults(server, FIRST_RESULT_STARTS)) console.log(formatFirstResult(run));

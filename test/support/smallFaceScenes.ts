@@ -58,14 +58,8 @@ export async function smallFaceScene(
   name: string,
   { width, height, cols, rows: gridRows, seed, fps = 10, seconds = 1 }: { width: number; height: number; cols: number; rows: number; seed: number; fps?: number; seconds?: number },
 ): Promise<Scene> {
-  const dir = join(artifactsDir, 'scenes');
-  mkdirSync(dir, { recursive: true });
-  const png = join(dir, `${name}.png`);
-  const y4m = join(dir, `${name}-${fps}fps.y4m`);
-  const truth = join(dir, `${name}.json`);
-  if (existsSync(png) && existsSync(y4m) && existsSync(truth)) {
-    return { name, width, height, png, y4m, faces: JSON.parse(readFileSync(truth, 'utf8')) as SceneFace[] };
-  }
+  const cached = cachedScene(name, width, height, fps);
+  if (cached.scene) return cached.scene;
   const next = random(seed);
   const candidates = rows().filter((r) => Math.max(r.box[2] - r.box[0], r.box[3] - r.box[1]) >= 48);
   const byLabel = (label: MaskLabel) => candidates.filter((r) => r.label === label);
@@ -113,14 +107,67 @@ export async function smallFaceScene(
     noise[i + 1] = v + 4;
     noise[i + 2] = v + 10;
   }
+  return writeScene(cached, sharp(noise, { raw: { width, height, channels: 3 } }).composite(layers), faces, fps, seconds);
+}
+
+type SceneFiles = { name: string; width: number; height: number; png: string; y4m: string; truth: string; scene?: Scene };
+
+/** Where the scene `name` is cached (test/.artifacts/scenes), and the scene itself when it is. */
+function cachedScene(name: string, width: number, height: number, fps: number): SceneFiles {
+  const dir = join(artifactsDir, 'scenes');
+  mkdirSync(dir, { recursive: true });
+  const files = { name, width, height, png: join(dir, `${name}.png`), y4m: join(dir, `${name}-${fps}fps.y4m`), truth: join(dir, `${name}.json`) };
+  if (!existsSync(files.png) || !existsSync(files.y4m) || !existsSync(files.truth)) return files;
+  const { png, y4m } = files;
+  return { ...files, scene: { name, width, height, png, y4m, faces: JSON.parse(readFileSync(files.truth, 'utf8')) as SceneFace[] } };
+}
+
+/** Writes the picture as PNG (for `detect`) and as a still y4m of `seconds` (for the fake camera), and the truth. */
+async function writeScene(files: SceneFiles, picture: sharp.Sharp, faces: SceneFace[], fps: number, seconds: number): Promise<Scene> {
+  const { name, width, height, png, y4m, truth } = files;
   const tmp = `${png}.partial.png`;
-  await sharp(noise, { raw: { width, height, channels: 3 } }).composite(layers).png().toFile(tmp);
+  await picture.png().toFile(tmp);
   renameSync(tmp, png);
   const y4mTmp = `${y4m}.partial.y4m`;
   execFileSync('ffmpeg', ['-v', 'error', '-y', '-loop', '1', '-framerate', String(fps), '-i', png, '-frames:v', String(fps * seconds), '-pix_fmt', 'yuv420p', '-f', 'yuv4mpegpipe', y4mTmp]);
   renameSync(y4mTmp, y4m);
   writeFileSync(truth, JSON.stringify(faces));
   return { name, width, height, png, y4m, faces };
+}
+
+/** Real photos of the real-scene split's test part (models/splits/ilc2021.tsv) with the most annotated faces. */
+export function realTestPhotos(count: number): string[] {
+  const split = readFileSync(join(import.meta.dirname, '..', '..', 'models', 'splits', 'ilc2021.tsv'), 'utf8')
+    .split('\n')
+    .filter((line) => !line.startsWith('#') && line.includes('\ttest\t'))
+    .map((line) => `${line.split('\t')[0]}.jpg`);
+  const perImage = new Map<string, number>();
+  for (const row of rows()) perImage.set(row.image, (perImage.get(row.image) ?? 0) + 1);
+  return split.sort((a, b) => (perImage.get(b) ?? 0) - (perImage.get(a) ?? 0) || a.localeCompare(b)).slice(0, count);
+}
+
+/**
+ * A whole real photo of the data set as a camera would see it: at its own size (scaled down only if larger) in the
+ * middle of a `width` x `height` grey frame; its annotated faces of `minSide` px and more are the truth (the
+ * smaller ones are below what live and `detect` look for).
+ */
+export async function realPhotoScene(image: string, { width, height, minSide = 20, fps = 10, seconds = 1 }: { width: number; height: number; minSide?: number; fps?: number; seconds?: number }): Promise<Scene> {
+  const cached = cachedScene(`real-${image.replace(/\.\w+$/, '')}-${width}x${height}`, width, height, fps);
+  if (cached.scene) return cached.scene;
+  const path = join(DATASET, 'images', image);
+  const meta = await sharp(path).metadata();
+  const scale = Math.min(1, width / meta.width!, height / meta.height!);
+  const w = Math.round(meta.width! * scale);
+  const h = Math.round(meta.height! * scale);
+  const left = Math.floor((width - w) / 2);
+  const top = Math.floor((height - h) / 2);
+  const faces = rows()
+    .filter((row) => row.image === image)
+    .map(({ label, box }) => ({ label, box: [left + box[0] * scale, top + box[1] * scale, left + box[2] * scale, top + box[3] * scale] as Box }))
+    .filter(({ box }) => Math.max(box[2] - box[0], box[3] - box[1]) >= minSide);
+  const photo = await sharp(path).resize(w, h).toBuffer();
+  const picture = sharp({ create: { width, height, channels: 3, background: { r: 110, g: 114, b: 120 } } }).composite([{ input: photo, left, top }]);
+  return writeScene(cached, picture, faces, fps, seconds);
 }
 
 /** Detection recall and label accuracy of `found` faces against a scene's faces (boxes in the scene's pixels). */
@@ -134,11 +181,7 @@ export type SceneScore = {
 
 export function score(truth: readonly SceneFace[], found: readonly { box: Box; label: MaskLabel }[]): SceneScore {
   const used = new Set<number>();
-  let matched = 0;
-  let correct = 0;
-  const perFace: (boolean | null)[] = [];
-  for (const face of truth) {
-    perFace.push(null);
+  const correct = truth.map((face): boolean | null => {
     let best = -1;
     let bestScore = 0;
     found.forEach((f, i) => {
@@ -149,14 +192,13 @@ export function score(truth: readonly SceneFace[], found: readonly { box: Box; l
         bestScore = s;
       }
     });
-    if (best < 0) continue;
+    if (best < 0) return null;
     used.add(best);
-    matched++;
-    const right = found[best]!.label === face.label;
-    perFace[perFace.length - 1] = right;
-    if (right) correct++;
-  }
-  return { recall: truth.length ? matched / truth.length : 0, accuracy: matched ? correct / matched : 0, matched, correct: perFace };
+    return found[best]!.label === face.label;
+  });
+  const matched = correct.filter((right) => right !== null).length;
+  const right = correct.filter((r) => r === true).length;
+  return { recall: truth.length ? matched / truth.length : 0, accuracy: matched ? right / matched : 0, matched, correct };
 }
 
 /**
@@ -170,8 +212,8 @@ export function pairedAccuracy(offline: SceneScore, live: LiveScore): { live: nu
   let offlineOk = 0;
   for (const frame of live.perFrame) {
     frame.forEach((right, i) => {
-      const reference = offline.correct[i];
-      if (right === null || reference === null || reference === undefined) return;
+      const reference = offline.correct[i] ?? null;
+      if (right === null || reference === null) return;
       pairs++;
       if (right) liveOk++;
       if (reference) offlineOk++;
