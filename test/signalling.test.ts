@@ -91,6 +91,24 @@ describe('signalling round trip (socket.io-client + mediasoup)', () => {
     assert.equal(again.cameras.find((c) => c.id === joined.cameraId)?.status, 'offline');
   });
 
+  test('camera:prepare gives the router capabilities without taking the camera; a viewer may not ask', async () => {
+    const { token, camera: made } = await createBrowserCamera(server, 'Prepared');
+    const page = await connectCamera(server, token);
+    sockets.push(page);
+    const prepared = await call(page, 'camera:prepare', {});
+    const viewer = await connectViewer(server, 'operator');
+    sockets.push(viewer);
+    const view = await call(viewer, 'viewer:join', {});
+    // Nothing taken: the camera is as it was (offline), the page may still join and gets the same capabilities.
+    assert.equal(view.cameras.find((c) => c.id === made.id)?.status, 'offline');
+    const joined = await call(page, 'camera:join', {});
+    assert.equal(joined.cameraId, made.id);
+    assert.deepEqual(prepared.routerRtpCapabilities, joined.routerRtpCapabilities);
+    const refused = await request(viewer, 'camera:prepare', {});
+    assert.equal(refused.ok, false);
+    if (!refused.ok) assert.equal(refused.error.code, 'forbidden');
+  });
+
   test("an admin's camera page joins by name: the same name the same camera; one created so persists", async () => {
     const adminCookie = { extraHeaders: { cookie: await cookieFor(server, 'admin') } };
     const a = await connect(server.url, 'camera', {}, adminCookie);

@@ -66,6 +66,14 @@ export const clientRequests = {
       routerRtpCapabilities: z.looseObject({}),
     }),
   },
+  /**
+   * The router's capabilities, without taking a camera: a camera page asks on load, so that its media device is
+   * ready before the tap on "Start camera" (loading it takes a few hundred ms of a phone's time).
+   */
+  'camera:prepare': {
+    request: Empty,
+    response: z.object({ routerRtpCapabilities: z.looseObject({}) }),
+  },
   'camera:produce': {
     request: z
       .object({ transportId: IdSchema, kind: z.enum(['audio', 'video']), rtpParameters: RtpParametersSchema })

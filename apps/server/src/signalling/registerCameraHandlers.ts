@@ -56,7 +56,7 @@ function publisherOf(ctx: HandlerContext, cameraId: string): Publisher {
   };
 }
 
-/** camera:join / camera:produce / camera:faces: a browser camera publishing its video. */
+/** camera:prepare / camera:join / camera:produce / camera:faces: a browser camera publishing its video. */
 export function registerCameraHandlers(ctx: HandlerContext): void {
   onRequest(ctx, 'camera:join', async ({ peer, socket, cameras, media }, { name }) => {
     const camera = cameraToJoin(ctx, name);
@@ -83,6 +83,11 @@ export function registerCameraHandlers(ctx: HandlerContext): void {
       name: camera.name,
       routerRtpCapabilities: room.rtpCapabilities as unknown as Record<string, unknown>,
     };
+  });
+
+  onRequest(ctx, 'camera:prepare', async ({ media }) => {
+    const room = await media.getRoom();
+    return { routerRtpCapabilities: room.rtpCapabilities as unknown as Record<string, unknown> };
   });
 
   onRequest(ctx, 'camera:produce', async ({ peer, cameras }, { transportId, kind, rtpParameters }) => {

@@ -9,6 +9,7 @@ import type { SocketAccess } from './SocketPrincipal.ts';
  */
 export const REQUEST_ACCESS: { readonly [N in ClientRequestName]: readonly SocketAccess[] } = {
   'camera:join': ['camera'],
+  'camera:prepare': ['camera'],
   'camera:produce': ['camera'],
   'camera:faces': ['camera'],
   'viewer:join': ['operator', 'admin'],

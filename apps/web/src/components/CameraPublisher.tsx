@@ -8,7 +8,7 @@ import { CameraNameSchema } from '@maskwatch/protocol/camera';
 import { useCameras } from '../hooks/useCameras';
 import { useFaceGuide } from '../hooks/useFaceGuide';
 import { preloadFaceDetector } from '../lib/faceDetector';
-import { Publisher, type PublishAs, type PublisherState } from '../lib/publisher';
+import { Publisher, type PublisherState } from '../lib/publisher';
 import { describeError } from '../lib/signalling';
 import { unlockAudio } from '../lib/announcer';
 import { CameraAlerts } from './alerts/CameraAlerts';
@@ -52,15 +52,38 @@ export function CameraPublisher() {
   const streamRef = useRef<MediaStream | null>(null);
   const publisherRef = useRef<Publisher | null>(null);
 
+  /** The publisher the next tap starts: made (connected, its media device loaded) when the page loads. */
+  const preparedRef = useRef<Publisher | null>(null);
+  /** Whether the page has read its address (the publish link's token, or a name). */
+  const [linkRead, setLinkRead] = useState(false);
+
   useEffect(() => {
     const linked = new URLSearchParams(window.location.hash.slice(1)).get('token');
-    if (linked) {
-      setToken(linked);
-      return;
+    if (linked) setToken(linked);
+    else {
+      const fromUrl = new URLSearchParams(window.location.search).get('name');
+      setName(fromUrl ?? window.localStorage.getItem(NAME_KEY) ?? '');
     }
-    const fromUrl = new URLSearchParams(window.location.search).get('name');
-    setName(fromUrl ?? window.localStorage.getItem(NAME_KEY) ?? '');
+    setLinkRead(true);
   }, []);
+
+  /** The prepared publisher, or a fresh one where it started already or the server ended it before the tap. */
+  const takePrepared = useCallback((): Publisher => {
+    const prepared = preparedRef.current;
+    preparedRef.current = null;
+    return prepared?.startable ? prepared : new Publisher(token ?? undefined);
+  }, [token]);
+
+  // The tap then has only the join and the transport left: the first spoken alert comes that much sooner.
+  useEffect(() => {
+    if (!linkRead) return;
+    const prepared = new Publisher(token ?? undefined);
+    preparedRef.current = prepared;
+    return () => {
+      if (preparedRef.current === prepared) preparedRef.current = null;
+      if (prepared.startable) prepared.close();
+    };
+  }, [linkRead, token]);
 
   useEffect(() => {
     if (state?.status !== 'live' || state.producerId === lastProducerRef.current) return;
@@ -81,31 +104,34 @@ export function CameraPublisher() {
   };
 
   const start = async (): Promise<void> => {
+    performance.mark('publish:tap');
     // The Start tap is the gesture phones require before a page may speak or play sound (alerts).
     unlockAudio();
-    let as: PublishAs;
-    if (token) as = { token };
-    else {
+    let joinName: string | undefined;
+    if (!token) {
       const parsed = CameraNameSchema.safeParse(name);
       if (!parsed.success) {
         setNameError(parsed.error.issues[0]?.message ?? 'invalid name');
         return;
       }
-      as = { name: parsed.data };
+      joinName = parsed.data;
       window.localStorage.setItem(NAME_KEY, parsed.data);
     }
     setNameError(null);
     setMediaError(null);
     try {
       const stream = await openCamera(facing);
+      performance.mark('publish:camera');
       streamRef.current = stream;
       const track = stream.getVideoTracks()[0];
       if (!track) throw new Error('the camera gave no video track');
       if (videoRef.current) videoRef.current.srcObject = stream;
       setRunning(true);
       publisherRef.current?.close();
-      publisherRef.current = new Publisher(as, track, setState);
-      setPublisher(publisherRef.current);
+      const started = takePrepared();
+      started.start(track, joinName, setState);
+      publisherRef.current = started;
+      setPublisher(started);
     } catch (error) {
       stopMedia();
       setMediaError(`Camera unavailable: ${describeError(error)}`);
@@ -118,6 +144,8 @@ export function CameraPublisher() {
     stopMedia();
     setRunning(false);
     setState(null);
+    // Ready for the next tap.
+    preparedRef.current ??= new Publisher(token ?? undefined);
   };
 
   const switchCamera = async (): Promise<void> => {
@@ -152,10 +180,12 @@ export function CameraPublisher() {
     streamRef.current = null;
     if (videoRef.current) videoRef.current.srcObject = null;
     setRunning(false);
-  }, [stoppedByServer]);
+    preparedRef.current ??= new Publisher(token ?? undefined);
+  }, [stoppedByServer, token]);
 
   useEffect(() => () => {
     publisherRef.current?.close();
+    preparedRef.current?.close();
     streamRef.current?.getTracks().forEach((track) => track.stop());
   }, []);
 

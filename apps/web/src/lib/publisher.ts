@@ -1,9 +1,11 @@
 /**
  * Publishes one camera track to the SFU: `camera:join` -> `transport:create` (send) -> `transport:connect` ->
  * `camera:produce`. Owns its socket, transport and producer; the page owns the MediaStream and hands the track in.
- * Reconnects by itself when the socket drops (the server forgets a publisher whose socket went away) and when the
- * server says its media worker restarted; stops for good when another connection takes the camera name over or the
- * camera is removed (publishing again would take it back, or create it again).
+ * Made when the page loads, it connects and loads its media device (`camera:prepare`) before the tap on "Start
+ * camera", which then has only the join and the transport left to do; until `start()` it takes no camera and says
+ * nothing. Reconnects by itself when the socket drops (the server forgets a publisher whose socket went away) and
+ * when the server says its media worker restarted; stops for good when another connection takes the camera name
+ * over or the camera is removed (publishing again would take it back, or create it again).
  */
 import { Device, type types } from 'mediasoup-client';
 import type { ServerEventName, ServerEventPayload } from '@maskwatch/protocol/signalling';
@@ -30,8 +32,6 @@ export type PublisherState =
   | { status: 'stopped'; reason: 'conflict' | 'removed' | 'refused'; detail: string }
   | { status: 'closed' };
 
-/** What to publish as: the camera of a publish token, or (an admin, or open enrolment) a camera by name. */
-export type PublishAs = { token: string; name?: undefined } | { name: string; token?: undefined };
 
 /**
  * VP8 with three temporal layers (`L1T3`: a quarter, half and all of the frames), where the browser can send VP8:
@@ -43,31 +43,44 @@ function layeredVp8(device: Device): Pick<types.ProducerOptions, 'codec' | 'enco
   return vp8 ? { codec: vp8, encodings: [{ scalabilityMode: 'L1T3' }] } : {};
 }
 
+/**
+ * Marks each step of a publish on the page's performance timeline (`publish:*`), so the time from the tap to the
+ * camera going live can be read where it goes (the first-result bench prints them).
+ */
+function mark(step: string): void {
+  performance.mark(`publish:${step}`);
+}
+
 export class Publisher {
+  /** The camera to join by name (an admin, or open enrolment); undefined: the publish token's camera. */
+  #joinName: string | undefined;
   #name: string;
-  readonly #as: PublishAs;
-  readonly #onState: (state: PublisherState) => void;
+  #onState: (state: PublisherState) => void = () => undefined;
   readonly #socket: SignallingSocket;
-  #track: MediaStreamTrack;
+  #track: MediaStreamTrack | null = null;
+  /** The media device, loaded with the router's capabilities (the JSON it was loaded with beside it). */
+  #device: Promise<{ device: Device; capabilities: string }> | null = null;
   #transport: types.Transport | null = null;
   #producer: types.Producer | null = null;
   #cameraId: string | null = null;
+  #started = false;
   #closed = false;
   #attempt = 0;
   #unavailableFailures = 0;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(as: PublishAs, track: MediaStreamTrack, onState: (state: PublisherState) => void) {
-    this.#as = as;
-    this.#name = as.name ?? 'this camera';
-    this.#track = track;
-    this.#onState = onState;
-    this.#socket = connectSignalling('camera', as.token);
-    this.#onState({ status: 'connecting', detail: 'connecting to the server' });
-    this.#socket.on('connect', () => void this.#publish());
+  /** Connects (as the publish link's camera with `token`, else by the session or open enrolment) and prepares. */
+  constructor(token: string | undefined) {
+    this.#name = 'this camera';
+    this.#socket = connectSignalling('camera', token);
+    this.#socket.on('connect', () => {
+      mark('connected');
+      if (this.#started) void this.#publish();
+      else void this.#prepare().catch(() => undefined);
+    });
     this.#socket.on('disconnect', (reason) => {
       this.#dropTransport();
-      if (!this.#closed) this.#onState({ status: 'reconnecting', detail: `connection lost (${reason})` });
+      if (!this.#closed) this.#say({ status: 'reconnecting', detail: `connection lost (${reason})` });
       // A disconnect the server chose is not retried by socket.io itself.
       if (reason === 'io server disconnect' && !this.#closed) this.#socket.connect();
     });
@@ -76,9 +89,29 @@ export class Publisher {
       const code = handshakeCode(error);
       // Refused, not unreachable: trying again would not help.
       if (code === 'unauthorized' || code === 'forbidden') this.#stop('refused', error.message);
-      else this.#onState({ status: 'reconnecting', detail: `cannot reach the server: ${error.message}` });
+      else this.#say({ status: 'reconnecting', detail: `cannot reach the server: ${error.message}` });
     });
     onPush(this.#socket, 'server:error', (error) => this.#onServerError(error));
+  }
+
+  /**
+   * Whether `start()` may still be called: not started, and not ended by the server before the tap (a refused or
+   * revoked link: a fresh publisher then asks again, and reports the refusal).
+   */
+  get startable(): boolean {
+    return !this.#started && !this.#closed;
+  }
+
+  /** Publishes `track` (as the camera `name`, or the publish link's camera), reporting its states from now on. */
+  start(track: MediaStreamTrack, name: string | undefined, onState: (state: PublisherState) => void): void {
+    if (!this.startable) throw new Error('this publisher has started or ended; make a new one');
+    this.#started = true;
+    this.#track = track;
+    this.#joinName = name;
+    if (name !== undefined) this.#name = name;
+    this.#onState = onState;
+    this.#say({ status: 'connecting', detail: 'connecting to the server' });
+    if (this.#socket.connected) void this.#publish();
   }
 
   get cameraId(): string | null {
@@ -104,6 +137,7 @@ export class Publisher {
 
   /** Tears down and publishes again on the same socket (the retry button). */
   retry(): void {
+    if (!this.#started || this.#closed) return;
     this.#dropTransport();
     if (this.#socket.connected) void this.#publish();
     else this.#socket.connect();
@@ -114,7 +148,7 @@ export class Publisher {
     this.#closed = true;
     this.#dropTransport();
     this.#socket.close();
-    this.#onState({ status: 'closed' });
+    this.#say({ status: 'closed' });
   }
 
   #onServerError(error: ServerEventPayload<'server:error'>): void {
@@ -123,8 +157,8 @@ export class Publisher {
       case 'unavailable':
         // The media worker restarted: the server dropped our transport and producer; join and produce again.
         this.#dropTransport();
-        this.#onState({ status: 'reconnecting', detail: 'media server restarted; publishing again' });
-        if (this.#socket.connected) void this.#publish();
+        this.#say({ status: 'reconnecting', detail: 'media server restarted; publishing again' });
+        if (this.#started && this.#socket.connected) void this.#publish();
         return;
       case 'conflict':
         this.#stop('conflict', `Another device took over the camera "${this.#name}"; this page stopped publishing.`);
@@ -144,25 +178,58 @@ export class Publisher {
     this.#closed = true;
     this.#dropTransport();
     this.#socket.close();
-    this.#onState({ status: 'stopped', reason, detail });
+    this.#say({ status: 'stopped', reason, detail });
+  }
+
+  /** Reports a state to the page once it has started (before the tap the page shows none). */
+  #say(state: PublisherState): void {
+    if (this.#started) this.#onState(state);
+  }
+
+  /** Loads the media device with the router's capabilities; joins wait for it rather than loading their own. */
+  #prepare(): Promise<{ device: Device; capabilities: string }> {
+    this.#device ??= (async () => {
+      const { routerRtpCapabilities } = await request(this.#socket, 'camera:prepare', {});
+      const device = new Device();
+      await device.load({ routerRtpCapabilities: routerRtpCapabilities as types.RtpCapabilities });
+      mark('device');
+      return { device, capabilities: JSON.stringify(routerRtpCapabilities) };
+    })();
+    // A failed preparation is tried again by the next one.
+    this.#device.catch(() => (this.#device = null));
+    return this.#device;
+  }
+
+  /** The prepared device, if it was loaded with these capabilities (the same router's); else a new one. */
+  async #deviceFor(routerRtpCapabilities: types.RtpCapabilities): Promise<Device> {
+    const prepared = await this.#prepare().catch(() => null);
+    if (prepared && prepared.capabilities === JSON.stringify(routerRtpCapabilities)) return prepared.device;
+    const device = new Device();
+    await device.load({ routerRtpCapabilities });
+    this.#device = Promise.resolve({ device, capabilities: JSON.stringify(routerRtpCapabilities) });
+    return device;
   }
 
   async #publish(): Promise<void> {
+    const track = this.#track;
+    if (!track) return;
     clearTimeout(this.#retryTimer);
     const attempt = ++this.#attempt;
     const stale = (): boolean => this.#closed || attempt !== this.#attempt;
     try {
       this.#onState({ status: 'connecting', detail: 'joining' });
-      const joined = await request(this.#socket, 'camera:join', this.#as.name !== undefined ? { name: this.#as.name } : {});
+      const joined = await request(this.#socket, 'camera:join', this.#joinName !== undefined ? { name: this.#joinName } : {});
       if (stale()) return;
+      mark('joined');
       this.#cameraId = joined.cameraId;
       this.#name = joined.name;
-      const device = new Device();
-      await device.load({ routerRtpCapabilities: joined.routerRtpCapabilities as types.RtpCapabilities });
+      const device = await this.#deviceFor(joined.routerRtpCapabilities as types.RtpCapabilities);
+      if (stale()) return;
       if (!device.canProduce('video')) throw new Error('this browser cannot send video to the server (no common codec)');
       this.#onState({ status: 'connecting', detail: 'opening media transport' });
       const options = await request(this.#socket, 'transport:create', { direction: 'send' });
       if (stale()) return;
+      mark('transport');
       const transport = device.createSendTransport({
         id: options.id,
         iceParameters: options.iceParameters as types.IceParameters,
@@ -171,25 +238,29 @@ export class Publisher {
       });
       this.#transport = transport;
       transport.on('connect', ({ dtlsParameters }, callback, errback) => {
+        mark('dtls');
         request(this.#socket, 'transport:connect', { transportId: transport.id, dtlsParameters }).then(() => callback(), errback);
       });
       transport.on('produce', ({ kind, rtpParameters }, callback, errback) => {
+        mark('produce');
         request(this.#socket, 'camera:produce', { transportId: transport.id, kind, rtpParameters })
           .then(({ producerId }) => callback({ id: producerId }), errback);
       });
       transport.on('connectionstatechange', (state) => {
         if (stale() || transport.closed) return;
+        mark(`media-${state}`);
         if (state === 'failed') this.#onState({ status: 'error', detail: 'media connection failed (network or firewall)' });
         else if (state === 'disconnected') this.#onState({ status: 'reconnecting', detail: 'media connection interrupted' });
         else if (state === 'connected' && this.#producer && this.#cameraId)
           this.#onState({ status: 'live', cameraId: this.#cameraId, name: this.#name, producerId: this.#producer.id });
       });
       this.#onState({ status: 'connecting', detail: 'starting video' });
-      const producer = await transport.produce({ track: this.#track, stopTracks: false, ...layeredVp8(device) });
+      const producer = await transport.produce({ track, stopTracks: false, ...layeredVp8(device) });
       if (stale()) {
         producer.close();
         return;
       }
+      mark('live');
       this.#producer = producer;
       this.#unavailableFailures = 0;
       this.#onState({ status: 'live', cameraId: joined.cameraId, name: joined.name, producerId: producer.id });
