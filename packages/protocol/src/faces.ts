@@ -20,6 +20,11 @@ export const FaceSchema = z.object({
   /** Stable id of the same person across frames of one camera (set by the tracker). */
   trackId: z.number().int().nonnegative().optional(),
   /**
+   * The tracker's own number for the same track from its first frame on (before it has its `trackId`, which waits
+   * until the track is confirmed); not shown to people. The alert rule counts a track's frames by it.
+   */
+  trackKey: z.number().int().nonnegative().optional(),
+  /**
    * The track's label: a vote over its recent frames, null until the track has enough observations that agree.
    * This is what viewers show and what alerts are raised on; `label` alone flickers.
    */
@@ -76,6 +81,7 @@ export const FrameResultSchema = z.object({
     .array(
       z.object({
         trackId: z.number().int().nonnegative(),
+        trackKey: z.number().int().nonnegative().optional(),
         label: MaskLabelSchema.nullable(),
         /** When the track was last seen (capture time, server clock). */
         lastSeen: z.number(),

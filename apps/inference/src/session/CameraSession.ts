@@ -76,6 +76,7 @@ export class CameraSession {
     const ts = toServerTime(frame.arrivedAt);
     const endedTracks = tracked.ended.map((track) => ({
       trackId: track.trackId,
+      trackKey: track.trackKey,
       label: track.label,
       lastSeen: toServerTime(track.lastSeenMs),
     }));

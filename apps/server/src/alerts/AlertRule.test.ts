@@ -250,6 +250,26 @@ describe('AlertRule', () => {
     assert.deepEqual(run(new AlertRule(SETTINGS), 10, () => [{ trackId: 1, label: 'no_mask', score: 0.5, frameLabel: 'no_mask' }]), []);
   });
 
+  test("a new track's frames before the tracker gives it an id count by its key: the alert comes on the third frame", () => {
+    // What the real tracker sends: a tentative track has its key (trackKey) but no id for its first two frames.
+    const tentative = (i: number): FrameResult => {
+      const result = frame(i, [{ trackId: 1, label: i < 2 ? null : 'no_mask', frameLabel: 'no_mask' }]);
+      const face = { ...result.faces[0]!, trackKey: 7 };
+      if (i < 2) delete face.trackId;
+      return { ...result, faces: [face] };
+    };
+    const rule = new AlertRule(SETTINGS);
+    const decisions = [0, 1, 2, 3, 4].flatMap((i) => rule.observe(tentative(i)));
+    assert.deepEqual(kinds(decisions), ['raise']);
+    assert.equal(raises(decisions)[0]!.result.ts, T0 + 400, 'raised on the third frame, the first with an id');
+    assert.equal(raises(decisions)[0]!.face.trackId, 1);
+    assert.equal(raises(decisions)[0]!.firstSeenAt, T0, 'from the first, tentative, frame');
+    // A track that ends by its key is forgotten: the same key later starts again from nothing.
+    const ended = rule.observe({ ...frame(5, []), endedTracks: [{ trackId: 1, trackKey: 7, label: 'no_mask', lastSeen: T0 + 800 }] });
+    assert.deepEqual(kinds(ended), []);
+    assert.equal(rule.trackCount, 0);
+  });
+
   test('at a low frame rate two observations a second apart are enough', () => {
     const rule = new AlertRule(SETTINGS);
     const slow = (i: number): FrameResult => ({ ...frame(0, [{ trackId: 4, label: 'no_mask' }]), seq: i, ts: T0 + i * 1100 });

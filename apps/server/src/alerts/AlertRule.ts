@@ -127,6 +127,17 @@ function isAlertLabel(label: string | null | undefined): label is AlertLabel {
   return (ALERT_LABELS as readonly string[]).includes(label ?? '');
 }
 
+/**
+ * The rule's key for a face's track: the tracker's `trackKey` (from the track's first frame on), else its id (a node
+ * that sends no keys); undefined for a face no track took.
+ */
+function trackKeyOf(face: { trackKey?: number | undefined; trackId?: number | undefined }): string | undefined {
+  if (face.trackKey !== undefined) return `k${face.trackKey}`;
+  return face.trackId !== undefined ? `i${face.trackId}` : undefined;
+}
+
+const hasTrackId = (face: Face): face is Face & { trackId: number } => face.trackId !== undefined;
+
 const side = (box: Box): number => Math.max(box[2] - box[0], box[3] - box[1]);
 const centre = (box: Box): [number, number] => [(box[0] + box[2]) / 2, (box[1] + box[3]) / 2];
 
@@ -144,7 +155,8 @@ const centre = (box: Box): [number, number] => [(box[0] + box[2]) / 2, (box[1] +
  */
 export class AlertRule {
   #settings: RuleSettings;
-  readonly #tracks = new Map<number, TrackState>();
+  /** By trackKeyOf: a track is followed from its first frame, before it has an id. */
+  readonly #tracks = new Map<string, TrackState>();
   #offenders: Offender[] = [];
   #nextKey = 1;
   #lastSeq: number | undefined;
@@ -181,14 +193,15 @@ export class AlertRule {
     if (result.seq !== undefined && this.#lastSeq !== undefined && result.seq <= this.#lastSeq) this.#tracks.clear();
     if (result.seq !== undefined) this.#lastSeq = result.seq;
     this.#frameGap(ts);
-    for (const ended of result.endedTracks ?? []) this.#tracks.delete(ended.trackId);
+    for (const ended of result.endedTracks ?? []) this.#tracks.delete(trackKeyOf(ended)!);
 
-    const faces = result.faces.filter((face): face is Face & { trackId: number } => face.trackId !== undefined);
+    const faces = result.faces.filter((face) => trackKeyOf(face) !== undefined);
     const states = faces.map((face) => {
-      let track = this.#tracks.get(face.trackId);
+      const key = trackKeyOf(face)!;
+      let track = this.#tracks.get(key);
       if (!track) {
         track = { lastSeen: ts, voted: newRun(), frames: newRun(), offender: null };
-        this.#tracks.set(face.trackId, track);
+        this.#tracks.set(key, track);
       }
       track.lastSeen = Math.max(track.lastSeen, ts);
       return track;
@@ -240,7 +253,8 @@ export class AlertRule {
         count >= s.minObservations || (count >= 2 && start !== null && ts - start >= s.minDurationMs);
       // Voted observations in a row, or (sooner) the frames behind a fresh vote all saying the same.
       const confirmed = enough(track.voted) || enough(track.frames);
-      if (!confirmed) return;
+      // An alert names its track: a track not confirmed by the tracker yet (no id) waits for its next frame.
+      if (!confirmed || !hasTrackId(face)) return;
       if (!offender) {
         decisions.push(this.#raise(track, face, label, score, result));
         present.add(track.offender!);
@@ -257,10 +271,10 @@ export class AlertRule {
         decisions.push({ kind: 'remind', key: offender.key, at: ts, label, confidence: score });
       }
     });
-    // A face without a track id yet (a new track after a restart or a long gap) that looks like someone whose
-    // alert is open is a sighting of them: they have not left.
+    // A face no track took (a weak detection, a node that sends no track keys) that looks like someone whose alert
+    // is open is a sighting of them: they have not left.
     for (const face of result.faces) {
-      if (face.trackId !== undefined) continue;
+      if (trackKeyOf(face) !== undefined) continue;
       const known = this.#recognise(face, ts, present);
       if (known?.state === 'open') this.#see(known, face, ts, present);
     }

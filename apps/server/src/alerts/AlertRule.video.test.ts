@@ -139,7 +139,7 @@ describe('AlertRule on real video: one alert per person at any frame rate', () =
           height: segment.clip?.height ?? 360,
           faces: resultFaces(tracked.faces, tracker.options.highScore),
           timings: {},
-          endedTracks: tracked.ended.map((e) => ({ trackId: e.trackId, label: e.label, lastSeen: e.lastSeenMs })),
+          endedTracks: tracked.ended.map((e) => ({ trackId: e.trackId, trackKey: e.trackKey, label: e.label, lastSeen: e.lastSeenMs })),
         };
         for (const face of result.faces) if (face.trackId !== undefined) ids.add(`${generation}:${face.trackId}`);
         decisions.push(...alertRule.observe(result));
@@ -178,6 +178,8 @@ describe('AlertRule on real video: one alert per person at any frame rate', () =
       t.diagnostic(describeRun(r));
       assert.equal(r.raises.length, 1, describeRun(r));
       assert.equal(r.raises[0]!.label, 'no_mask');
+      // The tracker gives its id on the third frame; the two frames before count (by the track's key) all the same.
+      if (timing === fiveFps) assert.equal(r.raises[0]!.result.seq, 2, `raised on the third analysed frame: ${describeRun(r)}`);
       assert.ok(r.spoken <= 1 + CAMERA.maxReminders, describeRun(r));
       assert.ok(r.spoken >= 2, `reminders follow the camera's settings: ${describeRun(r)}`);
       // He never left: his alert never reads "left".

@@ -150,6 +150,7 @@ describe('FaceTracker', () => {
     assert.deepEqual(ended, [
       {
         trackId: 1,
+        trackKey: 1,
         label: 'no_mask',
         score: ended[0]!.score,
         age: 7,
@@ -166,6 +167,11 @@ describe('FaceTracker', () => {
     assert.deepEqual(
       back.map((f) => f.trackId ?? null),
       [null, null, 2],
+    );
+    // Its key is there from its first frame on, and the same once it has its id (the alert rule counts by it).
+    assert.deepEqual(
+      back.map((f) => f.trackKey),
+      [2, 2, 2],
     );
     assert.deepEqual(
       back.map((f) => f.trackAge),

@@ -80,6 +80,7 @@ export class FaceTracker {
   readonly #vote: Readonly<TrackVoteOptions>;
   #tracks: Track[] = [];
   #nextId = 1;
+  #nextKey = 1;
   #lastTsMs = -Infinity;
 
   constructor(options: FaceTrackerOptions = {}) {
@@ -230,7 +231,7 @@ export class FaceTracker {
     this.#tracks = this.#tracks.filter((track) => track.id !== null || matched.has(track));
     for (const d of freeHigh()) {
       const det = detections[d]!;
-      const track = new Track(det.box, det.probabilities, now, this.#vote, det.appearance, o.predictMs);
+      const track = new Track(det.box, det.probabilities, now, this.#vote, det.appearance, o.predictMs, this.#nextKey++);
       if (o.minHits <= 1) this.#confirm(track);
       this.#tracks.push(track);
       owner[d] = track;

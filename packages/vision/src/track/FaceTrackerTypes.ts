@@ -24,6 +24,12 @@ export type TrackFields = {
    * detection no track took, as in the protocol's Face.
    */
   trackId?: number;
+  /**
+   * The tracker's own number for the track, from its first observation on (tentative tracks included, unlike
+   * `trackId`); not shown to people. The alert rule counts a track's frames by it, so that the frames before the
+   * track got its id count too.
+   */
+  trackKey?: number;
   /** Voted label, null until decided (see TrackVote). */
   trackLabel: MaskLabel | null;
   /** Confidence of trackLabel, 0..1; null with it. */
@@ -39,6 +45,7 @@ export type TrackedFace<D extends TrackDetection = TrackDetection> = D & TrackFi
 /** A confirmed track that ended: reported once, by the update (or endAll) that ended it. */
 export type EndedTrack = {
   trackId: number;
+  trackKey: number;
   /** Voted label when it ended (null if never decided) and its confidence. */
   label: MaskLabel | null;
   score: number | null;

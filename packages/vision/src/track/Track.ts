@@ -11,6 +11,8 @@ export type TrackState = 'tentative' | 'tracked' | 'lost';
 /** One face followed across frames: its motion filter, its vote and its life. Owned by FaceTracker. */
 export class Track {
   id: number | null = null;
+  /** Its number from the first observation on (`trackKey`), while `id` waits for confirmation. */
+  readonly key: number;
   state: TrackState = 'tentative';
   hits = 1;
   /** Updates in a row that did not see it (0 when seen in the last one). */
@@ -31,7 +33,9 @@ export class Track {
     vote: Readonly<TrackVoteOptions>,
     appearance: Appearance | undefined,
     horizonMs: number,
+    key: number,
   ) {
+    this.key = key;
     this.#filter = new BoxKalmanFilter(box);
     this.#horizonMs = horizonMs;
     this.#vote = new TrackVote(vote);
@@ -89,7 +93,7 @@ export class Track {
 
   fields(): TrackFields {
     const { label, score } = this.#vote.verdict;
-    const fields: TrackFields = { trackLabel: label, trackScore: score, trackAge: this.hits };
+    const fields: TrackFields = { trackKey: this.key, trackLabel: label, trackScore: score, trackAge: this.hits };
     if (this.id !== null) {
       fields.trackId = this.id;
       const appearance = this.appearance;
@@ -102,6 +106,7 @@ export class Track {
     const { label, score } = this.#vote.verdict;
     return {
       trackId: this.id!,
+      trackKey: this.key,
       label,
       score,
       age: this.hits,

@@ -16,6 +16,7 @@ export function resultFaces(faces: readonly TrackedFace[], highScore: number): F
       score: face.score,
       detScore: face.detScore,
       ...(face.trackId !== undefined ? { trackId: face.trackId } : {}),
+      ...(face.trackKey !== undefined ? { trackKey: face.trackKey } : {}),
       trackLabel: face.trackLabel,
       trackScore: face.trackScore,
       trackAge: face.trackAge,
