@@ -57,6 +57,9 @@ export async function measureFirstResults(server: TestServer, starts: number, cl
       producer.on('trace', (trace) => states.push({ at: Date.now(), text: `${view.id} producer trace ${trace.type} ${trace.direction}` }));
     });
   }
+  const said: { at: number; cameraId: string }[] = [];
+  const onSay = (say: { cameraId: string }) => said.push({ at: Date.now(), cameraId: say.cameraId });
+  server.internals.alerts.on('say', onSay);
   const serverFirst: { at: number; cameraId: string; ms: number }[] = [];
   const onFirst = (cameraId: string, ms: number) => serverFirst.push({ at: Date.now(), cameraId, ms });
   server.internals.inference.on('firstResult', onFirst);
@@ -67,7 +70,9 @@ export async function measureFirstResults(server: TestServer, starts: number, cl
   const spokenAt = async (page: Page, since: number, before: number): Promise<number | null> => {
     const deadline = Date.now() + 15_000;
     while (Date.now() < deadline) {
-      if ((await soundsOf(page)).spoken.length > before) return Date.now() - since;
+      // When the page asked to say it (its clock is this machine's), not when this loop saw it.
+      const at = (await soundsOf(page)).spokenAt[before];
+      if (at !== undefined) return at - since;
       await new Promise((r) => setTimeout(r, 25));
     }
     return null;
@@ -76,13 +81,30 @@ export async function measureFirstResults(server: TestServer, starts: number, cl
     const first = await waitUntil('a first result', () => firstAfter(cameraId, since), 30_000).catch(() => undefined);
     const spokenMs = await spokenAt(page, since, spokenBefore);
     if (process.env.BENCH_DEBUG) {
+      console.log(`  ${start} at ${since} (ms since the epoch)`);
       for (const state of states.filter((st) => st.at >= since && st.text.startsWith(cameraId))) console.log(`    +${state.at - since} ms ${state.text}`);
       const firstAt = first?.at;
       if (firstAt) console.log(`    +${firstAt - since} ms first result (captured ${first.result.ts - since} ms after the tap)`);
       const voted = results.find((r) => r.at >= since && r.result.cameraId === cameraId && r.result.faces.some((f) => f.trackLabel === 'no_mask'));
       if (voted) console.log(`    +${voted.at - since} ms first result with a track voted no_mask`);
+      // The first results' faces: what the alert rule saw.
+      for (const r of results.filter((x) => x.at >= since && x.result.cameraId === cameraId).slice(0, 6)) {
+        const faces = r.result.faces.map(
+          (f) => `${f.label} ${f.score.toFixed(2)} det ${f.detScore?.toFixed(2)} side ${Math.round(Math.max(f.box[2] - f.box[0], f.box[3] - f.box[1]))} track ${f.trackId ?? "-"} age ${f.trackAge ?? "-"} vote ${f.trackLabel ?? '-'} ${f.trackScore?.toFixed(2) ?? ''}`,
+        );
+        console.log(`    +${r.at - since} ms result (captured +${Math.round(r.result.ts - since)}): ${faces.join(' | ') || 'no face'}`);
+      }
       const alert = alerts.find((a) => a.at >= since && a.cameraId === cameraId);
       if (alert) console.log(`    +${alert.at - since} ms alert raised (viewer)`);
+      const say = said.find((a) => a.at >= since && a.cameraId === cameraId);
+      if (say) console.log(`    +${say.at - since} ms the server tells the camera page to say it`);
+      // The page's own steps from the tap (publisher.ts marks them).
+      const marks = await page.evaluate(() =>
+        performance.getEntriesByType('mark').filter((m) => m.name.startsWith('publish:')).map((m) => [m.name, m.startTime] as const),
+      );
+      const tapMark = marks.filter(([name]) => name === 'publish:tap').at(-1)?.[1];
+      if (tapMark !== undefined)
+        console.log(`    page: ${marks.filter(([, t]) => t >= tapMark).map(([name, t]) => `${name.slice(8)} +${Math.round(t - tapMark)}`).join(', ')}`);
     }
     runs.push({
       start,
@@ -137,6 +159,7 @@ export async function measureFirstResults(server: TestServer, starts: number, cl
     }
   } finally {
     server.internals.inference.off('firstResult', onFirst);
+    server.internals.alerts.off('say', onSay);
     viewer.close();
     await browser.close().catch(() => undefined);
   }
