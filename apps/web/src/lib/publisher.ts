@@ -58,8 +58,10 @@ export class Publisher {
   #onState: (state: PublisherState) => void = () => undefined;
   readonly #socket: SignallingSocket;
   #track: MediaStreamTrack | null = null;
-  /** The media device, loaded with the router's capabilities (the JSON it was loaded with beside it). */
-  #device: Promise<{ device: Device; capabilities: string }> | null = null;
+  /** The media device, loaded with the router's capabilities (the JSON it was loaded with beside it)... */
+  #prepared: { device: Device; capabilities: string } | null = null;
+  /** ...while it loads (forgotten when the connection drops: its answer may never come). */
+  #preparing: Promise<void> | null = null;
   #transport: types.Transport | null = null;
   #producer: types.Producer | null = null;
   #cameraId: string | null = null;
@@ -76,9 +78,10 @@ export class Publisher {
     this.#socket.on('connect', () => {
       mark('connected');
       if (this.#started) void this.#publish();
-      else void this.#prepare().catch(() => undefined);
+      else this.#prepare();
     });
     this.#socket.on('disconnect', (reason) => {
+      this.#preparing = null;
       this.#dropTransport();
       if (!this.#closed) this.#say({ status: 'reconnecting', detail: `connection lost (${reason})` });
       // A disconnect the server chose is not retried by socket.io itself.
@@ -186,27 +189,32 @@ export class Publisher {
     if (this.#started) this.#onState(state);
   }
 
-  /** Loads the media device with the router's capabilities; joins wait for it rather than loading their own. */
-  #prepare(): Promise<{ device: Device; capabilities: string }> {
-    this.#device ??= (async () => {
+  /** Loads the media device with the router's capabilities before the tap; a join then finds it ready. */
+  #prepare(): void {
+    if (this.#prepared || this.#preparing) return;
+    const preparing = (async () => {
       const { routerRtpCapabilities } = await request(this.#socket, 'camera:prepare', {});
       const device = new Device();
       await device.load({ routerRtpCapabilities: routerRtpCapabilities as types.RtpCapabilities });
       mark('device');
-      return { device, capabilities: JSON.stringify(routerRtpCapabilities) };
-    })();
-    // A failed preparation is tried again by the next one.
-    this.#device.catch(() => (this.#device = null));
-    return this.#device;
+      this.#prepared = { device, capabilities: JSON.stringify(routerRtpCapabilities) };
+    })()
+      // Not prepared: the join loads its own device.
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.#preparing === preparing) this.#preparing = null;
+      });
+    this.#preparing = preparing;
   }
 
   /** The prepared device, if it was loaded with these capabilities (the same router's); else a new one. */
   async #deviceFor(routerRtpCapabilities: types.RtpCapabilities): Promise<Device> {
-    const prepared = await this.#prepare().catch(() => null);
-    if (prepared && prepared.capabilities === JSON.stringify(routerRtpCapabilities)) return prepared.device;
+    await this.#preparing;
+    const capabilities = JSON.stringify(routerRtpCapabilities);
+    if (this.#prepared?.capabilities === capabilities) return this.#prepared.device;
     const device = new Device();
     await device.load({ routerRtpCapabilities });
-    this.#device = Promise.resolve({ device, capabilities: JSON.stringify(routerRtpCapabilities) });
+    this.#prepared = { device, capabilities };
     return device;
   }
 
