@@ -10,8 +10,6 @@ import { drawFaces } from '../lib/drawFaces';
 import type { ResultTimeline } from '../lib/ResultTimeline';
 import type { ServerClock } from '../lib/ServerClock';
 
-/** A box is shown for at most this long after its analysed frame (3 analysed frames at 5 fps). */
-const HOLD_MS = 700;
 /** The most the video is held back for boxes to catch up. */
 const MAX_DELAY_MS = 1500;
 /** Margin over the 90th percentile of the results' delay. */
@@ -53,7 +51,8 @@ export function useFaceOverlay(options: {
     let stopped = false;
     let lastCount = -1;
     const paint = (frameTs: number): void => {
-      const frame = active ? timelineRef.current()?.at(frameTs, HOLD_MS) : undefined;
+      const timeline = active ? timelineRef.current() : undefined;
+      const frame = timeline?.at(frameTs, timeline.holdMs());
       drawFaces(canvas, video, frame);
       const count = frame?.faces.length ?? 0;
       if (count !== lastCount) {

@@ -45,3 +45,19 @@ test('the delay percentile says how late results arrive', () => {
   assert.equal(timeline.delayPercentile(0.5), 250);
   assert.ok((timeline.delayPercentile(0.99) ?? 0) >= 250);
 });
+
+test('boxes are held 700 ms at 5 fps, one and a half result gaps on a slowly analysed camera, 3 s at most', () => {
+  const at5fps = new ResultTimeline();
+  for (let ts = 1000; ts <= 2000; ts += 200) at5fps.add(result(ts, [face(1, 0)]), ts + 150);
+  assert.equal(at5fps.holdMs(), 700);
+  assert.equal(new ResultTimeline().holdMs(), 700, 'no results yet');
+  // A loaded node: a result every 1.6 s. The person keeps their box until the next result comes.
+  const slow = new ResultTimeline();
+  for (const ts of [1000, 2600, 4200]) slow.add(result(ts, [face(1, 0)]), ts + 900);
+  assert.equal(slow.holdMs(), 2400);
+  assert.equal(slow.at(5500, slow.holdMs())?.faces.length, 1, '1.3 s after the newest result');
+  assert.equal(slow.at(5500, 700), undefined, 'what the fixed 700 ms hold showed: nothing');
+  const stalled = new ResultTimeline();
+  for (const ts of [1000, 3500]) stalled.add(result(ts, [face(1, 0)]), ts + 900);
+  assert.equal(stalled.holdMs(), 3000);
+});

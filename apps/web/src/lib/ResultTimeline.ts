@@ -7,6 +7,10 @@ import type { Box, Face, FrameResult } from '@maskwatch/protocol/faces';
 
 /** Results older than this (server clock, behind the newest) are forgotten. */
 const KEEP_MS = 4000;
+/** A box is held at least this long after its analysed frame (3 analysed frames at 5 fps)... */
+const MIN_HOLD_MS = 700;
+/** ...and at most this long, however slowly the camera is analysed. */
+const MAX_HOLD_MS = 3000;
 
 export type TimelineFrame = Pick<FrameResult, 'cameraId' | 'width' | 'height' | 'ts' | 'faces'>;
 
@@ -36,6 +40,19 @@ export class ResultTimeline {
     if (this.#delays.length < 5) return undefined;
     const sorted = [...this.#delays].sort((a, b) => a - b);
     return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+  }
+
+  /**
+   * How long a box may stay on screen after its analysed frame: 700 ms, or one and a half of this camera's usual
+   * gap between analysed frames where a loaded node analyses it more slowly (up to 3 s), so that a person standing
+   * still keeps their box between two results instead of blinking off.
+   */
+  holdMs(): number {
+    const list = this.#results;
+    if (list.length < 2) return MIN_HOLD_MS;
+    const gaps = list.slice(1).map((result, i) => result.ts - list[i]!.ts).sort((a, b) => a - b);
+    const median = gaps[Math.floor(gaps.length / 2)]!;
+    return Math.min(MAX_HOLD_MS, Math.max(MIN_HOLD_MS, median * 1.5));
   }
 
   /** The newest result. */
