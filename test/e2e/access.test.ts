@@ -2,12 +2,12 @@
  * Access control in the browser, as people meet it: a wrong password is refused on the login page; the admin adds a
  * browser camera and gets its publish link with a QR code; a phone (another browser, never signed in) opens the link
  * and publishes; the operator's console plays it and offers no admin pages; the admin revokes the link and the phone
- * stops at once, saying why.
+ * stops at once, saying why; a link revoked while its page waits for the tap is refused at the tap, saying why.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { loginAs, TEST_ADMIN } from '../support/auth.ts';
+import { apiAs, createBrowserCamera, loginAs, TEST_ADMIN } from '../support/auth.ts';
 import { fakeCameraClip, launchBrowser, logPage, startCamera, waitForTilePlaying } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
@@ -80,6 +80,18 @@ describe('sign-in, publish links and revocation in the browser', () => {
     await camera.waitForTimeout(1500);
     assert.equal(await camera.getAttribute('main', 'data-status'), 'stopped');
     await admin.waitForSelector(`tr[data-camera-id="${cameraId}"] td[data-link="none"]`);
+
+    // A link revoked while its page waits for the tap (connected, its media device loaded): the tap says why.
+    const { camera: waitingCamera, publishUrl: waitingUrl } = await createBrowserCamera(server, 'Waiting room phone');
+    const waiting = await phone.newPage();
+    logPage(waiting, 'waiting phone');
+    await waiting.goto(waitingUrl);
+    await waiting.waitForFunction(() => performance.getEntriesByName('publish:device').length > 0, undefined, { timeout: 30_000 });
+    const revoked = await (await apiAs(server, 'admin'))(`/api/cameras/${waitingCamera.id}/publish-link`, { method: 'DELETE' });
+    assert.equal(revoked.status, 204, await revoked.text());
+    await waiting.getByRole('button', { name: 'Start camera' }).click();
+    await waiting.waitForSelector('main[data-status="stopped"][data-stopped="refused"]', { timeout: 15_000 });
+    assert.match((await waiting.textContent('[role="alert"][data-stopped-reason="refused"]')) ?? '', /publish link is not valid \(revoked/);
 
     // Signing out ends the operator's session: the console goes back to the login page.
     await console.getByRole('button', { name: 'Sign out' }).click();
