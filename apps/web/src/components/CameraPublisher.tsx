@@ -8,7 +8,7 @@ import { CameraNameSchema } from '@maskwatch/protocol/camera';
 import { useCameras } from '../hooks/useCameras';
 import { useFaceGuide } from '../hooks/useFaceGuide';
 import { preloadFaceDetector } from '../lib/faceDetector';
-import { Publisher, type PublisherState } from '../lib/publisher';
+import { markPublishStep, Publisher, type PublisherState } from '../lib/publisher';
 import { describeError } from '../lib/signalling';
 import { unlockAudio } from '../lib/announcer';
 import { CameraAlerts } from './alerts/CameraAlerts';
@@ -67,23 +67,25 @@ export function CameraPublisher() {
     setLinkRead(true);
   }, []);
 
+  /** A publisher for the next tap, connected and preparing now (the publish link's, or by name). */
+  const makePublisher = useCallback((): Publisher => new Publisher(token ?? undefined), [token]);
   /** The prepared publisher, or a fresh one where it started already or the server ended it before the tap. */
-  const takePrepared = useCallback((): Publisher => {
+  const takePrepared = (): Publisher => {
     const prepared = preparedRef.current;
     preparedRef.current = null;
-    return prepared?.startable ? prepared : new Publisher(token ?? undefined);
-  }, [token]);
+    return prepared?.startable ? prepared : makePublisher();
+  };
 
   // The tap then has only the join and the transport left: the first spoken alert comes that much sooner.
   useEffect(() => {
     if (!linkRead) return;
-    const prepared = new Publisher(token ?? undefined);
+    const prepared = makePublisher();
     preparedRef.current = prepared;
     return () => {
       if (preparedRef.current === prepared) preparedRef.current = null;
       if (prepared.startable) prepared.close();
     };
-  }, [linkRead, token]);
+  }, [linkRead, makePublisher]);
 
   useEffect(() => {
     if (state?.status !== 'live' || state.producerId === lastProducerRef.current) return;
@@ -104,7 +106,7 @@ export function CameraPublisher() {
   };
 
   const start = async (): Promise<void> => {
-    performance.mark('publish:tap');
+    markPublishStep('tap');
     // The Start tap is the gesture phones require before a page may speak or play sound (alerts).
     unlockAudio();
     let joinName: string | undefined;
@@ -121,7 +123,7 @@ export function CameraPublisher() {
     setMediaError(null);
     try {
       const stream = await openCamera(facing);
-      performance.mark('publish:camera');
+      markPublishStep('camera');
       streamRef.current = stream;
       const track = stream.getVideoTracks()[0];
       if (!track) throw new Error('the camera gave no video track');
@@ -145,7 +147,7 @@ export function CameraPublisher() {
     setRunning(false);
     setState(null);
     // Ready for the next tap.
-    preparedRef.current ??= new Publisher(token ?? undefined);
+    preparedRef.current ??= makePublisher();
   };
 
   const switchCamera = async (): Promise<void> => {
@@ -180,8 +182,8 @@ export function CameraPublisher() {
     streamRef.current = null;
     if (videoRef.current) videoRef.current.srcObject = null;
     setRunning(false);
-    preparedRef.current ??= new Publisher(token ?? undefined);
-  }, [stoppedByServer, token]);
+    preparedRef.current ??= makePublisher();
+  }, [stoppedByServer, makePublisher]);
 
   useEffect(() => () => {
     publisherRef.current?.close();

@@ -22,6 +22,8 @@ export class ResultTimeline {
   readonly #results: FrameResult[] = [];
   /** How late results arrive (their arrival minus their capture time, server clock), most recent last. */
   readonly #delays: number[] = [];
+  /** holdMs(), worked out when a result comes (it is read at every video frame). */
+  #holdMs = MIN_HOLD_MS;
 
   /** Adds a result that arrived at `arrivedAt` (server clock). Out-of-order results are put in place. */
   add(result: FrameResult, arrivedAt: number): void {
@@ -33,6 +35,11 @@ export class ResultTimeline {
     while (list.length > 0 && list[0]!.ts < newest - KEEP_MS) list.shift();
     this.#delays.push(Math.max(0, arrivedAt - result.ts));
     if (this.#delays.length > 50) this.#delays.shift();
+    this.#holdMs = MIN_HOLD_MS;
+    if (list.length >= 2) {
+      const gaps = list.slice(1).map((r, k) => r.ts - list[k]!.ts).sort((a, b) => a - b);
+      this.#holdMs = Math.min(MAX_HOLD_MS, Math.max(MIN_HOLD_MS, gaps[Math.floor(gaps.length / 2)]! * 1.5));
+    }
   }
 
   /** The delay (ms) under which most results arrive: how much later than live the video must be for boxes to match. */
@@ -48,11 +55,7 @@ export class ResultTimeline {
    * still keeps their box between two results instead of blinking off.
    */
   holdMs(): number {
-    const list = this.#results;
-    if (list.length < 2) return MIN_HOLD_MS;
-    const gaps = list.slice(1).map((result, i) => result.ts - list[i]!.ts).sort((a, b) => a - b);
-    const median = gaps[Math.floor(gaps.length / 2)]!;
-    return Math.min(MAX_HOLD_MS, Math.max(MIN_HOLD_MS, median * 1.5));
+    return this.#holdMs;
   }
 
   /** The newest result. */
@@ -87,5 +90,6 @@ export class ResultTimeline {
   clear(): void {
     this.#results.length = 0;
     this.#delays.length = 0;
+    this.#holdMs = MIN_HOLD_MS;
   }
 }

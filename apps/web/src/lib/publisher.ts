@@ -47,7 +47,7 @@ function layeredVp8(device: Device): Pick<types.ProducerOptions, 'codec' | 'enco
  * Marks each step of a publish on the page's performance timeline (`publish:*`), so the time from the tap to the
  * camera going live can be read where it goes (the first-result bench prints them).
  */
-function mark(step: string): void {
+export function markPublishStep(step: string): void {
   performance.mark(`publish:${step}`);
 }
 
@@ -76,7 +76,7 @@ export class Publisher {
     this.#name = 'this camera';
     this.#socket = connectSignalling('camera', token);
     this.#socket.on('connect', () => {
-      mark('connected');
+      markPublishStep('connected');
       if (this.#started) void this.#publish();
       else this.#prepare();
     });
@@ -196,7 +196,7 @@ export class Publisher {
       const { routerRtpCapabilities } = await request(this.#socket, 'camera:prepare', {});
       const device = new Device();
       await device.load({ routerRtpCapabilities: routerRtpCapabilities as types.RtpCapabilities });
-      mark('device');
+      markPublishStep('device');
       this.#prepared = { device, capabilities: JSON.stringify(routerRtpCapabilities) };
     })()
       // Not prepared: the join loads its own device.
@@ -228,7 +228,7 @@ export class Publisher {
       this.#onState({ status: 'connecting', detail: 'joining' });
       const joined = await request(this.#socket, 'camera:join', this.#joinName !== undefined ? { name: this.#joinName } : {});
       if (stale()) return;
-      mark('joined');
+      markPublishStep('joined');
       this.#cameraId = joined.cameraId;
       this.#name = joined.name;
       const device = await this.#deviceFor(joined.routerRtpCapabilities as types.RtpCapabilities);
@@ -237,7 +237,7 @@ export class Publisher {
       this.#onState({ status: 'connecting', detail: 'opening media transport' });
       const options = await request(this.#socket, 'transport:create', { direction: 'send' });
       if (stale()) return;
-      mark('transport');
+      markPublishStep('transport');
       const transport = device.createSendTransport({
         id: options.id,
         iceParameters: options.iceParameters as types.IceParameters,
@@ -246,17 +246,17 @@ export class Publisher {
       });
       this.#transport = transport;
       transport.on('connect', ({ dtlsParameters }, callback, errback) => {
-        mark('dtls');
+        markPublishStep('dtls');
         request(this.#socket, 'transport:connect', { transportId: transport.id, dtlsParameters }).then(() => callback(), errback);
       });
       transport.on('produce', ({ kind, rtpParameters }, callback, errback) => {
-        mark('produce');
+        markPublishStep('produce');
         request(this.#socket, 'camera:produce', { transportId: transport.id, kind, rtpParameters })
           .then(({ producerId }) => callback({ id: producerId }), errback);
       });
       transport.on('connectionstatechange', (state) => {
         if (stale() || transport.closed) return;
-        mark(`media-${state}`);
+        markPublishStep(`media-${state}`);
         if (state === 'failed') this.#onState({ status: 'error', detail: 'media connection failed (network or firewall)' });
         else if (state === 'disconnected') this.#onState({ status: 'reconnecting', detail: 'media connection interrupted' });
         else if (state === 'connected' && this.#producer && this.#cameraId)
@@ -268,7 +268,7 @@ export class Publisher {
         producer.close();
         return;
       }
-      mark('live');
+      markPublishStep('live');
       this.#producer = producer;
       this.#unavailableFailures = 0;
       this.#onState({ status: 'live', cameraId: joined.cameraId, name: joined.name, producerId: producer.id });
