@@ -19,9 +19,10 @@ from pathlib import Path
 
 from .paths import CACHE, MODELS_DIR
 
-PROTOCOL = ["--model", "mobilenetv2", "--epochs", "1", "--patience", "1", "--threads", "1", "--quiet"]
+# the base is the recipe the ablations were run against (real crops once per epoch); flags after it override it
+PROTOCOL = ["--model", "mobilenetv2", "--epochs", "1", "--patience", "1", "--threads", "1", "--quiet", "--real-repeat", "1"]
 ABLATIONS: dict[str, tuple[str, list[str]]] = {
-    "base": ("the pipeline's recipe (real crops, transplants, scene augmentation, 128 px, linear head)", []),
+    "base": ("the recipe ablated (real crops once per epoch, transplants, scene augmentation, 128 px, linear head)", []),
     "no-real": ("no real-scene crops in training", ["--real-repeat", "0"]),
     "real-x2": ("real-scene crops twice per epoch", ["--real-repeat", "2"]),
     "no-transplants": ("no mask transplants", ["--transplants", "0"]),
