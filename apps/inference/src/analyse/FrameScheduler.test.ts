@@ -66,6 +66,53 @@ test('fair under overload: more cameras than a batch holds, every camera gets it
   scheduler.close();
 });
 
+test("a camera's first frames go first, in batches of their own; after its start it waits its turn again", async () => {
+  const scheduler = new FrameScheduler(worker, { startFrames: 3 });
+  const batches: string[] = [];
+  let current: string[] = [];
+  // A batch's frames are emitted one after the other in one go: grouped here by the microtask after them.
+  scheduler.on('analysed', (a) => {
+    current.push(a.cameraId);
+    queueMicrotask(() => {
+      if (current.length > 0) batches.push(current.join('+'));
+      current = [];
+    });
+  });
+  const settle = async (count: number) => {
+    const deadline = Date.now() + 30_000;
+    while (batches.length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(batches.length, count, `batches so far: ${batches.join(' | ')}`);
+  };
+  let value = 0;
+  // One round: 'old' starts a batch at once; while it runs, 'old' and 'new' wait (in that order).
+  const round = async () => {
+    const before = batches.length;
+    scheduler.offer('old', frame(++value));
+    scheduler.offer('old', frame(++value));
+    scheduler.offer('new', frame(++value));
+    await settle(before + 3);
+  };
+  for (let i = 0; i < 3; i++) {
+    scheduler.offer('old', frame(++value)); // 'old' past its start: three frames analysed
+    await settle(i + 1);
+  }
+  await round();
+  await round();
+  await round();
+  // The fourth round: 'new' is past its start too; the waiting two go together.
+  const before = batches.length;
+  scheduler.offer('old', frame(++value));
+  scheduler.offer('old', frame(++value));
+  scheduler.offer('new', frame(++value));
+  await settle(before + 2);
+  assert.deepEqual(batches.slice(3), ['old', 'new', 'old', 'old', 'new', 'old', 'old', 'new', 'old', 'old', 'old+new']);
+  // Released and back (an analysis restart), it is a starting camera again.
+  scheduler.forget('new');
+  await round();
+  assert.deepEqual(batches.slice(-3), ['old', 'new', 'old']);
+  scheduler.close();
+});
+
 test("closing the worker in the middle of a batch lets the batch end first (terminating onnxruntime's run aborted the process)", async () => {
   const big = (value: number) => ({ cameraId: `c${value}`, at: Date.now(), width: 1920, height: 1080, data: new Uint8Array(1920 * 1080 * 3).fill(value) });
   // A batch of eight 1080p frames runs for about a second; the close comes at a few points inside it.

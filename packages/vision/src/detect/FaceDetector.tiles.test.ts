@@ -44,6 +44,7 @@ describe('FaceDetector tile pass (small faces in large photos)', () => {
       'nose inside the box',
     );
     assert.deepEqual(await plain.detect(frame), []);
+    assert.deepEqual(await tiled.detect(frame, { tiles: false }), [], 'tiles: false is the whole-frame pass alone');
   });
 
   it('reports a large face cut by tile edges once, as the whole-frame pass boxes it', async () => {

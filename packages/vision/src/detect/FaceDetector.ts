@@ -129,9 +129,9 @@ export class FaceDetector {
 
   /**
    * Faces in `frame`, best first, boxes and landmarks in the frame's pixels (boxes may reach past its edges). With
-   * `minFaceSide` set, a large frame gets a second pass over tiles (see `planTilePass`).
+   * `minFaceSide` set, a large frame gets a second pass over tiles (see `planTilePass`), unless `tiles` is false.
    */
-  async detect(frame: RgbFrame, overrides: { scoreThreshold?: number } = {}): Promise<DetectedFace[]> {
+  async detect(frame: RgbFrame, overrides: { scoreThreshold?: number; tiles?: boolean } = {}): Promise<DetectedFace[]> {
     if (this.#session.closed) throw new VisionError('CLOSED', `FaceDetector "${this.model.name}" is closed`);
     assertRgbFrame(frame);
     const threshold = overrides.scoreThreshold ?? this.options.scoreThreshold;
@@ -149,7 +149,7 @@ export class FaceDetector {
       },
       threshold,
     );
-    const tilePlan = this.planTilePass(frame.width, frame.height);
+    const tilePlan = overrides.tiles === false ? null : this.planTilePass(frame.width, frame.height);
     if (tilePlan === null) return nms(whole, this.options.nmsIouThreshold, this.options.maxFaces);
 
     const step = 1 / tilePlan.scale;

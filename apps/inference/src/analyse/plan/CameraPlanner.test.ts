@@ -28,6 +28,20 @@ test('full pass first and every fullFrameMs; between them: regions where faces w
   assert.ok(Math.abs(planner.plan(grey(), 1200).regions[0]!.scale - 32 / 24) < 1e-9, 'a 24 px face to 32 px');
 });
 
+test("no tile pass in a camera's first fullFrameMs (a person who just started it is close); the next full pass has it", () => {
+  const planner = new CameraPlanner({ fullFrameMs: 2000 });
+  const first = planner.plan(grey(), 10_000);
+  assert.deepEqual([first.mode, first.tiles], ['full', false]);
+  planner.detected([]);
+  assert.equal(planner.plan(grey(), 10_500).tiles, false, 'not a full pass');
+  const due = planner.plan(grey(), 12_000);
+  assert.deepEqual([due.mode, due.tiles], ['full', true]);
+  // Another resolution is a new start.
+  assert.deepEqual(planner.plan(grey(320, 180), 12_200).tiles, false);
+  const every = new CameraPlanner({ fullFrameMs: 0 });
+  assert.deepEqual([every.plan(grey(), 10_000).tiles, every.plan(grey(), 10_100).tiles], [true, true], 'no planning: every pass whole');
+});
+
 test('a face not seen for faceMemory frames loses its region; motion gating off looks at every frame', () => {
   const planner = new CameraPlanner({ fullFrameMs: 60_000, faceMemory: 2 });
   planner.plan(grey(), 0);

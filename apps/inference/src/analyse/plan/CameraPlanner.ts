@@ -51,7 +51,13 @@ export const PLANNER_DEFAULTS: PlannerOptions = {
 
 /** A region to look at, and the scale it is sampled at (1: the frame's own pixels). */
 export type PlannedRegion = { box: Box; scale: number };
-export type Plan = { mode: DetectMode; regions: PlannedRegion[] };
+/**
+ * `tiles`: a full pass also looks over tiles for small faces (when the detector has a tile pass for the frame). Not
+ * in a camera's first `fullFrameMs`: a person who has just started a camera is close to it, and the tiles cost about
+ * five times the whole-frame pass at 720p (the first result and the first alert came that much later); the first
+ * full pass after it has them.
+ */
+export type Plan = { mode: DetectMode; regions: PlannedRegion[]; tiles: boolean };
 
 /** A face's last classification, kept so that a steady, confident face is not classified at every frame. */
 export type ClassifiedFace = {
@@ -80,6 +86,8 @@ export class CameraPlanner {
   readonly #regionOptions: RegionPlanOptions;
   #frame = 0;
   #lastFullAt = Number.NEGATIVE_INFINITY;
+  /** Capture time of the first frame at this size (ms). */
+  #startedAt = 0;
   #size = '';
   #recent: Remembered[] = [];
   #classified: ClassifiedFace[] = [];
@@ -98,6 +106,7 @@ export class CameraPlanner {
     this.#size = size;
     if (resized) {
       // Another resolution (a rotated phone, a layer switch): nothing remembered applies.
+      this.#startedAt = at;
       this.#recent = [];
       this.#classified = [];
       this.#motion.reset();
@@ -112,11 +121,11 @@ export class CameraPlanner {
       // Most of the frame to look at: whole, and at a smaller scale when the faces in it are large (close-ups).
       const whole: Box = [0, 0, frame.width, frame.height];
       const scale = this.#scaleFor(whole, faces);
-      return faces.length > 0 && scale < 1 ? { mode: 'region', regions: [{ box: whole, scale }] } : this.#full(at);
+      return faces.length > 0 && scale < 1 ? { mode: 'region', regions: [{ box: whole, scale }], tiles: false } : this.#full(at);
     }
     if (!this.options.motion && regions.length === 0) return this.#full(at);
-    if (regions.length === 0) return { mode: 'skipped', regions: [] };
-    return { mode: 'region', regions: regions.map((box) => ({ box, scale: this.#scaleFor(box, faces) })) };
+    if (regions.length === 0) return { mode: 'skipped', regions: [], tiles: false };
+    return { mode: 'region', regions: regions.map((box) => ({ box, scale: this.#scaleFor(box, faces) })), tiles: false };
   }
 
   /** The faces detected in the planned frame: they keep their regions for the next frames. */
@@ -182,6 +191,7 @@ export class CameraPlanner {
 
   #full(at: number): Plan {
     this.#lastFullAt = at;
-    return { mode: 'full', regions: [] };
+    const starting = at >= this.#startedAt && at - this.#startedAt < this.options.fullFrameMs;
+    return { mode: 'full', regions: [], tiles: !starting };
   }
 }

@@ -45,7 +45,7 @@ export async function analyseLiveBatch(
     const t0 = performance.now();
     const plan = planner.plan(frame, at);
     let faces: DetectedFace[] = [];
-    if (plan.mode === 'full') faces = await detector.detect(frame);
+    if (plan.mode === 'full') faces = await detector.detect(frame, { tiles: plan.tiles });
     else if (plan.mode === 'region') {
       const found: DetectedFace[] = [];
       for (const { box, scale } of plan.regions) found.push(...(await detector.detectRegion(frame, box, { scale })));
