@@ -18,6 +18,12 @@ import styles from './CameraPublisher.module.css';
 
 type Facing = 'user' | 'environment';
 const NAME_KEY = 'maskwatch.camera.name';
+/**
+ * The face guide starts this long after the tap: its detector runs on the page's main thread (WebGL, on the CPU
+ * where there is no GPU), where the publishing after the tap runs too (offer, answer, the first frames), and on the
+ * same device's CPU as the encoder. Started with the camera, it held the first spoken alert back under load.
+ */
+const GUIDE_AFTER_MS = 2000;
 
 /**
  * The camera at up to 1080p: faces far from the camera are a few dozen pixels even then. The track is marked as
@@ -98,7 +104,14 @@ export function CameraPublisher() {
   useEffect(() => preloadFaceDetector(), []);
 
   const report = useCallback((count: number) => publisherRef.current?.reportFaces(count), []);
-  const guide = useFaceGuide(running ? videoRef : null, report);
+  const [guideOn, setGuideOn] = useState(false);
+  useEffect(() => {
+    setGuideOn(false);
+    if (!running) return;
+    const timer = setTimeout(() => setGuideOn(true), GUIDE_AFTER_MS);
+    return () => clearTimeout(timer);
+  }, [running]);
+  const guide = useFaceGuide(guideOn ? videoRef : null, report);
 
   const stopMedia = (): void => {
     streamRef.current?.getTracks().forEach((track) => track.stop());

@@ -12,6 +12,8 @@ export type Detection = { faces: FaceBox[]; frameWidth: number; frameHeight: num
 export type FaceDetector = { detect(video: HTMLVideoElement): Promise<Detection> };
 
 export const MEDIAPIPE_PATH = '/mediapipe/face_detection';
+/** Width of the copy of the video the detector looks at (the short-range model's own input is 128x128). */
+const GUIDE_SIDE = 320;
 
 let shared: Promise<FaceDetector> | null = null;
 
@@ -57,20 +59,36 @@ export async function createFaceDetector(): Promise<FaceDetector> {
     maxFaces: 10,
     solutionPath: MEDIAPIPE_PATH,
   });
-  // The runtime sets its graph up (WebGL shaders included) on the first frame it is given: do it now, on a blank
-  // picture, so that it happens with the loading and not later in the middle of the camera's work.
-  const blank = document.createElement('canvas');
-  blank.width = 128;
-  blank.height = 128;
-  blank.getContext('2d')?.fillRect(0, 0, 128, 128);
-  await detector.estimateFaces(blank, { flipHorizontal: false });
+  // The detector sees a small copy of the video: the model looks at 128x128 anyway, and handing it the camera's
+  // 1280x720 or 1920x1080 frame uploaded every pixel through WebGL at each look (on the CPU where WebGL is
+  // SwiftShader: the page's main thread, the publishing and the spoken alert's, held for a moment every 200 ms).
+  const small = document.createElement('canvas');
+  const context = small.getContext('2d');
+  const lookAt = (width: number, height: number): HTMLCanvasElement => {
+    const w = GUIDE_SIDE;
+    const h = Math.max(1, Math.round((GUIDE_SIDE * height) / width));
+    if (small.width !== w || small.height !== h) {
+      small.width = w;
+      small.height = h;
+    }
+    return small;
+  };
+  // The runtime sets its graph up (WebGL shaders included) on the first picture it is given: do it now, on a blank
+  // one of the usual size (16:9), so that it happens with the loading and not later in the middle of the camera's work.
+  context?.fillRect(0, 0, lookAt(16, 9).width, small.height);
+  await detector.estimateFaces(small, { flipHorizontal: false });
   return {
     async detect(video) {
       const frameWidth = video.videoWidth;
       const frameHeight = video.videoHeight;
-      if (frameWidth === 0 || frameHeight === 0) return { faces: [], frameWidth, frameHeight };
-      const found = await detector.estimateFaces(video, { flipHorizontal: false });
-      const faces = found.map((face) => ({ x: face.box.xMin, y: face.box.yMin, width: face.box.width, height: face.box.height }));
+      if (frameWidth === 0 || frameHeight === 0 || !context) return { faces: [], frameWidth, frameHeight };
+      const picture = lookAt(frameWidth, frameHeight);
+      context.drawImage(video, 0, 0, picture.width, picture.height);
+      const found = await detector.estimateFaces(picture, { flipHorizontal: false });
+      // Back to the video's pixels.
+      const sx = frameWidth / picture.width;
+      const sy = frameHeight / picture.height;
+      const faces = found.map((face) => ({ x: face.box.xMin * sx, y: face.box.yMin * sy, width: face.box.width * sx, height: face.box.height * sy }));
       return { faces, frameWidth, frameHeight };
     },
   };
