@@ -9,7 +9,8 @@ import { FrameScheduler } from './analyse/FrameScheduler.ts';
 import { headroom } from './analyse/headroom.ts';
 import type { NodeConfig } from './config/NodeConfig.ts';
 import { allocatePorts } from '@maskwatch/ffmpeg/allocatePorts';
-import { CameraDecoder } from './decode/CameraDecoder.ts';
+import { SpareSpawner } from '@maskwatch/ffmpeg/SpareSpawner';
+import { CameraDecoder, decoderCommandLine } from './decode/CameraDecoder.ts';
 import { chooseAcceleration, probeCuda, type DecoderAcceleration } from './decode/hwaccel.ts';
 import { ServerLink } from './link/ServerLink.ts';
 import { NodeMetrics } from './metrics/NodeMetrics.ts';
@@ -98,6 +99,11 @@ export async function createInferenceNode(config: NodeConfig): Promise<RunningNo
       });
   }
   const scheduler = new FrameScheduler(worker, { maxBatch: config.maxBatch });
+  // One decoder started ahead, waiting for its SDP: a new camera's ffmpeg is then running when it is assigned.
+  // Primed with a browser camera's (VP8); it follows the command line of the decoder started last.
+  const spares = new SpareSpawner();
+  const primed = decoderCommandLine({ ffmpegPath: config.ffmpegPath, maxSide: config.maxSide, fps: config.fps, codec: 'video/VP8', acceleration: decoderAcceleration });
+  spares.prime(primed.command, primed.args);
   const sessions = new Map<string, CameraSession>();
   const lastKeyFrame = new Map<string, number>();
   const usedPorts = new Set<number>();
@@ -147,6 +153,7 @@ export async function createInferenceNode(config: NodeConfig): Promise<RunningNo
       maxSide: config.maxSide,
       acceleration: decoderAcceleration,
       ffmpegPath: config.ffmpegPath,
+      spawner: spares.spawn,
     });
     const session = new CameraSession(cameraId, decoder, tracking);
     sessions.set(cameraId, session);
@@ -252,6 +259,7 @@ export async function createInferenceNode(config: NodeConfig): Promise<RunningNo
         clearInterval(statsTimer);
         link.close();
         for (const cameraId of [...sessions.keys()]) release(cameraId);
+        spares.close();
         scheduler.close();
         await worker.close();
         await metrics.close();

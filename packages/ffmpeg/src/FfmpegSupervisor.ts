@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import type { Spawner } from './SpareSpawner.ts';
 import { createInterface } from 'node:readline';
 import { EnhancedEmitter } from '@maskwatch/common/EnhancedEmitter';
 import { createLogger, type Logger } from '@maskwatch/common/logger';
@@ -59,6 +60,8 @@ export type FfmpegSupervisorOptions = {
   prepare(attempt: number): Promise<Prepared> | Prepared;
   /** Pipe stdout (default: ignored). The owner must read it, or ffmpeg blocks. */
   stdout?: boolean;
+  /** How ffmpeg is started (default child_process.spawn; a SpareSpawner hands out one started ahead). */
+  spawner?: Spawner;
   /** E.g. hide RTSP credentials; applied to every stderr line and every reason. */
   redact?(line: string): string;
   /** How to explain an exit ffmpeg chose itself, when no error line says it (default: the exit code and last line). */
@@ -250,7 +253,7 @@ export class FfmpegSupervisor extends EnhancedEmitter<FfmpegSupervisorEvents> {
     const { command, args } = tiedToParent(this.#options.ffmpegPath, prepared.args);
     let child: ChildProcess;
     try {
-      child = spawn(command, args, {
+      child = (this.#options.spawner ?? spawn)(command, args, {
         stdio: [prepared.stdin === undefined ? 'ignore' : 'pipe', this.#options.stdout ? 'pipe' : 'ignore', 'pipe'],
       });
     } catch (error) {

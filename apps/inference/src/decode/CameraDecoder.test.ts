@@ -7,7 +7,8 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { ANALYSIS_SRTP_SUITE, type SrtpParameters, type Stream } from '@maskwatch/protocol/inference';
 import { allocatePorts } from '@maskwatch/ffmpeg/allocatePorts';
-import { CameraDecoder } from './CameraDecoder.ts';
+import { SpareSpawner } from '@maskwatch/ffmpeg/SpareSpawner';
+import { CameraDecoder, decoderCommandLine } from './CameraDecoder.ts';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 const VIDEOS = join(process.env.MASKWATCH_SHARED ?? resolve(REPO_ROOT, '../shared'), 'videos');
@@ -129,4 +130,31 @@ test('each frame leaves the decoder once decoded, not when the next one comes (n
   }
   assert.ok(inputs >= 4, `only ${inputs} frames decoded`);
   assert.equal(frames, inputs, 'every decoded frame came out');
+});
+
+test("a decoder started with the node's spare spawner runs the ffmpeg started ahead, listens at once and decodes", { timeout: 30_000 }, async () => {
+  const key = newKey();
+  const rtpPort = await allocatePorts('127.0.0.1', { min: 61000, max: 61999 }, new Set());
+  const spares = new SpareSpawner({ refillMs: 60_000 });
+  const line = decoderCommandLine({ ffmpegPath: 'ffmpeg', maxSide: 640, fps: 25, codec: STREAM.mimeType });
+  spares.prime(line.command, line.args);
+  // The spare has loaded its libraries and waits for its SDP.
+  await new Promise((r) => setTimeout(r, 1000));
+  const decoder = new CameraDecoder({ cameraId: 'cam_spare', stream: STREAM, host: '127.0.0.1', rtpPort, srtp: key, fps: 25, maxSide: 640, ffmpegPath: 'ffmpeg', spawner: spares.spawn });
+  let frames = 0;
+  decoder.on('frame', () => frames++);
+  try {
+    const startedAt = performance.now();
+    decoder.start();
+    assert.equal(await decoder.listening(), true);
+    const listenMs = performance.now() - startedAt;
+    assert.equal(spares.taken, 1, 'the spare was taken');
+    console.log(`spare decoder listening ${Math.round(listenMs)} ms after start`);
+    await ended(send('Gituatu_mask.mp4', '320:180', rtpPort, key, 2));
+    for (let waited = 0; frames < 20 && waited < 3000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+  } finally {
+    decoder.close();
+    spares.close();
+  }
+  assert.ok(frames >= 20, `only ${frames} frames`);
 });

@@ -2,6 +2,8 @@ import { EnhancedEmitter } from '@maskwatch/common/EnhancedEmitter';
 import { createLogger, type Logger } from '@maskwatch/common/logger';
 import { FfmpegSupervisor } from '@maskwatch/ffmpeg/FfmpegSupervisor';
 import { buildSdp } from '@maskwatch/ffmpeg/sdp';
+import { tiedToParent } from '@maskwatch/ffmpeg/parentDeath';
+import type { Spawner } from '@maskwatch/ffmpeg/SpareSpawner';
 import type { DecoderStatus, SrtpParameters, Stream } from '@maskwatch/protocol/inference';
 import { buildDecoderArgs } from './decoderArgs.ts';
 import { FrameReader, type DecodedFrame } from './FrameReader.ts';
@@ -32,6 +34,8 @@ export type CameraDecoderOptions = {
   /** NVDEC for H.264 streams (the node found a CUDA device). */
   acceleration?: DecoderAcceleration;
   ffmpegPath: string;
+  /** Starts ffmpeg (the node's SpareSpawner: one started ahead); default child_process.spawn. */
+  spawner?: Spawner;
   /** No decoded frame for this long while running: `stalled` (and a key frame is asked for). */
   stallMs?: number;
   /** No decoded frame for this long: the decoder process is restarted. */
@@ -47,6 +51,18 @@ const HMAC_MISMATCH = 'HMAC mismatch';
 const REPEATED = /^Last message repeated (\d+) times?$/;
 /** Lines that mean the decoder lost its reference and needs a key frame to show anything again. */
 const NEEDS_KEYFRAME = /keyframe|key frame|reference|corrupt|error while decoding|concealing|missing picture/i;
+
+/** The command line a decoder of `codec` runs (as its supervisor starts it): what the node's spare is started with. */
+export function decoderCommandLine(options: {
+  ffmpegPath: string;
+  maxSide: number;
+  fps: number;
+  codec: string;
+  acceleration?: DecoderAcceleration;
+}): { command: string; args: string[] } {
+  const { ffmpegPath, ...decoder } = options;
+  return tiedToParent(ffmpegPath, buildDecoderArgs(decoder));
+}
 
 /**
  * One camera's decoder on a node: a supervised ffmpeg (restarted with backoff when it exits or stops producing)
@@ -94,6 +110,7 @@ export class CameraDecoder extends EnhancedEmitter<CameraDecoderEvents> {
     this.#supervisor = new FfmpegSupervisor({
       name: `decoder:${options.cameraId}`,
       ffmpegPath: options.ffmpegPath,
+      ...(options.spawner ? { spawner: options.spawner } : {}),
       prepare: () => ({ args, stdin: sdp }),
       stdout: true,
       retryMinMs: 500,
