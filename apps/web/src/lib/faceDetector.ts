@@ -75,8 +75,9 @@ export async function createFaceDetector(): Promise<FaceDetector> {
   };
   // The runtime sets its graph up (WebGL shaders included) on the first picture it is given: do it now, on a blank
   // one of the usual size (16:9), so that it happens with the loading and not later in the middle of the camera's work.
-  context?.fillRect(0, 0, lookAt(16, 9).width, small.height);
-  await detector.estimateFaces(small, { flipHorizontal: false });
+  const blank = lookAt(16, 9);
+  context?.fillRect(0, 0, blank.width, blank.height);
+  await detector.estimateFaces(blank, { flipHorizontal: false });
   return {
     async detect(video) {
       const frameWidth = video.videoWidth;
