@@ -19,9 +19,10 @@ const ignore = (): void => undefined;
  * own start (loading its libraries) took 260-330 ms on the loaded 2-core machine where, started ahead, the SDP
  * was read and the RTP port bound 7-14 ms after it was written; that time came before a new camera's first frame.
  *
- * A spare is replaced `refillMs` after it was taken (not at once: the camera that took it is starting then). The
- * owner closes it (the spare is killed); spares are started like any child, so a command tied to its parent's life
- * (`tiedToParent`) dies with the process too.
+ * A spare is replaced `refillMs` (5 s) after it was taken, not at once: the camera that took it is starting then, and
+ * its first alert's snapshot (rendered on the node, 2 s allowed) comes within about 2 s; a new ffmpeg's start is
+ * CPU taken from it. The owner closes it (the spare is killed); spares are started like any child, so a command tied
+ * to its parent's life (`tiedToParent`) dies with the process too.
  */
 export class SpareSpawner {
   readonly #refillMs: number;
@@ -32,7 +33,7 @@ export class SpareSpawner {
   #closed = false;
 
   constructor(options: { refillMs?: number } = {}) {
-    this.#refillMs = options.refillMs ?? 1000;
+    this.#refillMs = options.refillMs ?? 5000;
   }
 
   /** How many starts got a spare. */
