@@ -60,8 +60,12 @@ export function buildTranscodeArgs(options: TranscodeArgsOptions): string[] {
     'libvpx',
     '-deadline',
     'realtime',
+    // libvpx's fastest real-time setting, on one thread: a viewer's tile needs no more, and the transcoder runs for
+    // as long as the camera is watched. On the 2-core machine, the 960x506 25 fps High-profile clip at 1.5 Mbit/s
+    // (diazoniclabs_mask.mp4) took 28 % of a core at -cpu-used 8 with 2 threads (half a core beside the browsers and
+    // the analysis), 11 % at 16 with 1 thread; PSNR 47 -> 43 dB.
     '-cpu-used',
-    '8',
+    '16',
     '-lag-in-frames',
     '0',
     '-auto-alt-ref',
@@ -79,7 +83,7 @@ export function buildTranscodeArgs(options: TranscodeArgsOptions): string[] {
     '-qmax',
     '50',
     '-threads',
-    '2',
+    '1',
     '-force_key_frames',
     `expr:gte(t,n_forced*${options.keyFrameInterval})`,
     '-f',
