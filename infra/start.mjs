@@ -8,8 +8,16 @@
 // MASKWATCH_STOP_GRACE_S (10) seconds; a second signal kills at once. Each child runs in a group of its own (so a
 // signal to ours reaches it once, through here, in order) and is tied to this process's life (setpriv --pdeathsig):
 // if this process is killed with -9, the children get SIGTERM from the kernel and close within their own deadline.
+//
+// MASKWATCH_INFERENCE_NICE (0 to 19; 0, the default, leaves it alone) runs the node at that nice, its ffmpeg decoders
+// with it, and gives its session's autogroup the same nice (with kernel autogroups, a nice value only orders
+// processes within their session; the session's own weight decides between sessions). It is for a machine that also
+// runs an operator's browser and would rather keep the console smooth than analyse more frames a second: the
+// analysis is the elastic load (it takes the newest frame and drops the rest). On the 2-core machine shared with three
+// Chromiums, 10 left the node 1-2 % of the CPU (cameras "stalled", the node dropped for silence); 0 left the console
+// playing every tile.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,7 +33,15 @@ if (!Number.isFinite(graceS) || graceS < 1 || graceS > 600) {
 }
 /** A repeated signal this soon after the first is the same stop delivered twice (to our pid and to our group). */
 const DUPLICATE_MS = 1000;
+const nodeNice = Number(process.env.MASKWATCH_INFERENCE_NICE || '0');
+if (!Number.isInteger(nodeNice) || nodeNice < 0 || nodeNice > 19) {
+  process.stderr.write(
+    `maskwatch: MASKWATCH_INFERENCE_NICE=${process.env.MASKWATCH_INFERENCE_NICE}: give a whole number from 0 to 19\n`,
+  );
+  process.exit(2);
+}
 const SETPRIV = '/usr/bin/setpriv';
+const NICE = '/usr/bin/nice';
 const canTie =
   process.platform === 'linux' &&
   existsSync(SETPRIV) &&
@@ -37,8 +53,31 @@ const timers = new Set();
 let stoppingSince;
 let exitCode = 0;
 
-function run(name, entry, env = {}) {
-  const command = [process.execPath, '--import', 'tsx', join(root, entry), ...process.argv.slice(2)];
+/**
+ * Gives the session (autogroup) of `pid` the nice value `nice`. The kernel takes one such change per 100 ms from an
+ * unprivileged process (EAGAIN meanwhile): tried again a few times. Without autogroups (no such file) the process's
+ * own nice is what counts, and it was set when it started.
+ */
+function niceSession(pid, nice, tries = 5) {
+  try {
+    writeFileSync(`/proc/${pid}/autogroup`, String(nice));
+  } catch (err) {
+    if (err.code === 'EAGAIN' && tries > 1) {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        if (children.has(pid)) niceSession(pid, nice, tries - 1);
+      }, 150);
+      timers.add(timer);
+    } else if (err.code !== 'ENOENT') {
+      process.stderr.write(`maskwatch: could not lower the CPU weight of process ${pid}'s session: ${err.message}\n`);
+    }
+  }
+}
+
+function run(name, entry, env = {}, nice = 0) {
+  const node = [process.execPath, '--import', 'tsx', join(root, entry), ...process.argv.slice(2)];
+  // `nice` before the program starts, so that every thread it makes (V8's, onnxruntime's) and every ffmpeg inherit it.
+  const command = nice > 0 && existsSync(NICE) ? [NICE, '-n', String(nice), ...node] : node;
   const [file, ...args] = canTie ? [SETPRIV, '--pdeathsig', 'TERM', '--', ...command] : command;
   const child = spawn(file, args, {
     cwd: root,
@@ -46,7 +85,11 @@ function run(name, entry, env = {}) {
     stdio: 'inherit',
     detached: true,
   });
-  if (child.pid !== undefined) children.set(child.pid, child);
+  if (child.pid !== undefined) {
+    children.set(child.pid, child);
+    // detached: the child leads a session of its own, made before spawn() returned.
+    if (nice > 0 && process.platform === 'linux') niceSession(child.pid, nice);
+  }
   child.once('exit', () => {
     children.delete(child.pid);
     if (stoppingSince !== undefined && children.size === 0) finish();
@@ -114,6 +157,7 @@ function superviseNode(index) {
       'inference',
       'apps/inference/src/main.ts',
       nodes > 1 ? { MASKWATCH_NODE_NAME: `inference-${index}` } : {},
+      nodeNice,
     );
     node.once('exit', (code, signal) => {
       if (stoppingSince !== undefined) return;

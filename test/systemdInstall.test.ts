@@ -59,6 +59,10 @@ describe('systemd units (infra/systemd)', { skip: !hasSystemd ? 'no systemd-anal
       // V8 compiles code at run time: W^X memory would stop Node at its first function.
       assert.equal(unit.get('MemoryDenyWriteExecute'), undefined, `${name} must not deny W+X memory`);
     }
+    // The node yields the CPU to the server's media path on a shared machine; the server does not.
+    const inference = settings(readFileSync(join(root, 'etc/systemd/system/maskwatch-inference@.service'), 'utf8'));
+    const server = settings(readFileSync(join(root, 'etc/systemd/system/maskwatch-server.service'), 'utf8'));
+    assert.ok(Number(inference.get('CPUWeight')?.[0]) < Number(server.get('CPUWeight')?.[0] ?? 100), 'inference CPUWeight');
     // A second run keeps the edited env file.
     execFileSync('bash', ['-c', `echo MASKWATCH_PORT=3443 >> ${env}`]);
     execFileSync('bash', [join(REPO_ROOT, 'infra/systemd/install.sh')], { env: { ...process.env, MASKWATCH_INSTALL_ROOT: root }, stdio: 'ignore' });

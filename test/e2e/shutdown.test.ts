@@ -3,11 +3,12 @@
  * while it is still starting (during the set-up, and while the server starts); kill -9 of npm, of the start
  * script (infra/start.mjs) and of the server, once it runs. Each time, within 15 s, no process it started is left (server, inference node,
  * media workers, set-up steps): every process carries a tag in its environment, so none escapes the count by being
- * re-parented.
+ * re-parented. With MASKWATCH_INFERENCE_NICE=10, the inference node runs at nice 10 (its session's autogroup too) and
+ * the server at 0.
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -72,6 +73,7 @@ async function npmStart(): Promise<Started> {
       MASKWATCH_NODE_METRICS_PORT: 'off',
       MASKWATCH_WORKERS: '2',
       MASKWATCH_LOG_LEVEL: 'warn',
+      MASKWATCH_INFERENCE_NICE: '10',
     },
   });
   let output = '';
@@ -131,6 +133,23 @@ describe('npm start stops, whatever stops it', () => {
     const started = await npmStart();
     dirs.push(started.dataDir);
     await running(started);
+    // Meanwhile (MASKWATCH_INFERENCE_NICE=10): the node yields the CPU, its session's autogroup too; the server does not.
+    const procs = tagged(started.tag);
+    for (const [entry, nice] of [
+      ['apps/inference/src/main.ts', 10],
+      ['apps/server/src/main.ts', 0],
+    ] as const) {
+      const pid = procs.find((p) => p.command.includes(entry) && p.command.startsWith(`${process.execPath} `))?.pid;
+      assert.ok(pid, `${entry} runs`);
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      assert.equal(Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]), nice, `${entry}: nice`);
+      if (existsSync(`/proc/${pid}/autogroup`))
+        assert.match(
+          readFileSync(`/proc/${pid}/autogroup`, 'utf8'),
+          new RegExp(` nice ${nice}\\n?$`),
+          `${entry}: autogroup`,
+        );
+    }
     const at = Date.now();
     process.kill(started.npm, 'SIGTERM');
     console.error(`pid: everything gone ${await nothingLeft(started, at)} ms after the SIGTERM`);

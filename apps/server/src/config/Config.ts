@@ -259,6 +259,7 @@ const OTHER_PARTS = new Set([
   'MASKWATCH_LOG_NAME',
   // infra/start.mjs and the inference nodes (apps/inference/src/config/NodeConfig.ts)
   'MASKWATCH_INFERENCE_NODES',
+  'MASKWATCH_INFERENCE_NICE',
   'MASKWATCH_SERVER_URL',
   'MASKWATCH_SERVER_CA',
   'MASKWATCH_NODE_ID',
