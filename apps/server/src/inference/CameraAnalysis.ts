@@ -7,6 +7,7 @@ import { createLogger, type Logger } from '../logger.ts';
 import { peerSrtpForFfmpeg, plainRtpCapabilities, srtpOf, streamOf } from '../media/plainRtp.ts';
 import type { Room } from '../media/Room.ts';
 import type { NodeLink } from './NodeLink.ts';
+import { smoothGap } from './analysisHealth.ts';
 import { TemporalLayerPolicy, temporalLayersOf } from './TemporalLayerPolicy.ts';
 
 export type CameraAnalysisEvents = {
@@ -65,6 +66,8 @@ export class CameraAnalysis extends EnhancedEmitter<CameraAnalysisEvents> {
   readonly source: 'main' | 'analysis';
   /** Server clock of the last result from the node, or undefined before the first. */
   lastResultAt: number | undefined;
+  /** The usual time between two results (smoothed), or undefined before the second: see `resultArrived`. */
+  resultGapMs: number | undefined;
   readonly #transport: types.PlainTransport;
   readonly #consumer: types.Consumer;
   readonly #log: Logger;
@@ -194,6 +197,15 @@ export class CameraAnalysis extends EnhancedEmitter<CameraAnalysisEvents> {
   }
 
   /** Asks the producer for a key frame, at most once per KEYFRAME_MIN_INTERVAL_MS. */
+  /**
+   * A result came at `now` (server clock): the last result's time, and the usual gap between results (a node short of
+   * CPU analyses a camera every few seconds; that is slow, not stalled).
+   */
+  resultArrived(now: number): void {
+    if (this.lastResultAt !== undefined) this.resultGapMs = smoothGap(this.resultGapMs, now - this.lastResultAt);
+    this.lastResultAt = now;
+  }
+
   requestKeyFrame(): void {
     const now = Date.now();
     if (this.#closed || now - this.#lastKeyFrameAt < KEYFRAME_MIN_INTERVAL_MS) return;

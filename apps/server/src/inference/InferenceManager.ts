@@ -350,7 +350,7 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
       log.info({ cameraId: result.cameraId, nodeId: analysis.node.id, ms }, 'first result');
       this.safeEmit('firstResult', result.cameraId, ms);
     }
-    analysis.lastResultAt = now;
+    analysis.resultArrived(now);
     this.#wasAnalysed.add(result.cameraId);
     this.#setAnalysis(result.cameraId, 'running', null, analysis.node.id);
     const node = analysis.node;
@@ -381,7 +381,7 @@ export class InferenceManager extends EnhancedEmitter<InferenceManagerEvents> {
     }
     for (const analysis of this.#analyses.values()) {
       const { cameraId } = analysis;
-      const health = analysisHealth(analysis.startedAt, analysis.lastResultAt, now, this.#timing);
+      const health = analysisHealth(analysis.startedAt, analysis.lastResultAt, now, this.#timing, analysis.resultGapMs);
       if (health.verdict === 'restart') {
         log.warn({ cameraId, nodeId: analysis.node.id }, health.detail);
         this.#stop(cameraId);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { analysisHealth, nodeSilence, type AnalysisTiming } from './analysisHealth.ts';
+import { analysisHealth, nodeSilence, smoothGap, type AnalysisTiming } from './analysisHealth.ts';
 
 const timing: AnalysisTiming = { stallMs: 5_000, startTimeoutMs: 20_000, restartAfterMs: 30_000 };
 const started = 1_000_000;
@@ -27,6 +27,28 @@ test('a running analysis is stalled stallMs after its last result, and restarted
   assert.equal(analysisHealth(started, last, last + 30_001, timing).verdict, 'restart');
   // Silence is measured from the last result, not from the start: a long-running analysis is fine.
   assert.deepEqual(analysisHealth(started, last, last + 100, timing), { verdict: 'ok' });
+});
+
+test('a camera whose results come seconds apart (a busy node) is slow, not stalled: three of its usual gaps', () => {
+  const last = started + 60_000;
+  // Results every 6 s: stalled only after 18 s without one (where a camera at 5 a second is stalled after 5 s).
+  assert.deepEqual(analysisHealth(started, last, last + 7_000, timing, 6_000), { verdict: 'ok' });
+  assert.deepEqual(analysisHealth(started, last, last + 17_900, timing, 6_000), { verdict: 'ok' });
+  assert.deepEqual(analysisHealth(started, last, last + 18_400, timing, 6_000), { verdict: 'stalled', detail: 'no results for 18 s' });
+  assert.deepEqual(analysisHealth(started, last, last + 7_000, timing, 200), { verdict: 'stalled', detail: 'no results for 7 s' });
+  // However slow, a camera silent for restartAfterMs is started again.
+  assert.equal(analysisHealth(started, last, last + 29_000, timing, 20_000).verdict, 'ok');
+  assert.equal(analysisHealth(started, last, last + 30_001, timing, 20_000).verdict, 'restart');
+});
+
+test('the usual gap follows a camera that slows down, and one late result moves it only a fifth of the way', () => {
+  let gap: number | undefined;
+  for (let i = 0; i < 20; i++) gap = smoothGap(gap, 200);
+  assert.equal(gap, 200);
+  assert.equal(smoothGap(gap, 5_200), 1_200);
+  for (let i = 0; i < 20; i++) gap = smoothGap(gap, 6_000);
+  assert.ok(gap! > 5_900 && gap! <= 6_000, String(gap));
+  assert.equal(smoothGap(undefined, -5), 0, 'a clock step back is no gap');
 });
 
 test('timings scale: milliseconds behave as seconds do', () => {
