@@ -321,4 +321,32 @@ describe('alerts: rule → snapshot → database → push, REST, restart', () =>
     assert.equal((await get(`/api/alerts/${alert.id}/snapshot.jpg`)).status, 404);
     await waitFor(() => rowInFile(server.dbPath, alert.id), 'the row');
   });
+
+  test('a snapshot later than its 2 s: the alert is stored and pushed without it, then gets it (pushed as `snapshot`)', async () => {
+    // Another camera: the person of the test before, on `cameraId`, is still in its cooldown.
+    const { socket: hallPage, cameraId: hall } = await joinedCamera(server, 'Hall');
+    after(() => hallPage.close());
+    const slow = await ResultFeed.create();
+    server.internals.alerts.attach({
+      on: (e, l) => slow.on(e, l),
+      off: (e, l) => slow.off(e, l),
+      snapshot: (id, seq, box, blur) =>
+        new Promise((resolve) => setTimeout(resolve, 2600)).then(() => slow.snapshot(id, seq, box, blur)),
+    });
+    const raisedNow = nextEvent(viewer, 'alert:raised');
+    const attached = nextEvent(viewer, 'alert:updated', (e) => e.change === 'snapshot');
+    slow.play(hall, 10, () => [{ trackId: 78, label: 'no_mask' }]);
+    const { alert } = await raisedNow;
+    assert.equal(alert.snapshot, null);
+    assert.equal((await get(`/api/alerts/${alert.id}/snapshot.jpg`)).status, 404);
+    const event = await attached;
+    assert.equal(event.alert.id, alert.id);
+    assert.equal(event.announce, null, 'nothing is said again');
+    assert.ok(event.alert.snapshot && event.alert.snapshot.bytes > 1000);
+    const jpeg = await get(`/api/alerts/${alert.id}/snapshot.jpg`);
+    assert.equal(jpeg.status, 200);
+    const image = await decodeImage(new Uint8Array(await jpeg.arrayBuffer()));
+    assert.deepEqual([image.width, image.height], [alert.frame.width, alert.frame.height]);
+    assert.equal((await get(`/api/alerts/${alert.id}/thumbnail.jpg`)).status, 200);
+  });
 });

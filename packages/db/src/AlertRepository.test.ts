@@ -46,6 +46,20 @@ describe('AlertRepository', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  test('a late snapshot is attached to an alert stored without one, never over one, nor to a missing alert', () => {
+    const bare = repo.insert(newAlert(1, { files: null }));
+    assert.equal(bare.snapshot, null);
+    const files = { snapshot: 'late1.jpg', thumbnail: 'late1.thumb.jpg', width: 960, height: 506, bytes: 4321 };
+    const updated = repo.attachSnapshot(bare.id, files);
+    assert.deepEqual(updated?.snapshot, { width: 960, height: 506, bytes: 4321 });
+    assert.deepEqual(repo.files(bare.id), { snapshot: 'late1.jpg', thumbnail: 'late1.thumb.jpg' });
+    assert.equal(repo.snapshotBytes(), 4321);
+    // Once it has one, another is refused (the first stays); an unknown id changes nothing.
+    assert.equal(repo.attachSnapshot(bare.id, { ...files, snapshot: 'other.jpg' }), undefined);
+    assert.deepEqual(repo.files(bare.id), { snapshot: 'late1.jpg', thumbnail: 'late1.thumb.jpg' });
+    assert.equal(repo.attachSnapshot('al_ffffffffffffffff', files), undefined);
+  });
+
   test('insert and read back every field; the alert is counted in its minute', () => {
     const alert = repo.insert(newAlert(1));
     assert.deepEqual(repo.get(alert.id), alert);

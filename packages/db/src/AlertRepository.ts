@@ -282,6 +282,20 @@ export class AlertRepository {
       .map((row) => ({ id: row.id, files: filesOf(row) }));
   }
 
+  /**
+   * Gives an alert stored without a snapshot the one that came late; undefined (nothing changed) when the alert is
+   * gone (retention) or has one already.
+   */
+  attachSnapshot(id: string, files: SnapshotFiles): Alert | undefined {
+    const changes = this.#db.handle
+      .prepare(
+        `UPDATE alerts SET snapshot_file = ?, thumbnail_file = ?, snapshot_width = ?, snapshot_height = ?,
+           snapshot_bytes = ? WHERE id = ? AND snapshot_file IS NULL`,
+      )
+      .run(files.snapshot, files.thumbnail, files.width, files.height, files.bytes, id).changes;
+    return changes === 0 ? undefined : this.#require(id);
+  }
+
   /** Drops the snapshot of a row whose file went missing (so that no row points to a missing file). */
   clearSnapshot(id: string): void {
     this.#db.handle

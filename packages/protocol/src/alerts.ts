@@ -80,8 +80,11 @@ export function alertThumbnailUrl(id: string): string {
   return `/api/alerts/${encodeURIComponent(id)}/thumbnail.jpg`;
 }
 
-/** What happened to an alert: the reason of an `alert:raised` / `alert:updated` push. */
-export const ALERT_CHANGES = ['raised', 'reminded', 'reopened', 'resolved', 'ended', 'acknowledged'] as const;
+/**
+ * What happened to an alert: the reason of an `alert:raised` / `alert:updated` push. `snapshot`: an alert stored
+ * without its snapshot (the node was late) got it afterwards.
+ */
+export const ALERT_CHANGES = ['raised', 'reminded', 'reopened', 'resolved', 'ended', 'acknowledged', 'snapshot'] as const;
 export const AlertChangeSchema = z.enum(ALERT_CHANGES);
 export type AlertChange = z.infer<typeof AlertChangeSchema>;
 

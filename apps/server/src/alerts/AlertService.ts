@@ -26,7 +26,7 @@ import { createLogger } from '../logger.ts';
 import { AlertRetention } from './AlertRetention.ts';
 import { AlertRule, DEFAULT_RULE, type RuleDecision, type RuleSettings } from './AlertRule.ts';
 import { ComplianceCounter } from './ComplianceCounter.ts';
-import { persistAlert, type SnapshotImage } from './persistAlert.ts';
+import { attachLateSnapshot, persistAlert, type SnapshotImage } from './persistAlert.ts';
 import type { AnalysisResults, ResultSource } from './ResultSource.ts';
 import type { SnapshotStore } from './SnapshotStore.ts';
 
@@ -73,12 +73,15 @@ function toMaskwatchError(error: unknown): unknown {
   return error;
 }
 
+/** A promise that did not settle within its time (it may still). */
+class TookTooLong extends MaskwatchError {}
+
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   return Promise.race([
     promise,
     new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new MaskwatchError('unavailable', `${what} took longer than ${ms} ms`)), ms);
+      timer = setTimeout(() => reject(new TookTooLong('unavailable', `${what} took longer than ${ms} ms`)), ms);
     }),
   ]).finally(() => clearTimeout(timer));
 }
@@ -354,15 +357,15 @@ export class AlertService extends EnhancedEmitter<AlertServiceEvents> {
     // The person first: the snapshot (a frame from the node) and the synced files take hundreds of ms.
     this.safeEmit('say', { alertId: id, cameraId, trackId: face.trackId, announce: this.#announce(decision.label, cameraId) });
     let image: SnapshotImage | undefined;
+    /** The snapshot still on its way after the deadline: attached to the stored alert when it comes. */
+    let late: Promise<SnapshotImage> | undefined;
     if (source && result.seq !== undefined) {
+      const pending = source.snapshot(cameraId, result.seq, face.box, decision.blur, face.trackId);
       try {
-        image = await withTimeout(
-          source.snapshot(cameraId, result.seq, face.box, decision.blur, face.trackId),
-          this.#options.snapshotTimeoutMs ?? 2000,
-          'the snapshot',
-        );
+        image = await withTimeout(pending, this.#options.snapshotTimeoutMs ?? 2000, 'the snapshot');
       } catch (error) {
-        log.warn({ err: error, cameraId, seq: result.seq }, 'alert stored without a snapshot');
+        if (error instanceof TookTooLong) late = pending;
+        log.warn({ err: error, cameraId, seq: result.seq }, late ? 'alert stored without a snapshot (yet)' : 'alert stored without a snapshot');
       }
     }
     const raisedAt = Date.now();
@@ -393,7 +396,23 @@ export class AlertService extends EnhancedEmitter<AlertServiceEvents> {
       { alertId: id, cameraId, trackId: face.trackId, label: decision.label, latencyMs: alert.latencyMs },
       'alert raised',
     );
+    if (late) void this.#lateSnapshot(alert, late);
     return alert;
+  }
+
+  /** A snapshot that missed its alert's deadline is stored when it comes, and the alert pushed again (`snapshot`). */
+  async #lateSnapshot(alert: Alert, pending: Promise<SnapshotImage>): Promise<void> {
+    const { id, cameraId } = alert;
+    try {
+      const image = await pending;
+      if (this.#closed) return;
+      const updated = await attachLateSnapshot(this.#options.store, this.#repo, alert, image);
+      if (!updated) return;
+      log.info({ alertId: id, cameraId, ms: Date.now() - alert.raisedAt }, 'late snapshot attached');
+      this.#emit('snapshot', updated, null);
+    } catch (error) {
+      log.warn({ err: error, alertId: id, cameraId }, 'the late snapshot did not come either');
+    }
   }
 
   #emit(change: AlertChange, alert: Alert, sayLabel: AlertLabel | null): void {

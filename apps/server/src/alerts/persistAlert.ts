@@ -35,3 +35,28 @@ export async function persistAlert(
     if (files) store.settle([files.snapshot, files.thumbnail]);
   }
 }
+
+/**
+ * The snapshot of an alert stored without one (it came after the alert's deadline): the files first, then the row
+ * names them, as for a new alert. Returns the updated alert, or undefined when the alert is gone or has a snapshot
+ * already (the files are removed again).
+ */
+export async function attachLateSnapshot(
+  store: SnapshotStore,
+  repo: AlertRepository,
+  alert: Pick<Alert, 'id' | 'raisedAt'>,
+  image: SnapshotImage,
+): Promise<Alert | undefined> {
+  const files = await store.write(alert.id, alert.raisedAt, image);
+  const names = [files.snapshot, files.thumbnail];
+  try {
+    const updated = repo.attachSnapshot(alert.id, files);
+    if (!updated) await store.remove(names).catch(() => undefined);
+    return updated;
+  } catch (error) {
+    await store.remove(names).catch(() => undefined);
+    throw error;
+  } finally {
+    store.settle(names);
+  }
+}
