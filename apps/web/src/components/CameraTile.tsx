@@ -14,6 +14,7 @@ import type { ServerClock } from '../lib/ServerClock';
 import { describeError, SignallingError } from '../lib/signalling';
 import { facesText, tileDetail, tileStatus } from '../lib/tileState';
 import { AnalysisBadge } from './AnalysisBadge';
+import { FullscreenIcon } from './Icons';
 import { RetryCountdown } from './RetryCountdown';
 import { StatusBadge } from './StatusBadge';
 import styles from './Console.module.css';
@@ -161,7 +162,7 @@ export function CameraTile({ camera, number, viewer, results, clock, current, fo
           aria-label={`Full screen: ${camera.name}`}
           title="Full screen (F while enlarged)"
         >
-          ⛶
+          <FullscreenIcon />
         </button>
       </header>
       <div className={styles.badges}>

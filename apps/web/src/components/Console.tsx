@@ -16,6 +16,7 @@ import { useSession } from '../lib/session';
 import { shortcutFor } from '../lib/shortcuts';
 import { liveCountText } from '../lib/tileState';
 import { CameraTile } from './CameraTile';
+import { FullscreenIcon } from './Icons';
 import { AlertFeed } from './alerts/AlertFeed';
 import { NavBar } from './NavBar';
 import { ShortcutsOverlay } from './ShortcutsOverlay';
@@ -155,7 +156,7 @@ export function Console() {
         )}
         <span className={styles.spacer} />
         <button type="button" onClick={() => void toggleFullscreen(gridRef.current)} title="Full screen (F)">
-          ⛶ Full screen
+          <FullscreenIcon /> Full screen
         </button>
         <button type="button" onClick={toggleAlerts} aria-pressed={alertsOpen} title="Alerts panel (A)">
           Alerts

@@ -24,7 +24,7 @@ export function Help() {
           <p>
             Every camera is a tile: its name, its state, the live picture with a box around each face (green: mask, red: no mask, amber: worn
             incorrectly, grey: not decided yet). Tiles grow with the window; choose 1, 4, 9 or 16 per page (Auto picks the smallest that holds them all) and turn
-            pages when there are more. Click a tile to enlarge it, click again or press Esc to go back. ⛶ puts a tile, or the whole grid, in
+            pages when there are more. Click a tile to enlarge it, click again or press Esc to go back. The full-screen button (four corners) puts a tile, or the whole grid, in
             full screen. The alerts panel stays beside the grid; hide it with A.
           </p>
         </section>

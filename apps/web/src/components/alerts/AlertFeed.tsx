@@ -10,6 +10,7 @@ import { chime, sayAlert, unlockAudio } from '../../lib/announcer';
 import { SpokenAlerts } from '../../lib/SpokenAlerts';
 import { formatTime } from '../../lib/time';
 import { useAlertEvents } from '../../hooks/useAlertEvents';
+import { BellIcon } from '../Icons';
 import styles from './Alerts.module.css';
 
 const KEEP = 30;
@@ -93,7 +94,7 @@ export function AlertFeed({ onOpenCamera }: { onOpenCamera: (cameraId: string) =
           </span>
         )}
         <button type="button" className={styles.small} onClick={toggleSound} aria-pressed={sound} title="Chime and console speech">
-          {sound ? '🔔 Sound on' : '🔕 Sound off'}
+          <BellIcon off={!sound} /> {sound ? 'Sound on' : 'Sound off'}
         </button>
         <a className={styles.small} href="/alerts">
           History
