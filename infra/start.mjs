@@ -88,7 +88,7 @@ function run(name, entry, env = {}, nice = 0) {
   if (child.pid !== undefined) {
     children.set(child.pid, child);
     // detached: the child leads a session of its own, made before spawn() returned.
-    if (nice > 0 && process.platform === 'linux') niceSession(child.pid, nice);
+    if (nice > 0) niceSession(child.pid, nice);
   }
   child.once('exit', () => {
     children.delete(child.pid);

@@ -73,15 +73,16 @@ function toMaskwatchError(error: unknown): unknown {
   return error;
 }
 
-/** A promise that did not settle within its time (it may still). */
-class TookTooLong extends MaskwatchError {}
+/** What `within` gives for a promise still unsettled at its deadline. */
+const LATE = Symbol('late');
 
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+/** `promise`'s value, or LATE if it has not settled within `ms` (it may still); a rejection passes through. */
+function within<T>(promise: Promise<T>, ms: number): Promise<T | typeof LATE> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   return Promise.race([
     promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new TookTooLong('unavailable', `${what} took longer than ${ms} ms`)), ms);
+    new Promise<typeof LATE>((resolve) => {
+      timer = setTimeout(() => resolve(LATE), ms);
     }),
   ]).finally(() => clearTimeout(timer));
 }
@@ -361,11 +362,15 @@ export class AlertService extends EnhancedEmitter<AlertServiceEvents> {
     let late: Promise<SnapshotImage> | undefined;
     if (source && result.seq !== undefined) {
       const pending = source.snapshot(cameraId, result.seq, face.box, decision.blur, face.trackId);
+      const timeoutMs = this.#options.snapshotTimeoutMs ?? 2000;
       try {
-        image = await withTimeout(pending, this.#options.snapshotTimeoutMs ?? 2000, 'the snapshot');
+        const got = await within(pending, timeoutMs);
+        if (got === LATE) {
+          late = pending;
+          log.warn({ cameraId, seq: result.seq, timeoutMs }, 'the snapshot took longer: alert stored without it for now');
+        } else image = got;
       } catch (error) {
-        if (error instanceof TookTooLong) late = pending;
-        log.warn({ err: error, cameraId, seq: result.seq }, late ? 'alert stored without a snapshot (yet)' : 'alert stored without a snapshot');
+        log.warn({ err: error, cameraId, seq: result.seq }, 'alert stored without a snapshot');
       }
     }
     const raisedAt = Date.now();

@@ -26,14 +26,7 @@ export async function persistAlert(
       onSnapshotError(error);
     }
   }
-  try {
-    return repo.insert({ ...alert, files });
-  } catch (error) {
-    if (files) await store.remove([files.snapshot, files.thumbnail]).catch(() => undefined);
-    throw error;
-  } finally {
-    if (files) store.settle([files.snapshot, files.thumbnail]);
-  }
+  return commitNaming(store, files, () => repo.insert({ ...alert, files }));
 }
 
 /**
@@ -48,11 +41,23 @@ export async function attachLateSnapshot(
   image: SnapshotImage,
 ): Promise<Alert | undefined> {
   const files = await store.write(alert.id, alert.raisedAt, image);
-  const names = [files.snapshot, files.thumbnail];
+  return commitNaming(store, files, () => repo.attachSnapshot(alert.id, files));
+}
+
+/**
+ * Writes the row that names `files` (written already): if `commit` throws, or names them nowhere (undefined), the
+ * files are removed again; either way they are no longer pending once it is done.
+ */
+async function commitNaming<Row extends Alert | undefined>(
+  store: SnapshotStore,
+  files: SnapshotFiles | null,
+  commit: () => Row,
+): Promise<Row> {
+  const names = files ? [files.snapshot, files.thumbnail] : [];
   try {
-    const updated = repo.attachSnapshot(alert.id, files);
-    if (!updated) await store.remove(names).catch(() => undefined);
-    return updated;
+    const row = commit();
+    if (row === undefined) await store.remove(names).catch(() => undefined);
+    return row;
   } catch (error) {
     await store.remove(names).catch(() => undefined);
     throw error;

@@ -21,7 +21,7 @@ export type AnalysisHealth =
 const seconds = (ms: number): number => Math.round(ms / 1000);
 
 /** How many of a camera's usual gaps between results without one make it stalled. */
-export const STALL_GAPS = 3;
+const STALL_GAPS = 3;
 
 /**
  * What to do about an analysis started at `startedAt` whose last result came at `lastResultAt` (undefined before
